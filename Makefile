@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0
+# bpf/*.bpf.c -> .bpf.o -> .skel.h -> user/*.c -> build/tcptrail
+OUTPUT := build
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+VMLINUX := vmlinux/$(ARCH)/vmlinux.h
+PYTHON ?= /usr/bin/python3
+
+CFLAGS ?= -g -O2
+WARN := -Wall -Wextra -Werror -Wmissing-field-initializers -Wno-missing-field-initializers
+CPPFLAGS := -I$(OUTPUT) -Ibpf -Iuser
+BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(dir $(VMLINUX)) -Ibpf
+# libbpf, libelf and zlib linked in: the binary runs where they are absent
+LIBS := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
+LIBS_STATIC := -static -lbpf -lelf -lz
+
+USER_SRC := $(filter-out user/main.c,$(wildcard user/*.c))
+USER_OBJ := $(patsubst user/%.c,$(OUTPUT)/%.o,$(USER_SRC))
+UNIT_SRC := $(wildcard tests/unit/*.c)
+SKEL := $(OUTPUT)/tcptrail.skel.h
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: all static test unit integration bench run format format-check vmlinux clean deps
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(OUTPUT)/tcptrail
+
+$(OUTPUT):
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/tcptrail.h $(VMLINUX) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+$(OUTPUT)/%.o: user/%.c $(SKEL) | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 $(CPPFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/tcptrail: $(OUTPUT)/main.o $(USER_OBJ)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+
+static: $(OUTPUT)/main.o $(USER_OBJ)
+	$(call msg,LINK,$(OUTPUT)/tcptrail-static)
+	$(Q)$(CC) $(CFLAGS) $^ $(LIBS_STATIC) -o $(OUTPUT)/tcptrail-static
+
+$(OUTPUT)/unit_tests: $(UNIT_SRC) $(USER_OBJ)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 $(CPPFLAGS) $^ $(LIBS) -lcmocka -o $@
+
+unit: $(OUTPUT)/unit_tests
+	$(Q)$(OUTPUT)/unit_tests
+
+integration: $(OUTPUT)/tcptrail
+	$(Q)$(PYTHON) -m pytest -v -p no:cacheprovider tests/integration
+
+test: unit integration
+
+bench: $(OUTPUT)/tcptrail
+	$(Q)bench/run.sh
+
+run: $(OUTPUT)/tcptrail
+	$(OUTPUT)/tcptrail trace
+
+deps:
+	scripts/install-deps.sh
+
+FORMAT_SRC = $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h tests/unit/*.c bench/*.c)
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_SRC)
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)
+
+clean:
+	rm -rf $(OUTPUT)
+
+-include $(wildcard $(OUTPUT)/*.d)

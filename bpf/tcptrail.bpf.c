@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Kernel side of tcptrail: every TCP state transition, filtered here. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "tcptrail.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+#define TCP_CLOSE 7
+#define CGROUP_MAX_DEPTH 32
+
+/* Knobs, set by user space before load. Zero means "no filter". */
+const volatile __u16 filter_family;
+const volatile __u8 filter_lport;
+const volatile __u8 filter_rport;
+const volatile __u8 filter_anyport;
+const volatile __u32 filter_tgid;
+const volatile __u32 filter_netns;
+const volatile __u32 filter_states; /* bit n: TCP state n */
+const volatile __u64 filter_cgroup; /* cgroup v2 id (kernfs inode) */
+const volatile __u64 wakeup_bytes = 64 * 1024;
+
+/* One bit per port; indexes: 0 local, 1 remote, 2 either side. */
+const volatile __u64 port_bits[3][1024];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tt_counters);
+} counters SEC(".maps");
+
+struct sk_state {
+	__u64 id;
+	__u64 ts_ns; /* entered the current state */
+	__u64 skaddr; /* tells a clone (accepted child) from its listener */
+	__u32 owner_tgid;
+	__u8 flags; /* TT_F_OWNER_* */
+	char owner_comm[TT_COMM_LEN];
+};
+
+/* Dies with the socket; BPF_F_CLONE hands the listener's owner to children. */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct sk_state);
+} sk_states SEC(".maps");
+
+/*
+ * Classic tracepoints cannot use socket storage: fall back to a hash keyed
+ * by socket address, dropped at TCP_CLOSE. A full table is counted.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct sk_state);
+} sk_states_hash SEC(".maps");
+
+__u64 next_sock_id = 1;
+
+struct tuple {
+	__u16 family;
+	__u16 sport;
+	__u16 dport;
+	__u8 saddr[TT_ADDR_LEN];
+	__u8 daddr[TT_ADDR_LEN];
+};
+
+static __always_inline void count(enum tt_counter which)
+{
+	__u32 zero = 0;
+	struct tt_counters *c = bpf_map_lookup_elem(&counters, &zero);
+
+	if (c && which < TT_CNT_MAX)
+		c->c[which]++;
+}
+
+static __always_inline bool port_in(int set, __u16 port)
+{
+	return port_bits[set][port >> 6] & (1ULL << (port & 63));
+}
+
+static __always_inline bool cgroup_matches(const struct sock *sk)
+{
+	struct cgroup *cg = BPF_CORE_READ(sk, sk_cgrp_data.cgroup);
+
+	/* 'self' is the first member: a css parent pointer is its cgroup */
+	for (int i = 0; i < CGROUP_MAX_DEPTH && cg; i++) {
+		if (BPF_CORE_READ(cg, kn, id) == filter_cgroup)
+			return true;
+		cg = (struct cgroup *)BPF_CORE_READ(cg, self.parent);
+	}
+	return false;
+}
+
+/* Filters that depend only on the socket, not on its tracked state. */
+static __always_inline bool socket_matches(const struct sock *sk,
+					   const struct tuple *t, int oldstate,
+					   int newstate)
+{
+	if (filter_family && t->family != filter_family)
+		return false;
+	if (filter_states && !(filter_states & ((1U << (oldstate & 31)) |
+						(1U << (newstate & 31)))))
+		return false;
+	if (filter_lport && !port_in(0, t->sport))
+		return false;
+	if (filter_rport && !port_in(1, t->dport))
+		return false;
+	if (filter_anyport && !port_in(2, t->sport) && !port_in(2, t->dport))
+		return false;
+	if (filter_netns &&
+	    BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != filter_netns)
+		return false;
+	if (filter_cgroup && !cgroup_matches(sk))
+		return false;
+	return true;
+}
+
+/*
+ * Per-socket bookkeeping common to both attach points: time in the old
+ * state, a fresh id for new or cloned sockets, and the owner, taken when
+ * the socket lock is held (process context: the current task uses it).
+ */
+static __always_inline void track(struct sk_state *st, const struct sock *sk,
+				  __u64 now, bool process_ctx, __u64 *delta,
+				  __u64 *id)
+{
+	bool fresh = st->skaddr != (__u64)sk;
+
+	if (fresh) {
+		st->id = __sync_fetch_and_add(&next_sock_id, 1);
+		st->skaddr = (__u64)sk;
+		if (st->flags & TT_F_OWNER_KNOWN)
+			st->flags |= TT_F_OWNER_LISTENER;
+		*delta = TT_DELTA_UNKNOWN;
+	} else {
+		*delta = now - st->ts_ns;
+	}
+	st->ts_ns = now;
+	*id = st->id;
+	if (process_ctx) {
+		st->owner_tgid = bpf_get_current_pid_tgid() >> 32;
+		bpf_get_current_comm(st->owner_comm, sizeof(st->owner_comm));
+		st->flags = TT_F_OWNER_KNOWN;
+	}
+}
+
+static __always_inline void emit(const struct sock *sk, const struct tuple *t,
+				 int oldstate, int newstate,
+				 struct sk_state *st, __u64 now)
+{
+	bool process_ctx = BPF_CORE_READ(sk, sk_lock.owned);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 delta = TT_DELTA_UNKNOWN, id = 0;
+	struct tt_event *e;
+	__u32 owner = 0;
+	__u8 flags = 0;
+
+	if (st) {
+		track(st, sk, now, process_ctx, &delta, &id);
+		flags = st->flags;
+		owner = st->owner_tgid;
+	} else {
+		count(TT_CNT_UNTRACKED);
+	}
+
+	if (filter_tgid) {
+		if (flags & TT_F_OWNER_KNOWN) {
+			if (owner != filter_tgid)
+				return;
+		} else if (!process_ctx || (pid_tgid >> 32) != filter_tgid) {
+			return;
+		}
+	}
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(TT_CNT_LOST);
+		return;
+	}
+	e->ts_ns = now;
+	e->sock_id = id;
+	e->delta_ns = delta;
+	e->pid = (__u32)pid_tgid;
+	e->tgid = pid_tgid >> 32;
+	e->owner_tgid = owner;
+	e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	__builtin_memcpy(e->saddr, t->saddr, sizeof(e->saddr));
+	__builtin_memcpy(e->daddr, t->daddr, sizeof(e->daddr));
+	e->sport = t->sport;
+	e->dport = t->dport;
+	e->family = t->family;
+	e->oldstate = oldstate;
+	e->newstate = newstate;
+	e->flags = flags | (process_ctx ? TT_F_PROCESS_CTX : 0);
+	__builtin_memset(e->__pad, 0, sizeof(e->__pad));
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (st)
+		__builtin_memcpy(e->owner_comm, st->owner_comm,
+				 sizeof(e->owner_comm));
+	else
+		__builtin_memset(e->owner_comm, 0, sizeof(e->owner_comm));
+	count(TT_CNT_EMITTED);
+	/* batch wake-ups: user space also polls with a short timeout */
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+	else
+		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
+{
+	struct sk_state *st;
+	struct tuple t = {};
+
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	t.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	t.sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	t.dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (t.family == AF_INET) {
+		bpf_core_read(t.saddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(t.daddr, 4, &sk->__sk_common.skc_daddr);
+	} else {
+		bpf_core_read(t.saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(t.daddr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+	/* storage must be kept even for filtered-out events */
+	st = bpf_sk_storage_get(&sk_states, sk, NULL,
+				BPF_SK_STORAGE_GET_F_CREATE);
+	if (!socket_matches(sk, &t, oldstate, newstate)) {
+		if (st) {
+			__u64 d, id;
+
+			track(st, sk, bpf_ktime_get_ns(),
+			      BPF_CORE_READ(sk, sk_lock.owned), &d, &id);
+		}
+		return 0;
+	}
+	emit(sk, &t, oldstate, newstate, st, bpf_ktime_get_ns());
+	return 0;
+}
+
+SEC("tracepoint/sock/inet_sock_set_state")
+int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+	const struct sock *sk = ctx->skaddr;
+	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
+	struct sk_state *st, zero = {};
+	struct tuple t = {};
+
+	if (ctx->protocol != IPPROTO_TCP)
+		return 0;
+	t.family = ctx->family;
+	t.sport = ctx->sport;
+	t.dport = ctx->dport;
+	/* the verifier refuses variable-offset context reads */
+	if (t.family == AF_INET) {
+		bpf_probe_read_kernel(t.saddr, 4, ctx->saddr);
+		bpf_probe_read_kernel(t.daddr, 4, ctx->daddr);
+	} else {
+		bpf_probe_read_kernel(t.saddr, 16, ctx->saddr_v6);
+		bpf_probe_read_kernel(t.daddr, 16, ctx->daddr_v6);
+	}
+	st = bpf_map_lookup_elem(&sk_states_hash, &key);
+	if (!st) {
+		bpf_map_update_elem(&sk_states_hash, &key, &zero, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&sk_states_hash, &key);
+	}
+	if (!socket_matches(sk, &t, ctx->oldstate, ctx->newstate)) {
+		if (st) {
+			__u64 d, id;
+
+			track(st, sk, now, BPF_CORE_READ(sk, sk_lock.owned), &d,
+			      &id);
+		}
+	} else {
+		emit(sk, &t, ctx->oldstate, ctx->newstate, st, now);
+	}
+	if (ctx->newstate == TCP_CLOSE)
+		bpf_map_delete_elem(&sk_states_hash, &key);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

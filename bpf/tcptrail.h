@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What crosses the kernel/user boundary: the ring-buffer event and the
+ * layout of the counter maps. Included by bpf/ (after vmlinux.h) and by user/.
+ */
+#ifndef __TCPTRAIL_H
+#define __TCPTRAIL_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define TT_COMM_LEN 16
+#define TT_ADDR_LEN 16
+
+/* delta_ns when the socket was first seen at this transition */
+#define TT_DELTA_UNKNOWN (~0ULL)
+
+/* tt_event.flags */
+enum tt_event_flags {
+	/* the socket lock was held: current task is the socket's user */
+	TT_F_PROCESS_CTX = 1 << 0,
+	/* owner_* fields are valid */
+	TT_F_OWNER_KNOWN = 1 << 1,
+	/* owner was inherited from the listening socket */
+	TT_F_OWNER_LISTENER = 1 << 2,
+};
+
+/* what the attached program reads its state from, for --verbose */
+enum tt_attach_kind {
+	TT_ATTACH_TP_BTF = 1,
+	TT_ATTACH_TRACEPOINT = 2,
+};
+
+/* per-CPU counters, index into the 'counters' map value */
+enum tt_counter {
+	TT_CNT_LOST, /* ring buffer full: event dropped */
+	TT_CNT_UNTRACKED, /* no room for per-socket state: delta unknown */
+	TT_CNT_EMITTED, /* events submitted to the ring buffer */
+	TT_CNT_MAX,
+};
+
+struct tt_counters {
+	__u64 c[TT_CNT_MAX];
+};
+
+struct tt_event {
+	__u64 ts_ns; /* CLOCK_MONOTONIC */
+	__u64 sock_id; /* tcptrail's own id: never reused */
+	__u64 delta_ns; /* time in oldstate, or TT_DELTA_UNKNOWN */
+	__u32 pid; /* current task: thread id */
+	__u32 tgid; /* current task: process id */
+	__u32 owner_tgid;
+	__u32 netns; /* network namespace inode */
+	__u8 saddr[TT_ADDR_LEN]; /* local; IPv4 in the first 4 bytes */
+	__u8 daddr[TT_ADDR_LEN]; /* remote */
+	__u16 sport; /* local port, host order */
+	__u16 dport; /* remote port, host order */
+	__u16 family; /* AF_INET or AF_INET6 */
+	__u8 oldstate;
+	__u8 newstate;
+	__u8 flags; /* enum tt_event_flags */
+	__u8 __pad[7];
+	char comm[TT_COMM_LEN];
+	char owner_comm[TT_COMM_LEN];
+};
+
+_Static_assert(sizeof(struct tt_event) == 120, "tt_event layout changed");
+
+#endif /* __TCPTRAIL_H */

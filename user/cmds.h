@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The subcommands: one file each, one entry point each. */
+#ifndef __TT_CMDS_H
+#define __TT_CMDS_H
+
+int do_trace(int argc, char **argv);
+
+#endif /* __TT_CMDS_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Decoding ring-buffer records and formatting their fields. */
+#ifndef __TT_EVENT_H
+#define __TT_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "tcptrail.h"
+
+/* "[ffff:...:ffff]:65535" plus NUL */
+#define TT_ENDPOINT_LEN 56
+
+/* a ring-buffer record as an event, in place; NULL if it is too short */
+static inline const struct tt_event *tt_event_view(const void *data,
+						   size_t size)
+{
+	return size >= sizeof(struct tt_event) ? data : NULL;
+}
+/* "127.0.0.1:80", "[::1]:80", "?:80" for an unknown family; returns length */
+int tt_endpoint_fmt(char *buf, size_t len, __u16 family, const __u8 *addr,
+		    __u16 port);
+/* the address alone, IPv6 without brackets; buf of TT_ENDPOINT_LEN */
+int tt_addr_fmt(char *buf, size_t len, __u16 family, const __u8 *addr);
+const char *tt_family_str(__u16 family);
+
+/*
+ * Who to show for an event: the socket's owner when known, else the
+ * current task when it held the socket lock, else nobody (pid 0).
+ */
+static inline __u32 tt_event_who(const struct tt_event *e, const char **comm)
+{
+	if (e->flags & TT_F_OWNER_KNOWN) {
+		*comm = e->owner_comm;
+		return e->owner_tgid;
+	}
+	if (e->flags & TT_F_PROCESS_CTX) {
+		*comm = e->comm;
+		return e->tgid;
+	}
+	*comm = NULL;
+	return 0;
+}
+
+#endif /* __TT_EVENT_H */

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include "common.h"
+#include "filter.h"
+#include "tcp_state.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#define PID_MAX_LIMIT 4194304
+
+enum {
+	OPT_LPORT = 0x100,
+	OPT_RPORT,
+	OPT_PORT,
+	OPT_PID,
+	OPT_CGROUP,
+	OPT_NETNS,
+	OPT_STATE,
+};
+
+static const struct argp_option filter_options[] = {
+	{ NULL, 0, NULL, 0, "Filters (applied in the kernel):", 10 },
+	{ "ipv4", '4', NULL, 0, "IPv4 only", 10 },
+	{ "ipv6", '6', NULL, 0, "IPv6 only", 10 },
+	{ "lport", OPT_LPORT, "PORTS", 0,
+	  "local port in PORTS, e.g. 80,443,8000-8100", 10 },
+	{ "rport", OPT_RPORT, "PORTS", 0, "remote port in PORTS", 10 },
+	{ "port", OPT_PORT, "PORTS", 0, "local or remote port in PORTS", 10 },
+	{ "pid", OPT_PID, "PID", 0,
+	  "sockets owned by process PID (see OWNER in --help)", 10 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0,
+	  "sockets created in cgroup v2 PATH or below it", 10 },
+	{ "netns", OPT_NETNS, "NS", 0,
+	  "network namespace: inode number, 'ip netns' name or a path", 10 },
+	{ "state", OPT_STATE, "STATES", 0,
+	  "transitions into or out of STATES, e.g. close_wait,last_ack", 10 },
+	{},
+};
+
+int resolve_netns(const char *arg, __u32 *inum, const char **why)
+{
+	char path[PATH_MAX];
+	const char *why_num;
+	struct stat st;
+	__u64 v;
+
+	if (!parse_u64(arg, 1, UINT_MAX, &v, &why_num)) {
+		*inum = v;
+		return 0;
+	}
+	if (!*arg || strlen(arg) > NAME_MAX) {
+		*why = "not an inode number, name or path";
+		return -1;
+	}
+	if (strchr(arg, '/'))
+		snprintf(path, sizeof(path), "%s", arg);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", arg);
+	if (stat(path, &st)) {
+		*why = strchr(arg, '/') ?
+			       "no such file" :
+			       "no such namespace (see 'ip netns list')";
+		return -1;
+	}
+	*inum = st.st_ino;
+	return 0;
+}
+
+/* the cgroup v2 mount point, from /proc/self/mountinfo */
+static int cgroup2_root(char *buf, size_t len)
+{
+	char line[1024], mnt[PATH_MAX];
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *sep = strstr(line, " - cgroup2 ");
+
+		if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1) {
+			snprintf(buf, len, "%s", mnt);
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+int resolve_cgroup(const char *arg, __u64 *id, const char **why)
+{
+	char path[PATH_MAX], root[PATH_MAX];
+	struct statfs sfs;
+	struct stat st;
+
+	int n = snprintf(path, sizeof(path), "%s", arg);
+
+	if (n < (int)sizeof(path) && stat(path, &st) && arg[0] != '/' &&
+	    !cgroup2_root(root, sizeof(root)))
+		n = snprintf(path, sizeof(path), "%s/%s", root, arg);
+	if (n >= (int)sizeof(path) || stat(path, &st) || statfs(path, &sfs)) {
+		*why = "no such cgroup";
+		return -1;
+	}
+	if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		*why = "not a cgroup v2 directory";
+		return -1;
+	}
+	*id = st.st_ino;
+	return 0;
+}
+
+static int set_ports(struct tt_filter *f, int which, const char *arg)
+{
+	static const char *const names[PORTS_MAX] = {
+		[PORTS_LOCAL] = "--lport",
+		[PORTS_REMOTE] = "--rport",
+		[PORTS_ANY] = "--port",
+	};
+	const char *why;
+
+	if (parse_port_set(arg, f->ports[which], &why))
+		return usage_err("invalid %s '%s': %s", names[which], arg, why);
+	f->port_on[which] = true;
+	return 0;
+}
+
+static error_t filter_parse(int key, char *arg, struct argp_state *state)
+{
+	struct tt_filter *f = state->input;
+	const char *why, *bad;
+	int bad_len;
+	__u64 v;
+
+	switch (key) {
+	case '4':
+	case '6':
+		if (f->family)
+			exit(usage_err("-4 and -6 exclude each other"));
+		f->family = key == '4' ? AF_INET : AF_INET6;
+		break;
+	case OPT_LPORT:
+	case OPT_RPORT:
+	case OPT_PORT:
+		if (set_ports(f, key - OPT_LPORT, arg))
+			exit(TT_EXIT_USAGE);
+		break;
+	case OPT_PID:
+		if (parse_u64(arg, 1, PID_MAX_LIMIT, &v, &why))
+			exit(usage_err("invalid --pid '%s': %s", arg, why));
+		f->tgid = v;
+		break;
+	case OPT_CGROUP:
+		if (resolve_cgroup(arg, &f->cgroup, &why))
+			exit(usage_err("invalid --cgroup '%s': %s", arg, why));
+		break;
+	case OPT_NETNS:
+		if (resolve_netns(arg, &f->netns, &why))
+			exit(usage_err("invalid --netns '%s': %s", arg, why));
+		break;
+	case OPT_STATE:
+		if (tcp_state_parse_list(arg, &f->states, &bad, &bad_len))
+			exit(usage_err(
+				"invalid --state '%.*s': known states are "
+				"established, syn_sent, syn_recv, fin_wait1, "
+				"fin_wait2, time_wait, close, close_wait, "
+				"last_ack, listen, closing",
+				bad_len, bad));
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp filter_argp = {
+	.options = filter_options,
+	.parser = filter_parse,
+};

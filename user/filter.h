@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* In-kernel filters shared by the subcommands: options and their values. */
+#ifndef __TT_FILTER_H
+#define __TT_FILTER_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include "parse.h"
+
+enum { PORTS_LOCAL, PORTS_REMOTE, PORTS_ANY, PORTS_MAX };
+
+struct tt_filter {
+	__u16 family;
+	bool port_on[PORTS_MAX];
+	__u64 ports[PORTS_MAX][PORT_WORDS];
+	__u32 tgid;
+	__u32 netns;
+	__u32 states;
+	__u64 cgroup;
+};
+
+/* argp child: pass a struct tt_filter * as its input */
+extern const struct argp filter_argp;
+
+/* resolvers, exposed for tests: 0, or -1 with *why set */
+int resolve_netns(const char *arg, __u32 *inum, const char **why);
+int resolve_cgroup(const char *arg, __u64 *id, const char **why);
+
+#endif /* __TT_FILTER_H */

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "common.h"
+#include "loader.h"
+#include "tcptrail.skel.h"
+
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+#define TRACEFS "/sys/kernel/tracing"
+#define TP_ID TRACEFS "/events/sock/inet_sock_set_state/id"
+
+enum { OPT_BTF = 0x200, OPT_RINGBUF, OPT_ATTACH };
+
+static const struct argp_option loader_options[] = {
+	{ NULL, 0, NULL, 0, "Kernel side:", 20 },
+	{ "verbose", 'v', NULL, 0,
+	  "say what was probed and attached; libbpf's log", 20 },
+	{ "btf", OPT_BTF, "FILE", 0,
+	  "kernel BTF from FILE, for kernels without " VMLINUX_BTF, 20 },
+	{ "ringbuf-size", OPT_RINGBUF, "SIZE", 0,
+	  "ring buffer size, a power of two >= 4K (default 8M)", 20 },
+	{ "attach", OPT_ATTACH, "KIND", 0,
+	  "auto (default), tp_btf or tracepoint", 20 },
+	{},
+};
+
+static error_t loader_parse(int key, char *arg, struct argp_state *state)
+{
+	struct tt_loader_opts *o = state->input;
+	const char *why;
+	__u64 v;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		o->ringbuf_size = TT_RINGBUF_DEFAULT;
+		break;
+	case 'v':
+		tt_verbose = true;
+		break;
+	case OPT_BTF:
+		if (access(arg, R_OK))
+			exit(usage_err("invalid --btf '%s': %s", arg,
+				       strerror(errno)));
+		o->btf_path = arg;
+		break;
+	case OPT_RINGBUF:
+		if (parse_size(arg, &v, &why))
+			exit(usage_err("invalid --ringbuf-size '%s': %s", arg,
+				       why));
+		if (v < 4096 || v > (1ULL << 30) || (v & (v - 1)))
+			exit(usage_err("invalid --ringbuf-size '%s': must be a "
+				       "power of two from 4K to 1G",
+				       arg));
+		o->ringbuf_size = v;
+		break;
+	case OPT_ATTACH:
+		if (!strcmp(arg, "auto"))
+			o->attach = TT_ATTACH_AUTO;
+		else if (!strcmp(arg, "tp_btf"))
+			o->attach = TT_ATTACH_FORCE_BTF;
+		else if (!strcmp(arg, "tracepoint"))
+			o->attach = TT_ATTACH_FORCE_TP;
+		else
+			exit(usage_err("invalid --attach '%s': use auto, tp_btf "
+				       "or tracepoint",
+				       arg));
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp loader_argp = {
+	.options = loader_options,
+	.parser = loader_parse,
+};
+
+const char *tt_attach_kind_str(enum tt_attach_kind kind)
+{
+	return kind == TT_ATTACH_TP_BTF ?
+		       "tp_btf/inet_sock_set_state" :
+	       kind == TT_ATTACH_TRACEPOINT ?
+		       "tracepoint/sock/inet_sock_set_state" :
+		       "none";
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (!tt_verbose)
+		return 0;
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void set_filter(struct tcptrail_bpf *skel, const struct tt_filter *f,
+		       const struct tt_loader_opts *o)
+{
+	struct tcptrail_bpf__rodata *ro = skel->rodata;
+	__u64 wake = o->ringbuf_size / 8;
+
+	ro->filter_family = f->family;
+	ro->filter_lport = f->port_on[PORTS_LOCAL];
+	ro->filter_rport = f->port_on[PORTS_REMOTE];
+	ro->filter_anyport = f->port_on[PORTS_ANY];
+	memcpy(ro->port_bits, f->ports, sizeof(ro->port_bits));
+	ro->filter_tgid = f->tgid;
+	ro->filter_netns = f->netns;
+	ro->filter_states = f->states;
+	ro->filter_cgroup = f->cgroup;
+	ro->wakeup_bytes = wake > (1 << 20) ? 1 << 20 : wake;
+}
+
+/* classic tracepoints are found through tracefs: mount it if absent */
+static void ensure_tracefs(void)
+{
+	if (!access(TP_ID, F_OK) ||
+	    !access("/sys/kernel/debug/tracing/events", F_OK))
+		return;
+	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL))
+		p_info("cannot mount tracefs at " TRACEFS ": %s",
+		       strerror(errno));
+	else
+		p_info("mounted tracefs at " TRACEFS);
+}
+
+static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
+		    const struct tt_loader_opts *o, const struct tt_filter *f)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path);
+	struct tcptrail_bpf *skel;
+	bool btf = kind == TT_ATTACH_TP_BTF;
+	int err;
+
+	skel = tcptrail_bpf__open_opts(&oo);
+	if (!skel)
+		return -errno;
+	set_filter(skel, f, o);
+	bpf_program__set_autoload(skel->progs.tt_state_btf, btf);
+	bpf_program__set_autoload(skel->progs.tt_state_tp, !btf);
+	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
+	/* the map the other program would use is left at its minimum */
+	if (btf)
+		bpf_map__set_max_entries(skel->maps.sk_states_hash, 1);
+	else
+		ensure_tracefs();
+	err = tcptrail_bpf__load(skel);
+	if (!err)
+		err = tcptrail_bpf__attach(skel);
+	if (err) {
+		p_info("%s: %s", tt_attach_kind_str(kind), strerror(-err));
+		tcptrail_bpf__destroy(skel);
+		return err;
+	}
+	t->skel = skel;
+	t->kind = kind;
+	return 0;
+}
+
+static void explain(int err, const struct tt_loader_opts *o)
+{
+	const char *more = tt_verbose ? "" : " (--verbose shows libbpf's log)";
+
+	if ((err == -EPERM || err == -EACCES) && geteuid()) {
+		p_err("loading BPF programs needs root (CAP_BPF, CAP_PERFMON "
+		      "and CAP_SYS_RESOURCE): run tcptrail with sudo");
+	} else if (err == -EPERM) {
+		p_err("the kernel refused the BPF program: %s (lockdown or a "
+		      "BPF LSM policy?)%s",
+		      strerror(-err), more);
+	} else if (err == -EACCES) {
+		p_err("the BPF verifier rejected the program on this kernel%s",
+		      more);
+	} else if (err == -ENOENT && access(TP_ID, F_OK) &&
+		   access("/sys/kernel/debug/tracing/events/sock", F_OK)) {
+		p_err("tracepoint sock:inet_sock_set_state not found: the kernel "
+		      "is older than 4.16 or tracefs is not mounted%s",
+		      more);
+	} else if (o->btf_path) {
+		p_err("cannot load with BTF from '%s': %s%s", o->btf_path,
+		      strerror(-err), more);
+	} else {
+		p_err("cannot load the tracer: %s%s", strerror(-err), more);
+	}
+}
+
+int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
+		    const struct tt_filter *f)
+{
+	int err = 0;
+
+	memset(t, 0, sizeof(*t));
+	libbpf_set_print(libbpf_print);
+	if (!o->btf_path && access(VMLINUX_BTF, R_OK)) {
+		p_err("kernel BTF not found at " VMLINUX_BTF " (kernel built "
+		      "without CONFIG_DEBUG_INFO_BTF?): pass --btf FILE");
+		return TT_EXIT_FAILURE;
+	}
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		p_err("cannot count CPUs: %s", strerror(-t->ncpus));
+		return TT_EXIT_FAILURE;
+	}
+	if (o->attach != TT_ATTACH_FORCE_TP)
+		err = try_kind(t, TT_ATTACH_TP_BTF, o, f);
+	if (o->attach == TT_ATTACH_FORCE_TP ||
+	    (o->attach == TT_ATTACH_AUTO && err)) {
+		if (err)
+			p_info("tp_btf refused, falling back to the classic tracepoint");
+		err = try_kind(t, TT_ATTACH_TRACEPOINT, o, f);
+	}
+	if (err) {
+		explain(err, o);
+		return TT_EXIT_FAILURE;
+	}
+	p_info("attached %s; per-socket state in %s; ring buffer %llu bytes",
+	       tt_attach_kind_str(t->kind),
+	       t->kind == TT_ATTACH_TP_BTF ? "socket storage" :
+					     "a 65536-entry hash",
+	       (unsigned long long)o->ringbuf_size);
+	return 0;
+}
+
+void tt_tracer_stop(struct tt_tracer *t)
+{
+	tcptrail_bpf__destroy(t->skel);
+	t->skel = NULL;
+}
+
+int tt_tracer_events_fd(const struct tt_tracer *t)
+{
+	return bpf_map__fd(t->skel->maps.events);
+}
+
+int tt_tracer_counters(const struct tt_tracer *t, struct tt_counters *sum)
+{
+	struct tt_counters *percpu;
+	__u32 zero = 0;
+	int err;
+
+	memset(sum, 0, sizeof(*sum));
+	percpu = calloc(t->ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	err = bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.counters), &zero,
+				  percpu);
+	if (err)
+		err = -errno;
+	for (int cpu = 0; !err && cpu < t->ncpus; cpu++)
+		for (int i = 0; i < TT_CNT_MAX; i++)
+			sum->c[i] += percpu[cpu].c[i];
+	free(percpu);
+	return err;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Probe the kernel, load and attach the tracer, read its counters. */
+#ifndef __TT_LOADER_H
+#define __TT_LOADER_H
+
+#include <argp.h>
+#include "filter.h"
+#include "tcptrail.h"
+
+enum tt_attach_mode { TT_ATTACH_AUTO, TT_ATTACH_FORCE_BTF, TT_ATTACH_FORCE_TP };
+
+struct tt_loader_opts {
+	const char *btf_path;
+	__u64 ringbuf_size;
+	enum tt_attach_mode attach;
+};
+
+#define TT_RINGBUF_DEFAULT (8ULL << 20)
+
+/* argp child for -v, --btf, --ringbuf-size, --attach; input: tt_loader_opts */
+extern const struct argp loader_argp;
+
+struct tcptrail_bpf;
+
+struct tt_tracer {
+	struct tcptrail_bpf *skel;
+	enum tt_attach_kind kind;
+	int ncpus;
+};
+
+/* prints its own one-line error; returns 0 or TT_EXIT_FAILURE */
+int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
+		    const struct tt_filter *f);
+void tt_tracer_stop(struct tt_tracer *t);
+int tt_tracer_events_fd(const struct tt_tracer *t);
+int tt_tracer_counters(const struct tt_tracer *t, struct tt_counters *sum);
+const char *tt_attach_kind_str(enum tt_attach_kind kind);
+
+#endif /* __TT_LOADER_H */

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcptrail: trace TCP state transitions with eBPF. Subcommand dispatch. */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "cmds.h"
+#include "common.h"
+
+#define TT_VERSION "0.1.0"
+
+const char *argp_program_version = "tcptrail " TT_VERSION;
+const char *argp_program_bug_address = "the tcptrail issue tracker";
+
+struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+	const char *summary;
+};
+
+static int do_help(int argc, char **argv);
+static int do_version(int argc, char **argv);
+
+static const struct cmd cmds[] = {
+	{ "trace", do_trace, "every TCP state transition, as it happens" },
+	{ "version", do_version, "version of tcptrail and of libbpf" },
+	{ "help", do_help, "this text" },
+	{},
+};
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("Usage: tcptrail COMMAND [OPTIONS]\n"
+	       "       tcptrail COMMAND --help\n"
+	       "\n"
+	       "Trace TCP state transitions in the kernel with eBPF.\n"
+	       "\n"
+	       "Commands:\n");
+	for (const struct cmd *c = cmds; c->name; c++)
+		printf("  %-10s %s\n", c->name, c->summary);
+	printf("\n"
+	       "Examples:\n"
+	       "  sudo tcptrail trace\n"
+	       "  sudo tcptrail trace --state close_wait --lport 8080 -T\n"
+	       "\n"
+	       "Exit status: 0 ok, 1 runtime failure, 2 bad usage.\n");
+	return TT_EXIT_OK;
+}
+
+static int do_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("tcptrail %s (libbpf %u.%u)\n", TT_VERSION,
+	       libbpf_major_version(), libbpf_minor_version());
+	return TT_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static char name[64];
+
+	argp_err_exit_status = TT_EXIT_USAGE;
+	if (argc < 2) {
+		do_help(0, NULL);
+		return TT_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return do_help(0, NULL);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		return do_version(0, NULL);
+	for (const struct cmd *c = cmds; c->name; c++) {
+		if (strcmp(argv[1], c->name))
+			continue;
+		snprintf(name, sizeof(name), "tcptrail %s", c->name);
+		tt_prog = name;
+		argv[1] = name;
+		return c->func(argc - 1, argv + 1);
+	}
+	return usage_err(
+		"unknown command '%s' (commands: trace, version, help)",
+		argv[1]);
+}

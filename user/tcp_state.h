@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __TT_TCP_STATE_H
+#define __TT_TCP_STATE_H
+
+#include <linux/types.h>
+
+#define TT_TCP_STATE_MAX 14 /* one past TCP_BOUND_INACTIVE */
+
+/* kernel name ("CLOSE_WAIT"), or "UNKNOWN" for anything out of range */
+const char *tcp_state_str(unsigned int state);
+/* lower-case form used in Prometheus labels ("close_wait") */
+const char *tcp_state_label(unsigned int state);
+/* one name, case-insensitive, '-' or '_', with ss's aliases; -1 if unknown */
+int tcp_state_parse(const char *name);
+/* "close_wait,last-ack": bit n set for state n; -1 and *bad on error */
+int tcp_state_parse_list(const char *s, __u32 *mask, const char **bad,
+			 int *bad_len);
+
+#endif /* __TT_TCP_STATE_H */
