@@ -86,6 +86,7 @@ format-check:
 	clang-format --dry-run -Werror $(FORMAT_SRC)
 
 vmlinux:
+	mkdir -p $(dir $(VMLINUX))
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)
 
 clean:

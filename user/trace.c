@@ -185,11 +185,18 @@ static int run(struct trace_run *r, struct tt_tracer *t, struct ring_buffer *rb)
 	while (!tt_exiting) {
 		__u64 now;
 
+		/*
+		 * The kernel wakes us only once a batch is pending: epoll
+		 * never reports a quiet trickle, so consume after each
+		 * timeout too.
+		 */
 		err = ring_buffer__poll(rb, POLL_MS);
 		if (err == -EINTR) {
 			err = 0;
 			continue;
 		}
+		if (err >= 0)
+			err = ring_buffer__consume(rb);
 		if (err == -ECANCELED || err == -EIO) {
 			drain = false;
 			err = 0;
@@ -277,6 +284,7 @@ int do_trace(int argc, char **argv)
 	r.sc.wall = env.wall;
 	r.sc.wide = env.wide;
 	r.sink = env.json ? &sink_json : &sink_text;
+	fprintf(stderr, "Tracing TCP state transitions... Hit Ctrl-C to end.\n");
 	start = now_ns();
 	r.sink->header(&r.sc);
 	err = run(&r, &t, rb);

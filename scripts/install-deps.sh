@@ -1,0 +1,35 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Install what tcptrail needs to build and test on Debian 12 (bookworm).
+# Idempotent: does nothing when everything is present.
+#   scripts/install-deps.sh          build and test dependencies
+#   scripts/install-deps.sh --bench  also the tools 'make bench' compares with
+set -eu
+
+# build: compiler for user space, clang for BPF, bpftool for the skeleton,
+# static archives of libbpf, libelf and zlib
+pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev"
+# test: unit tests, integration tests, netns, format check
+pkgs="$pkgs libcmocka-dev python3 python3-pytest iproute2 clang-format"
+if [ "${1:-}" = "--bench" ]; then
+	pkgs="$pkgs libbpf-tools bpftrace"
+fi
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all present"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: need root to install:$missing (run with sudo)" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,360 @@
+# SPDX-License-Identifier: GPL-2.0
+"""tcptrail trace against real kernel traffic on loopback and in netns."""
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import (PY, PEER, TCPTRAIL, by_socket, free_port, run_exchange)
+
+CLIENT_PATH = [("CLOSE", "SYN_SENT"), ("SYN_SENT", "ESTABLISHED"),
+               ("ESTABLISHED", "FIN_WAIT1"), ("FIN_WAIT1", "FIN_WAIT2"),
+               ("FIN_WAIT2", "CLOSE")]
+SERVER_PATH = [("LISTEN", "SYN_RECV"), ("SYN_RECV", "ESTABLISHED"),
+               ("ESTABLISHED", "CLOSE_WAIT"), ("CLOSE_WAIT", "LAST_ACK"),
+               ("LAST_ACK", "CLOSE")]
+LISTENER_PATH = [("CLOSE", "LISTEN"), ("LISTEN", "CLOSE")]
+
+
+def path(evs):
+    return [(e["old"], e["new"]) for e in evs]
+
+
+def classify(events, port):
+    """Split the events of one exchange into listener, accepted, client."""
+    socks = by_socket(events)
+    roles = {}
+    for evs in socks.values():
+        first = evs[0]
+        if first["new"] == "LISTEN":
+            roles["listener"] = evs
+        elif first["new"] == "SYN_SENT":
+            roles["client"] = evs
+        elif first["old"] == "LISTEN":
+            roles["accepted"] = evs
+        else:
+            raise AssertionError(f"unexpected socket: {path(evs)}")
+    assert set(roles) == {"listener", "client", "accepted"}, roles.keys()
+    return roles
+
+
+def within(measured_ms, expected_ms):
+    return abs(measured_ms - expected_ms) <= expected_ms * 0.10 + 20
+
+
+@pytest.mark.parametrize("family", ["4", "6"])
+def test_exact_paths_and_close_wait_time(tracer, family):
+    port = free_port(family)
+    t = tracer("trace", "-j", "--port", str(port))
+    srv, cli, _ = run_exchange(port=port, family=family, hold=0.3,
+                               server_comm=b"tt-server", client_comm=b"tt-client")
+    assert t.stop() == 0
+    roles = classify(t.json_events(), port)
+    assert path(roles["client"]) == CLIENT_PATH
+    assert path(roles["accepted"]) == SERVER_PATH
+    assert path(roles["listener"]) == LISTENER_PATH
+
+    fam = "ipv6" if family == "6" else "ipv4"
+    lo = "::1" if family == "6" else "127.0.0.1"
+    for evs in roles.values():
+        for e in evs:
+            assert e["family"] == fam
+    acc = roles["accepted"]
+    assert all(e["lport"] == port and e["laddr"] == lo for e in acc)
+    assert all(e["rport"] == port and e["raddr"] == lo for e in roles["client"][1:])
+    # the client's ephemeral port is the accepted socket's remote port
+    assert acc[0]["rport"] == roles["client"][-1]["lport"]
+
+    cw = next(e for e in acc if e["old"] == "CLOSE_WAIT")
+    assert within(cw["ms"], 300), cw["ms"]
+    # first sight of each socket has no known previous time: null, not 0
+    for evs in roles.values():
+        assert evs[0]["ms"] is None
+        assert all(e["ms"] is not None and e["ms"] >= 0 for e in evs[1:])
+
+    # owner, not the task on the CPU: the FIN arrives in softirq
+    into_cw = next(e for e in acc if e["new"] == "CLOSE_WAIT")
+    assert into_cw["ctx"] == "softirq"
+    assert (into_cw["pid"], into_cw["comm"]) == (srv, "tt-server")
+    assert (cw["pid"], cw["comm"], cw["ctx"]) == (srv, "tt-server", "process")
+    assert all(e["pid"] == cli and e["comm"] == "tt-client"
+               for e in roles["client"])
+    assert all(e["pid"] == srv for e in roles["listener"])
+    seen, lost = t.summary()
+    assert (seen, lost) == (12, 0)
+
+
+def test_text_agrees_with_json(tracer):
+    port = free_port()
+    tj = tracer("trace", "-j", "--port", str(port), name="json")
+    tt = tracer("trace", "--port", str(port), name="text")
+    run_exchange(port=port, hold=0.05)
+    assert tj.stop() == 0 and tt.stop() == 0
+    lines = tt.stdout.splitlines()
+    assert lines[0].split() == ["TIME(s)", "PID", "COMM", "LADDR:LPORT",
+                                "RADDR:RPORT", "OLD", "->", "NEW", "MS"]
+    rows = [ln.split() for ln in lines[1:]]
+    evs = tj.json_events()
+    assert len(rows) == len(evs) == 12, (tt.stdout, tj.stdout, tj.stderr)
+
+    def ep(addr, port):
+        return f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
+
+    for row, e in zip(rows, evs):
+        ms = "-" if e["ms"] is None else None
+        assert row[1:9] == [str(e["pid"]) if e["pid"] else "-",
+                            e["comm"] or "-",
+                            ep(e["laddr"], e["lport"]),
+                            ep(e["raddr"], e["rport"]),
+                            e["old"], "->", e["new"], row[8]]
+        if ms:
+            assert row[8] == "-"
+        else:
+            # two tracers, each timing with its own clock reads: a few us
+            assert abs(float(row[8]) - e["ms"]) < 0.05
+        assert float(row[0]) >= 0
+
+
+def test_port_filters(tracer):
+    a, b = free_port(), free_port()
+    while b == a:
+        b = free_port()
+    t_port = tracer("trace", "-j", "--port", str(a), name="port")
+    t_l = tracer("trace", "-j", "--lport", str(a), name="lport")
+    t_r = tracer("trace", "-j", "--rport", f"{a},{a}-{a}", name="rport")
+    run_exchange(port=a)
+    run_exchange(port=b)
+    for t in (t_port, t_l, t_r):
+        assert t.stop() == 0
+    ev_port = t_port.json_events()
+    assert len(ev_port) == 12
+    assert all(a in (e["lport"], e["rport"]) for e in ev_port)
+    # local port a: the listener and the accepted socket only
+    ev_l = t_l.json_events()
+    assert ev_l and all(e["lport"] == a for e in ev_l)
+    assert len(ev_l) == len(LISTENER_PATH) + len(SERVER_PATH)
+    # remote port a: the client (after its first transition, when the
+    # kernel has set the destination) only
+    ev_r = t_r.json_events()
+    assert ev_r and all(e["rport"] == a for e in ev_r)
+    assert path(ev_r) == CLIENT_PATH
+
+
+def test_state_filter(tracer):
+    port = free_port()
+    t = tracer("trace", "-j", "--port", str(port), "--state", "close-wait")
+    run_exchange(port=port, hold=0.05)
+    assert t.stop() == 0
+    assert path(t.json_events()) == [("ESTABLISHED", "CLOSE_WAIT"),
+                                     ("CLOSE_WAIT", "LAST_ACK")]
+
+
+def test_pid_filter(tracer):
+    port = free_port()
+    srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
+                            "--hold", "0.05", "--wait-stdin"],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           text=True)
+    assert srv.stdout.readline().split() == ["pid", str(srv.pid)]
+    t = tracer("trace", "-j", "--port", str(port), "--pid", str(srv.pid))
+    srv.stdin.write("go\n")
+    srv.stdin.flush()
+    assert srv.stdout.readline().startswith("ready")
+    cli = subprocess.run([PY, PEER, "client", "--port", str(port)])
+    assert cli.returncode == 0 and srv.wait(timeout=10) == 0
+    assert t.stop() == 0
+    evs = t.json_events()
+    # the client's socket belongs to another process: hidden; the accepted
+    # socket inherits the listener's owner, even in softirq
+    assert evs and all(e["pid"] == srv.pid for e in evs)
+    socks = by_socket(evs)
+    assert sorted(path(v) for v in socks.values()) == sorted(
+        [LISTENER_PATH, SERVER_PATH])
+
+
+def test_netns_filter(tracer, netns):
+    port = free_port()
+    inode = os.stat(f"/run/netns/{netns}").st_ino
+    t_name = tracer("trace", "-j", "--netns", netns, name="byname")
+    t_ino = tracer("trace", "-j", "--netns", str(inode), name="byino")
+    run_exchange(port=port, netns=netns)
+    run_exchange(port=port)  # same port in the root namespace: hidden
+    assert t_name.stop() == 0 and t_ino.stop() == 0
+    for t in (t_name, t_ino):
+        evs = t.json_events()
+        assert len(evs) == 12, path(evs)
+        assert all(e["netns"] == inode for e in evs)
+
+
+def cgroup2_root():
+    for line in open("/proc/self/mountinfo"):
+        if " - cgroup2 " in line:
+            return line.split()[4]
+    return None
+
+
+def test_cgroup_filter(tracer, tmp_path):
+    root = cgroup2_root()
+    if not root:
+        pytest.skip("no cgroup v2 mount")
+    cg = os.path.join(root, f"tt-test-{os.getpid()}")
+    os.mkdir(cg)
+    try:
+        port = free_port()
+        t = tracer("trace", "-j", "--port", str(port), "--cgroup", cg)
+        # only the client runs in the cgroup
+        _, cli, _ = run_exchange(port=port, client_cgroup=cg,
+                                 client_comm=b"tt-cg-client")
+        assert t.stop() == 0
+        evs = t.json_events()
+        assert path(evs) == CLIENT_PATH
+        assert all(e["pid"] == cli for e in evs)
+    finally:
+        os.rmdir(cg)
+
+
+def test_count_and_duration(tracer):
+    port = free_port()
+    t = tracer("trace", "-c", "3", "--port", str(port))
+    run_exchange(port=port)
+    assert t.proc.wait(timeout=10) == 0
+    t.stop()
+    assert len(t.stdout.splitlines()) == 1 + 3
+    start = time.monotonic()
+    p = subprocess.run([TCPTRAIL, "trace", "-d", "500ms"], capture_output=True)
+    assert p.returncode == 0
+    assert time.monotonic() - start < 5
+
+
+def test_lost_events_are_counted_never_silent(tracer):
+    """Stop the reader, overflow a 4 KiB ring buffer, and check that every
+    expected transition is either printed or counted as lost."""
+    port = free_port()
+    conns = 200
+    t = tracer("trace", "-j", "--port", str(port), "--ringbuf-size", "4K")
+    t.proc.send_signal(signal.SIGSTOP)
+    try:
+        run_exchange(port=port, count=conns)
+    finally:
+        t.proc.send_signal(signal.SIGCONT)
+    assert t.stop() == 0
+    lines = [json.loads(ln) for ln in t.stdout.splitlines()]
+    printed = sum(1 for e in lines if e["type"] == "transition")
+    marked = sum(e["count"] for e in lines if e["type"] == "lost")
+    seen, lost = t.summary()
+    assert lost > 0
+    assert seen == printed
+    assert marked == lost
+    assert printed + lost == conns * 10 + 2
+    assert "ring buffer overflowed" in t.stderr
+
+
+def test_hostile_process_name(tracer):
+    port = free_port()
+    evil = b"\x1b[31mX\n\"\\\xff\xfe"
+    tj = tracer("trace", "-j", "--port", str(port), name="json")
+    tt = tracer("trace", "--port", str(port), name="text")
+    srv, _, _ = run_exchange(port=port, server_comm=evil)
+    assert tj.stop() == 0 and tt.stop() == 0
+    raw = tt.out_path.read_bytes()
+    assert not any(b < 0x20 and b != 0x0a or b >= 0x7f for b in raw)
+    assert b"\\x1b[31mX\\x0a\"\\x5c\\xff\\xfe" in raw
+    evs = tj.json_events()  # parses: the JSON stayed valid
+    comms = {e["comm"] for e in evs if e["pid"] == srv}
+    assert comms == {"\x1b[31mX\n\"\\\ufffd\ufffd"}
+
+
+def our_prog_ids():
+    """ids of every loaded tcptrail program"""
+    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True,
+                         text=True, check=True).stdout
+    return {p["id"] for p in json.loads(out)
+            if p.get("name", "").startswith("tt_state")}
+
+
+def unloaded(ids):
+    """the kernel frees a program shortly (RCU) after its last fd closes"""
+    deadline = time.monotonic() + 3
+    while ids & our_prog_ids():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_pipe_to_head_ends_at_once(bpf):
+    port = free_port()
+    before = our_prog_ids()
+    sh = subprocess.Popen(f"{TCPTRAIL} trace --port {port} | head -3",
+                          shell=True, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    ours = our_prog_ids() - before
+    assert ours, "tcptrail did not load its program"
+    run_exchange(port=port)
+    out, err = sh.communicate(timeout=5)
+    assert len(out.splitlines()) == 3
+    # tcptrail noticed the closed pipe at once and detached
+    assert b"broken pipe" in err
+    assert unloaded(ours)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_signal_detaches_and_summarises(tracer, sig):
+    before = our_prog_ids()
+    t = tracer("trace")
+    ours = our_prog_ids() - before
+    assert ours
+    assert t.stop(sig) == 0
+    assert re.search(r"tcptrail: \d+ events, 0 lost, [\d.]+ s", t.stderr)
+    assert unloaded(ours)
+
+
+def test_tracepoint_fallback(tracer):
+    port = free_port()
+    t = tracer("trace", "-j", "-v", "--attach", "tracepoint", "--port", str(port))
+    run_exchange(port=port, hold=0.1)
+    assert t.stop() == 0
+    assert "attached tracepoint/sock/inet_sock_set_state" in t.stderr
+    roles = classify(t.json_events(), port)
+    assert path(roles["accepted"]) == SERVER_PATH
+    cw = next(e for e in roles["accepted"] if e["old"] == "CLOSE_WAIT")
+    assert within(cw["ms"], 100)
+
+
+BAD_INPUT = [
+    (["trace", "--lport", "70000"], "invalid --lport '70000': port must be 1-65535"),
+    (["trace", "--lport", "abc"], "invalid --lport 'abc'"),
+    (["trace", "--rport", "90-80"], "invalid --rport '90-80': range is backwards"),
+    (["trace", "--state", "FOO"], "invalid --state 'FOO'"),
+    (["trace", "--cgroup", "/nonexistent/cg"], "invalid --cgroup '/nonexistent/cg'"),
+    (["trace", "--netns", "tt-no-such-ns"], "invalid --netns 'tt-no-such-ns'"),
+    (["trace", "--ringbuf-size", "1000"], "invalid --ringbuf-size '1000'"),
+    (["trace", "--duration", "10parsecs"], "invalid --duration '10parsecs'"),
+    (["trace", "--pid", "0"], "invalid --pid '0'"),
+    (["trace", "-4", "-6"], "-4 and -6 exclude each other"),
+    (["trace", "extra"], "unexpected argument 'extra'"),
+    (["trace", "--no-such-flag"], "unrecognized option"),
+    (["frobnicate"], "unknown command 'frobnicate'"),
+]
+
+
+@pytest.mark.parametrize("args,msg", BAD_INPUT, ids=[" ".join(a) for a, _ in BAD_INPUT])
+def test_bad_input_exits_2(args, msg):
+    p = subprocess.run([TCPTRAIL] + args, capture_output=True, text=True,
+                       timeout=10)
+    assert p.returncode == 2, p.stderr
+    assert msg in p.stderr
+    assert p.stdout == ""
+    assert p.stderr.splitlines()[0].startswith(("Error: ", "tcptrail"))
+
+
+def test_missing_btf_file():
+    p = subprocess.run([TCPTRAIL, "trace", "--btf", "/nonexistent.btf"],
+                       capture_output=True, text=True)
+    assert p.returncode == 2
+    assert "invalid --btf '/nonexistent.btf': No such file or directory" in p.stderr
