@@ -92,6 +92,7 @@ static int parse_scaled(const char *s, const struct unit *units, size_t n,
 			__u64 bare_mult, __u64 *out, const char **why)
 {
 	__u64 ip = 0, frac = 0, fdiv = 1, mult = 0;
+	unsigned __int128 v;
 	const char *p = s;
 
 	if (!isdigit((unsigned char)*p)) {
@@ -99,11 +100,13 @@ static int parse_scaled(const char *s, const struct unit *units, size_t n,
 		return -1;
 	}
 	for (; isdigit((unsigned char)*p); p++) {
-		if (ip > (~0ULL - 9) / 10) {
+		unsigned int d = *p - '0';
+
+		if (ip > (~0ULL - d) / 10) {
 			*why = "too large";
 			return -1;
 		}
-		ip = ip * 10 + (*p - '0');
+		ip = ip * 10 + d;
 	}
 	if (*p == '.') {
 		p++;
@@ -129,11 +132,13 @@ static int parse_scaled(const char *s, const struct unit *units, size_t n,
 		*why = "unknown unit";
 		return -1;
 	}
-	if (ip && mult > ~0ULL / ip) {
+	v = (unsigned __int128)ip * mult +
+	    (unsigned __int128)frac * mult / fdiv;
+	if (v > ~0ULL) {
 		*why = "too large";
 		return -1;
 	}
-	*out = ip * mult + frac * mult / fdiv;
+	*out = (__u64)v;
 	return 0;
 }
 

@@ -70,7 +70,11 @@ static void text_event(struct sink_ctx *c, const struct tt_event *e)
 		out_u64(o, pid);
 		pad_from(o, start, W_PID);
 		start = o->len;
-		out_text_esc(o, comm, TT_COMM_LEN);
+		/* an empty name would shift the columns */
+		if (comm[0])
+			out_text_esc(o, comm, TT_COMM_LEN);
+		else
+			out_char(o, '-');
 		pad_from(o, start, W_COMM);
 	} else {
 		col(o, "-", 1, W_PID);

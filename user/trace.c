@@ -40,8 +40,6 @@ struct trace_run {
 static const char doc[] =
 	"Print every TCP state transition on this host as it happens.\n"
 	"\n"
-	"USAGE: tcptrail trace [OPTIONS]\n"
-	"\n"
 	"Each line: time, the socket's owner (PID, COMM), local and remote\n"
 	"endpoint, OLD -> NEW state and the milliseconds spent in OLD ('-'\n"
 	"when the socket was first seen at this transition, e.g. it predates\n"
@@ -284,7 +282,8 @@ int do_trace(int argc, char **argv)
 	r.sc.wall = env.wall;
 	r.sc.wide = env.wide;
 	r.sink = env.json ? &sink_json : &sink_text;
-	fprintf(stderr, "Tracing TCP state transitions... Hit Ctrl-C to end.\n");
+	fprintf(stderr,
+		"Tracing TCP state transitions... Hit Ctrl-C to end.\n");
 	start = now_ns();
 	r.sink->header(&r.sc);
 	err = run(&r, &t, rb);

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Runs every group; exits non-zero if any test failed. */
+#include "unit.h"
+
+int main(void)
+{
+	int failed = 0;
+
+	failed += run_parse_tests();
+	failed += run_tcp_state_tests();
+	failed += run_out_tests();
+	failed += run_event_tests();
+	failed += run_sink_tests();
+	return failed ? 1 : 0;
+}
