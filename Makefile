@@ -5,6 +5,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CC ?= cc
 CLANG ?= clang
 BPFTOOL ?= bpftool
+LLVM_STRIP ?= llvm-strip
 VMLINUX := vmlinux/$(ARCH)/vmlinux.h
 PYTHON ?= /usr/bin/python3
 
@@ -41,6 +42,7 @@ $(OUTPUT):
 $(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/tcptrail.h $(VMLINUX) | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@ # DWARF is not needed: BTF stays
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,SKEL,$@)
@@ -56,7 +58,7 @@ $(OUTPUT)/tcptrail: $(OUTPUT)/main.o $(USER_OBJ)
 
 static: $(OUTPUT)/main.o $(USER_OBJ)
 	$(call msg,LINK,$(OUTPUT)/tcptrail-static)
-	$(Q)$(CC) $(CFLAGS) $^ $(LIBS_STATIC) -o $(OUTPUT)/tcptrail-static
+	$(Q)$(CC) $(CFLAGS) -s $^ $(LIBS_STATIC) -o $(OUTPUT)/tcptrail-static
 
 $(OUTPUT)/unit_tests: $(UNIT_SRC) $(USER_OBJ)
 	$(call msg,LINK,$@)

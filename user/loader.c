@@ -186,8 +186,9 @@ static void explain(int err, const struct tt_loader_opts *o)
 		      "is older than 4.16 or tracefs is not mounted%s",
 		      more);
 	} else if (o->btf_path) {
-		p_err("cannot load with BTF from '%s': %s%s", o->btf_path,
-		      strerror(-err), more);
+		p_err("cannot load with BTF from '%s' (not this kernel's BTF?): "
+		      "%s%s",
+		      o->btf_path, strerror(-err), more);
 	} else {
 		p_err("cannot load the tracer: %s%s", strerror(-err), more);
 	}

@@ -358,3 +358,26 @@ def test_missing_btf_file():
                        capture_output=True, text=True)
     assert p.returncode == 2
     assert "invalid --btf '/nonexistent.btf': No such file or directory" in p.stderr
+
+
+def test_btf_from_file(bpf, tmp_path):
+    p = subprocess.run([TCPTRAIL, "trace", "--btf", "/sys/kernel/btf/vmlinux",
+                        "-d", "200ms"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    bad = tmp_path / "bad.btf"
+    bad.write_bytes(open("/sys/kernel/btf/vmlinux", "rb").read(1000))
+    p = subprocess.run([TCPTRAIL, "trace", "--btf", str(bad), "-d", "200ms"],
+                       capture_output=True, text=True)
+    assert p.returncode == 1
+    assert p.stderr.startswith(f"Error: cannot load with BTF from '{bad}'")
+    assert len(p.stderr.splitlines()) == 1
+
+
+def test_not_root_is_told_to_use_sudo(bpf):
+    p = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534",
+                        "--clear-groups", TCPTRAIL, "trace", "-d", "200ms"],
+                       capture_output=True, text=True)
+    assert p.returncode == 1
+    assert p.stderr == ("Error: loading BPF programs needs root (CAP_BPF, "
+                        "CAP_PERFMON and CAP_SYS_RESOURCE): run tcptrail "
+                        "with sudo\n")
