@@ -69,10 +69,13 @@ struct {
 
 __u64 next_sock_id = 1;
 
+/* what both attach points read from the socket, the same way */
 struct tuple {
 	__u16 family;
 	__u16 sport;
 	__u16 dport;
+	bool owned; /* socket lock held: process context, current is the user */
+	__u32 netns;
 	__u8 saddr[TT_ADDR_LEN];
 	__u8 daddr[TT_ADDR_LEN];
 };
@@ -120,8 +123,7 @@ static __always_inline bool socket_matches(const struct sock *sk,
 		return false;
 	if (filter_anyport && !port_in(2, t->sport) && !port_in(2, t->dport))
 		return false;
-	if (filter_netns &&
-	    BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != filter_netns)
+	if (filter_netns && t->netns != filter_netns)
 		return false;
 	if (filter_cgroup && !cgroup_matches(sk))
 		return false;
@@ -133,54 +135,59 @@ static __always_inline bool socket_matches(const struct sock *sk,
  * state, a fresh id for new or cloned sockets, and the owner, taken when
  * the socket lock is held (process context: the current task uses it).
  */
-static __always_inline void track(struct sk_state *st, const struct sock *sk,
-				  __u64 now, bool process_ctx, __u64 *delta,
-				  __u64 *id)
+static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
+				   __u64 now, bool process_ctx)
 {
-	bool fresh = st->skaddr != (__u64)sk;
+	__u64 delta = now - st->ts_ns;
 
-	if (fresh) {
+	if (st->skaddr != (__u64)sk) {
+		/* new storage (zeroed), or a clone of the listener's */
 		st->id = __sync_fetch_and_add(&next_sock_id, 1);
 		st->skaddr = (__u64)sk;
 		if (st->flags & TT_F_OWNER_KNOWN)
 			st->flags |= TT_F_OWNER_LISTENER;
-		*delta = TT_DELTA_UNKNOWN;
-	} else {
-		*delta = now - st->ts_ns;
+		delta = TT_DELTA_UNKNOWN;
 	}
 	st->ts_ns = now;
-	*id = st->id;
 	if (process_ctx) {
-		st->owner_tgid = bpf_get_current_pid_tgid() >> 32;
-		bpf_get_current_comm(st->owner_comm, sizeof(st->owner_comm));
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+		/* the same owner again (the usual case): keep its name */
+		if (tgid != st->owner_tgid || !(st->flags & TT_F_OWNER_KNOWN))
+			bpf_get_current_comm(st->owner_comm,
+					     sizeof(st->owner_comm));
+		st->owner_tgid = tgid;
 		st->flags = TT_F_OWNER_KNOWN;
 	}
+	return delta;
 }
 
-static __always_inline void emit(const struct sock *sk, const struct tuple *t,
-				 int oldstate, int newstate,
-				 struct sk_state *st, __u64 now)
+static __always_inline void handle(const struct sock *sk, const struct tuple *t,
+				   int oldstate, int newstate,
+				   struct sk_state *st)
 {
-	bool process_ctx = BPF_CORE_READ(sk, sk_lock.owned);
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u64 delta = TT_DELTA_UNKNOWN, id = 0;
+	__u64 now = bpf_ktime_get_ns(), pid_tgid, delta = TT_DELTA_UNKNOWN;
 	struct tt_event *e;
 	__u32 owner = 0;
 	__u8 flags = 0;
 
+	/* state is kept for filtered-out events too: the next may match */
 	if (st) {
-		track(st, sk, now, process_ctx, &delta, &id);
+		delta = track(st, sk, now, t->owned);
 		flags = st->flags;
 		owner = st->owner_tgid;
 	} else {
 		count(TT_CNT_UNTRACKED);
 	}
+	if (!socket_matches(sk, t, oldstate, newstate))
+		return;
 
+	pid_tgid = bpf_get_current_pid_tgid();
 	if (filter_tgid) {
 		if (flags & TT_F_OWNER_KNOWN) {
 			if (owner != filter_tgid)
 				return;
-		} else if (!process_ctx || (pid_tgid >> 32) != filter_tgid) {
+		} else if (!t->owned || (pid_tgid >> 32) != filter_tgid) {
 			return;
 		}
 	}
@@ -191,12 +198,12 @@ static __always_inline void emit(const struct sock *sk, const struct tuple *t,
 		return;
 	}
 	e->ts_ns = now;
-	e->sock_id = id;
+	e->sock_id = st ? st->id : 0;
 	e->delta_ns = delta;
 	e->pid = (__u32)pid_tgid;
 	e->tgid = pid_tgid >> 32;
 	e->owner_tgid = owner;
-	e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	e->netns = t->netns;
 	__builtin_memcpy(e->saddr, t->saddr, sizeof(e->saddr));
 	__builtin_memcpy(e->daddr, t->daddr, sizeof(e->daddr));
 	e->sport = t->sport;
@@ -204,7 +211,7 @@ static __always_inline void emit(const struct sock *sk, const struct tuple *t,
 	e->family = t->family;
 	e->oldstate = oldstate;
 	e->newstate = newstate;
-	e->flags = flags | (process_ctx ? TT_F_PROCESS_CTX : 0);
+	e->flags = flags | (t->owned ? TT_F_PROCESS_CTX : 0);
 	__builtin_memset(e->__pad, 0, sizeof(e->__pad));
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (st)
@@ -212,7 +219,6 @@ static __always_inline void emit(const struct sock *sk, const struct tuple *t,
 				 sizeof(e->owner_comm));
 	else
 		__builtin_memset(e->owner_comm, 0, sizeof(e->owner_comm));
-	count(TT_CNT_EMITTED);
 	/* batch wake-ups: user space also polls with a short timeout */
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
@@ -220,37 +226,32 @@ static __always_inline void emit(const struct sock *sk, const struct tuple *t,
 		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
+/* BTF pointers are read directly: no helper call per field */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 {
 	struct sk_state *st;
 	struct tuple t = {};
 
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
-	t.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	t.family = sk->__sk_common.skc_family;
+	/* inet_sport lies past struct sock: the verifier wants a probe read */
 	t.sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
-	t.dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	t.dport = bpf_ntohs(sk->__sk_common.skc_dport);
+	t.owned = sk->sk_lock.owned;
+	t.netns = sk->__sk_common.skc_net.net->ns.inum;
 	if (t.family == AF_INET) {
-		bpf_core_read(t.saddr, 4, &sk->__sk_common.skc_rcv_saddr);
-		bpf_core_read(t.daddr, 4, &sk->__sk_common.skc_daddr);
+		*(__u32 *)t.saddr = sk->__sk_common.skc_rcv_saddr;
+		*(__u32 *)t.daddr = sk->__sk_common.skc_daddr;
 	} else {
-		bpf_core_read(t.saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
-		bpf_core_read(t.daddr, 16, &sk->__sk_common.skc_v6_daddr);
+		__builtin_memcpy(t.saddr, &sk->__sk_common.skc_v6_rcv_saddr,
+				 16);
+		__builtin_memcpy(t.daddr, &sk->__sk_common.skc_v6_daddr, 16);
 	}
-	/* storage must be kept even for filtered-out events */
 	st = bpf_sk_storage_get(&sk_states, sk, NULL,
 				BPF_SK_STORAGE_GET_F_CREATE);
-	if (!socket_matches(sk, &t, oldstate, newstate)) {
-		if (st) {
-			__u64 d, id;
-
-			track(st, sk, bpf_ktime_get_ns(),
-			      BPF_CORE_READ(sk, sk_lock.owned), &d, &id);
-		}
-		return 0;
-	}
-	emit(sk, &t, oldstate, newstate, st, bpf_ktime_get_ns());
+	handle(sk, &t, oldstate, newstate, st);
 	return 0;
 }
 
@@ -258,8 +259,8 @@ SEC("tracepoint/sock/inet_sock_set_state")
 int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 {
 	const struct sock *sk = ctx->skaddr;
-	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
 	struct sk_state *st, zero = {};
+	__u64 key = (__u64)sk;
 	struct tuple t = {};
 
 	if (ctx->protocol != IPPROTO_TCP)
@@ -267,6 +268,8 @@ int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 	t.family = ctx->family;
 	t.sport = ctx->sport;
 	t.dport = ctx->dport;
+	t.owned = BPF_CORE_READ(sk, sk_lock.owned);
+	t.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	/* the verifier refuses variable-offset context reads */
 	if (t.family == AF_INET) {
 		bpf_probe_read_kernel(t.saddr, 4, ctx->saddr);
@@ -280,16 +283,7 @@ int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 		bpf_map_update_elem(&sk_states_hash, &key, &zero, BPF_NOEXIST);
 		st = bpf_map_lookup_elem(&sk_states_hash, &key);
 	}
-	if (!socket_matches(sk, &t, ctx->oldstate, ctx->newstate)) {
-		if (st) {
-			__u64 d, id;
-
-			track(st, sk, now, BPF_CORE_READ(sk, sk_lock.owned), &d,
-			      &id);
-		}
-	} else {
-		emit(sk, &t, ctx->oldstate, ctx->newstate, st, now);
-	}
+	handle(sk, &t, ctx->oldstate, ctx->newstate, st);
 	if (ctx->newstate == TCP_CLOSE)
 		bpf_map_delete_elem(&sk_states_hash, &key);
 	return 0;

@@ -36,7 +36,6 @@ enum tt_attach_kind {
 enum tt_counter {
 	TT_CNT_LOST, /* ring buffer full: event dropped */
 	TT_CNT_UNTRACKED, /* no room for per-socket state: delta unknown */
-	TT_CNT_EMITTED, /* events submitted to the ring buffer */
 	TT_CNT_MAX,
 };
 

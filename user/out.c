@@ -44,13 +44,11 @@ int out_flush(struct out *o)
 	return o->err ? -o->err : 0;
 }
 
-bool out_reserve(struct out *o, size_t n)
+bool out_grow(struct out *o, size_t n)
 {
 	size_t cap;
 	char *p;
 
-	if (o->cap - o->len >= n)
-		return true;
 	if (o->fd >= 0) {
 		out_flush(o);
 		if (o->cap >= n)
@@ -82,15 +80,36 @@ void out_pad(struct out *o, size_t n)
 	o->len += n;
 }
 
+static const char digit_pairs[201] = "00010203040506070809"
+				     "10111213141516171819"
+				     "20212223242526272829"
+				     "30313233343536373839"
+				     "40414243444546474849"
+				     "50515253545556575859"
+				     "60616263646566676869"
+				     "70717273747576777879"
+				     "80818283848586878889"
+				     "90919293949596979899";
+
+/* two digits per division: this runs several times per event */
 void out_u64(struct out *o, __u64 v)
 {
 	char tmp[20];
 	int i = sizeof(tmp);
 
-	do {
-		tmp[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned int r = v % 100;
+
+		v /= 100;
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + 2 * v, 2);
+	} else {
+		tmp[--i] = '0' + v;
+	}
 	out_mem(o, tmp + i, sizeof(tmp) - i);
 }
 

@@ -27,8 +27,13 @@ struct out {
 int out_init(struct out *o, int fd, size_t cap);
 void out_free(struct out *o);
 int out_flush(struct out *o);
+bool out_grow(struct out *o, size_t n);
+
 /* make room for n more bytes; false if that is impossible */
-bool out_reserve(struct out *o, size_t n);
+static inline bool out_reserve(struct out *o, size_t n)
+{
+	return o->cap - o->len >= n || out_grow(o, n);
+}
 /* end of a record: flushes when line-buffered */
 void out_end_line(struct out *o);
 
@@ -39,6 +44,9 @@ static inline void out_mem(struct out *o, const void *p, size_t n)
 	memcpy(o->buf + o->len, p, n);
 	o->len += n;
 }
+
+/* a string literal: its length is known at compile time */
+#define out_lit(o, s) out_mem(o, s, sizeof(s) - 1)
 
 static inline void out_str(struct out *o, const char *s)
 {
