@@ -136,16 +136,20 @@ static __always_inline bool socket_matches(const struct sock *sk,
  * the socket lock is held (process context: the current task uses it).
  */
 static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
-				   __u64 now, bool process_ctx)
+				   int oldstate, __u64 now, bool process_ctx)
 {
 	__u64 delta = now - st->ts_ns;
 
-	if (st->skaddr != (__u64)sk) {
-		/* new storage (zeroed), or a clone of the listener's */
+	/*
+	 * New storage (zeroed), a clone of the listener's, or a socket
+	 * leaving CLOSE: a new connection, even at a reused address or on
+	 * a reused socket, never continues an old one.
+	 */
+	if (st->skaddr != (__u64)sk || oldstate == TCP_CLOSE) {
 		st->id = __sync_fetch_and_add(&next_sock_id, 1);
-		st->skaddr = (__u64)sk;
-		if (st->flags & TT_F_OWNER_KNOWN)
+		if (st->skaddr != (__u64)sk && (st->flags & TT_F_OWNER_KNOWN))
 			st->flags |= TT_F_OWNER_LISTENER;
+		st->skaddr = (__u64)sk;
 		delta = TT_DELTA_UNKNOWN;
 	}
 	st->ts_ns = now;
@@ -173,7 +177,7 @@ static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 
 	/* state is kept for filtered-out events too: the next may match */
 	if (st) {
-		delta = track(st, sk, now, t->owned);
+		delta = track(st, sk, oldstate, now, t->owned);
 		flags = st->flags;
 		owner = st->owner_tgid;
 	} else {

@@ -14,7 +14,12 @@
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
 #define PID_MAX_LIMIT 4194304
+/* set outside inet_sock_set_state: a filter on them would match nothing */
+#define UNREPORTED_STATES ((1U << 6) | (1U << 12))
 
 enum {
 	OPT_LPORT = 0x100,
@@ -49,25 +54,31 @@ int resolve_netns(const char *arg, __u32 *inum, const char **why)
 {
 	char path[PATH_MAX];
 	const char *why_num;
+	struct statfs sfs;
 	struct stat st;
 	__u64 v;
+	int n;
 
 	if (!parse_u64(arg, 1, UINT_MAX, &v, &why_num)) {
 		*inum = v;
 		return 0;
 	}
-	if (!*arg || strlen(arg) > NAME_MAX) {
+	if (!*arg) {
 		*why = "not an inode number, name or path";
 		return -1;
 	}
 	if (strchr(arg, '/'))
-		snprintf(path, sizeof(path), "%s", arg);
+		n = snprintf(path, sizeof(path), "%s", arg);
 	else
-		snprintf(path, sizeof(path), "/run/netns/%s", arg);
-	if (stat(path, &st)) {
+		n = snprintf(path, sizeof(path), "/run/netns/%s", arg);
+	if (n >= (int)sizeof(path) || stat(path, &st)) {
 		*why = strchr(arg, '/') ?
 			       "no such file" :
 			       "no such namespace (see 'ip netns list')";
+		return -1;
+	}
+	if (statfs(path, &sfs) || sfs.f_type != NSFS_MAGIC) {
+		*why = "not a network namespace file";
 		return -1;
 	}
 	*inum = st.st_ino;
@@ -96,22 +107,31 @@ static int cgroup2_root(char *buf, size_t len)
 	return ret;
 }
 
+/* PATH absolute, or relative to the cgroup v2 mount */
 int resolve_cgroup(const char *arg, __u64 *id, const char **why)
 {
 	char path[PATH_MAX], root[PATH_MAX];
 	struct statfs sfs;
 	struct stat st;
+	int n;
 
-	int n = snprintf(path, sizeof(path), "%s", arg);
-
-	if (n < (int)sizeof(path) && stat(path, &st) && arg[0] != '/' &&
-	    !cgroup2_root(root, sizeof(root)))
+	if (!*arg) {
+		*why = "empty path";
+		return -1;
+	}
+	if (arg[0] == '/') {
+		n = snprintf(path, sizeof(path), "%s", arg);
+	} else if (!cgroup2_root(root, sizeof(root))) {
 		n = snprintf(path, sizeof(path), "%s/%s", root, arg);
+	} else {
+		*why = "no cgroup v2 mount to resolve a relative path";
+		return -1;
+	}
 	if (n >= (int)sizeof(path) || stat(path, &st) || statfs(path, &sfs)) {
 		*why = "no such cgroup";
 		return -1;
 	}
-	if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
+	if (sfs.f_type != CGROUP2_SUPER_MAGIC || !S_ISDIR(st.st_mode)) {
 		*why = "not a cgroup v2 directory";
 		return -1;
 	}
@@ -138,6 +158,7 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 {
 	struct tt_filter *f = state->input;
 	const char *why, *bad;
+	__u32 states;
 	int bad_len;
 	__u64 v;
 
@@ -168,13 +189,20 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 			exit(usage_err("invalid --netns '%s': %s", arg, why));
 		break;
 	case OPT_STATE:
-		if (tcp_state_parse_list(arg, &f->states, &bad, &bad_len))
+		if (tcp_state_parse_list(arg, &states, &bad, &bad_len))
 			exit(usage_err(
 				"invalid --state '%.*s': known states are "
-				"established, syn_sent, syn_recv, fin_wait1, "
-				"fin_wait2, time_wait, close, close_wait, "
+				"established, syn_sent, syn_recv, "
+				"fin_wait1, fin_wait2, close, close_wait, "
 				"last_ack, listen, closing",
 				bad_len, bad));
+		if (states & UNREPORTED_STATES)
+			exit(usage_err("invalid --state '%s': the kernel does "
+				       "not report time_wait or new_syn_recv; "
+				       "the time-wait hand-off shows as "
+				       "fin_wait2 (or closing) -> close",
+				       arg));
+		f->states |= states;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -231,6 +231,25 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 	return 0;
 }
 
+void tt_tracer_detach(struct tt_tracer *t)
+{
+	if (t->skel)
+		tcptrail_bpf__detach(t->skel);
+}
+
+__u64 tt_tracer_missed(const struct tt_tracer *t)
+{
+	const struct bpf_program *prog = t->kind == TT_ATTACH_TP_BTF ?
+						 t->skel->progs.tt_state_btf :
+						 t->skel->progs.tt_state_tp;
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
 void tt_tracer_stop(struct tt_tracer *t)
 {
 	tcptrail_bpf__destroy(t->skel);

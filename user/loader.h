@@ -31,7 +31,11 @@ struct tt_tracer {
 /* prints its own one-line error; returns 0 or TT_EXIT_FAILURE */
 int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 		    const struct tt_filter *f);
+/* detach the programs; the maps stay readable until tt_tracer_stop() */
+void tt_tracer_detach(struct tt_tracer *t);
 void tt_tracer_stop(struct tt_tracer *t);
+/* transitions the kernel skipped: the program was already running there */
+__u64 tt_tracer_missed(const struct tt_tracer *t);
 int tt_tracer_events_fd(const struct tt_tracer *t);
 int tt_tracer_counters(const struct tt_tracer *t, struct tt_counters *sum);
 const char *tt_attach_kind_str(enum tt_attach_kind kind);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "common.h"
@@ -24,6 +25,9 @@ void out_free(struct out *o)
 	o->buf = NULL;
 }
 
+/* asked to stop: wait this long for a stalled reader, then drop output */
+#define STOP_WRITE_MS 1000
+
 int out_flush(struct out *o)
 {
 	size_t done = 0;
@@ -31,8 +35,14 @@ int out_flush(struct out *o)
 	if (o->fd < 0)
 		return 0;
 	while (!o->err && done < o->len) {
-		ssize_t n = write(o->fd, o->buf + done, o->len - done);
+		struct pollfd p = { .fd = o->fd, .events = POLLOUT };
+		ssize_t n;
 
+		if (tt_exiting && poll(&p, 1, STOP_WRITE_MS) == 0) {
+			o->err = ETIMEDOUT;
+			break;
+		}
+		n = write(o->fd, o->buf + done, o->len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)

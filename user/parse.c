@@ -33,15 +33,22 @@ static int parse_port(const char *s, size_t len, __u64 *port, const char **why)
 {
 	char buf[8];
 
-	if (!len || len >= sizeof(buf)) {
-		*why = len ? "port must be 1-65535" : "empty port";
+	if (!len) {
+		*why = "empty port";
+		return -1;
+	}
+	if (strspn(s, "0123456789") < len) {
+		*why = "not a number";
+		return -1;
+	}
+	if (len >= sizeof(buf)) {
+		*why = "port must be 1-65535";
 		return -1;
 	}
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	if (parse_u64(buf, 1, 65535, port, why)) {
-		if (!strcmp(*why, "out of range"))
-			*why = "port must be 1-65535";
+		*why = "port must be 1-65535";
 		return -1;
 	}
 	return 0;

@@ -15,7 +15,8 @@
 #include "sink.h"
 
 #define POLL_MS 100
-#define LOST_CHECK_NS 100000000ULL
+#define CHECK_NS 100000000ULL
+#define CHECK_EVERY 256
 #define OUT_BUF_SIZE (256 * 1024)
 
 struct trace_env {
@@ -28,13 +29,25 @@ struct trace_env {
 	__u64 count;
 };
 
+enum stop_reason {
+	STOP_NONE,
+	STOP_SIGNAL, /* or --duration: drain what is pending, then stop */
+	STOP_COUNT, /* --count reached: print nothing more */
+	STOP_OUTPUT, /* output failed or its reader went away */
+};
+
 struct trace_run {
 	const struct trace_env *env;
 	const struct sink_ops *sink;
+	const struct tt_tracer *t;
 	struct sink_ctx sc;
 	__u64 seen;
 	__u64 short_records;
 	__u64 lost_reported;
+	__u64 deadline; /* CLOCK_MONOTONIC ns, 0 for none */
+	__u64 next_check; /* of losses and of the output */
+	unsigned int since_check;
+	enum stop_reason stop;
 };
 
 static const char doc[] =
@@ -96,10 +109,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env->wide = true;
 		break;
 	case OPT_DURATION:
-		if (parse_duration_ns(arg, true, &env->duration_ns, &why) ||
-		    !env->duration_ns)
+		if (parse_duration_ns(arg, true, &env->duration_ns, &why))
 			exit(usage_err("invalid --duration '%s': %s", arg,
-				       env->duration_ns ? why : "must be > 0"));
+				       why));
+		if (!env->duration_ns)
+			exit(usage_err("invalid --duration '%s': must be more "
+				       "than 0",
+				       arg));
 		break;
 	case OPT_COUNT:
 		if (parse_u64(arg, 1, ~0ULL, &env->count, &why))
@@ -126,24 +142,6 @@ static const struct argp argp = {
 	.children = children,
 };
 
-static int on_event(void *ctx, void *data, size_t size)
-{
-	struct trace_run *r = ctx;
-	const struct tt_event *e = tt_event_view(data, size);
-
-	if (!e) {
-		r->short_records++;
-		return 0;
-	}
-	r->sink->event(&r->sc, e);
-	r->seen++;
-	if (r->sc.o->err)
-		return -EIO;
-	if (r->env->count && r->seen >= r->env->count)
-		return -ECANCELED;
-	return 0;
-}
-
 static __u64 now_ns(void)
 {
 	struct timespec ts;
@@ -153,15 +151,11 @@ static __u64 now_ns(void)
 }
 
 /* put a marker in the stream where the kernel started dropping events */
-static void report_lost(struct trace_run *r, const struct tt_tracer *t)
+static void report_lost(struct trace_run *r, const struct tt_counters *c)
 {
-	struct tt_counters c;
-
-	if (tt_tracer_counters(t, &c))
-		return;
-	if (c.c[TT_CNT_LOST] > r->lost_reported) {
-		r->sink->lost(&r->sc, c.c[TT_CNT_LOST] - r->lost_reported);
-		r->lost_reported = c.c[TT_CNT_LOST];
+	if (c->c[TT_CNT_LOST] > r->lost_reported) {
+		r->sink->lost(&r->sc, c->c[TT_CNT_LOST] - r->lost_reported);
+		r->lost_reported = c->c[TT_CNT_LOST];
 	}
 }
 
@@ -173,77 +167,122 @@ static bool output_gone(int fd)
 	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
 }
 
-static int run(struct trace_run *r, struct tt_tracer *t, struct ring_buffer *rb)
+/*
+ * Every stop condition, checked between batches and, since a busy ring
+ * buffer never runs dry, also every CHECK_EVERY records from on_event.
+ */
+static bool must_stop(struct trace_run *r)
 {
 	struct out *o = r->sc.o;
-	__u64 start = now_ns(), last_check = start;
-	bool drain = true;
-	int err = 0;
+	__u64 now;
 
-	while (!tt_exiting) {
-		__u64 now;
+	if (r->stop != STOP_NONE)
+		return true;
+	now = now_ns();
+	if (now >= r->next_check) {
+		struct tt_counters c;
 
+		if (!tt_tracer_counters(r->t, &c))
+			report_lost(r, &c);
+		if (!o->err && output_gone(o->fd))
+			o->err = EPIPE;
+		r->next_check = now + CHECK_NS;
+	}
+	if (o->err)
+		r->stop = STOP_OUTPUT;
+	else if (tt_exiting || (r->deadline && now >= r->deadline))
+		r->stop = STOP_SIGNAL;
+	return r->stop != STOP_NONE;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct trace_run *r = ctx;
+	const struct tt_event *e = tt_event_view(data, size);
+
+	if (!e) {
+		r->short_records++;
+		return 0;
+	}
+	r->sink->event(&r->sc, e);
+	r->seen++;
+	if (r->env->count && r->seen >= r->env->count) {
+		r->stop = STOP_COUNT;
+		return -ECANCELED;
+	}
+	if (++r->since_check >= CHECK_EVERY || r->sc.o->err) {
+		r->since_check = 0;
+		/* while draining after a stop, only a failed output ends it */
+		if (r->stop == STOP_SIGNAL ? r->sc.o->err != 0 : must_stop(r))
+			return -ECANCELED;
+	}
+	return 0;
+}
+
+static int run(struct trace_run *r, struct ring_buffer *rb)
+{
+	struct out *o = r->sc.o;
+	int err;
+
+	while (!must_stop(r)) {
 		/*
 		 * The kernel wakes us only once a batch is pending: epoll
 		 * never reports a quiet trickle, so consume after each
 		 * timeout too.
 		 */
 		err = ring_buffer__poll(rb, POLL_MS);
-		if (err == -EINTR) {
-			err = 0;
-			continue;
-		}
-		if (err >= 0)
+		if (err >= 0 || err == -EINTR)
 			err = ring_buffer__consume(rb);
-		if (err == -ECANCELED || err == -EIO) {
-			drain = false;
-			err = 0;
-			break;
-		}
-		if (err < 0) {
+		if (err < 0 && err != -EINTR && err != -ECANCELED) {
 			p_err("cannot read the ring buffer: %s",
 			      strerror(-err));
 			return TT_EXIT_FAILURE;
 		}
-		err = 0;
-		now = now_ns();
-		if (now - last_check >= LOST_CHECK_NS) {
-			report_lost(r, t);
-			last_check = now;
-		}
 		out_flush(o);
-		if (!o->err && output_gone(o->fd))
-			o->err = EPIPE;
-		if (o->err)
-			break;
-		if (r->env->duration_ns && now - start >= r->env->duration_ns)
-			break;
 	}
-	if (drain && !o->err && ring_buffer__consume(rb) == -ECANCELED)
-		drain = false;
-	report_lost(r, t);
-	out_flush(o);
 	return 0;
 }
 
-static void summary(const struct trace_run *r, const struct tt_tracer *t,
-		    __u64 start)
+/* detached first, so that what is drained and counted has an end */
+static void finish(struct trace_run *r, struct ring_buffer *rb,
+		   struct tt_tracer *t, struct tt_counters *c)
 {
-	struct tt_counters c = {};
+	struct out *o = r->sc.o;
+
+	tt_tracer_detach(t);
+	if (r->stop == STOP_SIGNAL) {
+		ring_buffer__consume(rb);
+		out_flush(o);
+	}
+	if (tt_tracer_counters(t, c)) {
+		p_warn("cannot read the kernel's counters: loss unknown");
+		return;
+	}
+	if (r->stop != STOP_OUTPUT) {
+		report_lost(r, c);
+		out_flush(o);
+	}
+}
+
+static void summary(const struct trace_run *r, const struct tt_counters *c,
+		    __u64 missed, __u64 start)
+{
 	double secs = (now_ns() - start) / 1e9;
 
-	tt_tracer_counters(t, &c);
 	fprintf(stderr, "tcptrail: %llu events, %llu lost, %.2f s",
 		(unsigned long long)r->seen,
-		(unsigned long long)c.c[TT_CNT_LOST], secs);
-	if (c.c[TT_CNT_UNTRACKED])
+		(unsigned long long)c->c[TT_CNT_LOST], secs);
+	if (c->c[TT_CNT_UNTRACKED])
 		fprintf(stderr, ", %llu without per-socket state",
-			(unsigned long long)c.c[TT_CNT_UNTRACKED]);
+			(unsigned long long)c->c[TT_CNT_UNTRACKED]);
+	if (missed)
+		fprintf(stderr, ", %llu missed (program busy on that CPU)",
+			(unsigned long long)missed);
 	if (r->short_records)
 		fprintf(stderr, ", %llu malformed records",
 			(unsigned long long)r->short_records);
 	fputc('\n', stderr);
-	if (c.c[TT_CNT_LOST])
+	if (c->c[TT_CNT_LOST])
 		fprintf(stderr, "tcptrail: the ring buffer overflowed: raise "
 				"--ringbuf-size or narrow the filters\n");
 }
@@ -253,6 +292,7 @@ int do_trace(int argc, char **argv)
 	static struct trace_env env;
 	struct ring_buffer *rb = NULL;
 	struct trace_run r = { .env = &env };
+	struct tt_counters c = {};
 	struct tt_tracer t = {};
 	struct out o = {};
 	__u64 start;
@@ -285,12 +325,20 @@ int do_trace(int argc, char **argv)
 	fprintf(stderr,
 		"Tracing TCP state transitions... Hit Ctrl-C to end.\n");
 	start = now_ns();
+	r.t = &t;
+	r.next_check = start + CHECK_NS;
+	if (env.duration_ns)
+		r.deadline = start + env.duration_ns;
 	r.sink->header(&r.sc);
-	err = run(&r, &t, rb);
-	summary(&r, &t, start);
+	err = run(&r, rb);
+	finish(&r, rb, &t, &c);
+	summary(&r, &c, tt_tracer_missed(&t), start);
 	if (!err && o.err) {
 		if (o.err == EPIPE)
 			p_err("output closed (broken pipe): stopped");
+		else if (o.err == ETIMEDOUT)
+			p_err("output blocked when asked to stop: "
+			      "pending output dropped");
 		else
 			p_err("cannot write output: %s", strerror(o.err));
 		err = TT_EXIT_FAILURE;

@@ -331,10 +331,16 @@ BAD_INPUT = [
     (["trace", "--lport", "abc"], "invalid --lport 'abc'"),
     (["trace", "--rport", "90-80"], "invalid --rport '90-80': range is backwards"),
     (["trace", "--state", "FOO"], "invalid --state 'FOO'"),
+    (["trace", "--state", "time_wait"], "the kernel does not report time_wait"),
+    (["trace", "--netns", "/etc/passwd"], "not a network namespace file"),
+    (["trace", "--cgroup="], "invalid --cgroup '': empty path"),
+    (["trace", "--lport", "http"], "invalid --lport 'http': not a number"),
+    (["trace", "--duration", "0"], "invalid --duration '0': must be more than 0"),
     (["trace", "--cgroup", "/nonexistent/cg"], "invalid --cgroup '/nonexistent/cg'"),
     (["trace", "--netns", "tt-no-such-ns"], "invalid --netns 'tt-no-such-ns'"),
     (["trace", "--ringbuf-size", "1000"], "invalid --ringbuf-size '1000'"),
-    (["trace", "--duration", "10parsecs"], "invalid --duration '10parsecs'"),
+    (["trace", "--duration", "10parsecs"],
+     "invalid --duration '10parsecs': use a number with us, ms, s, m or h"),
     (["trace", "--pid", "0"], "invalid --pid '0'"),
     (["trace", "-4", "-6"], "-4 and -6 exclude each other"),
     (["trace", "extra"], "unexpected argument 'extra'"),
@@ -381,3 +387,61 @@ def test_not_root_is_told_to_use_sudo(bpf):
     assert p.stderr == ("Error: loading BPF programs needs root (CAP_BPF, "
                         "CAP_PERFMON and CAP_SYS_RESOURCE): run tcptrail "
                         "with sudo\n")
+
+
+def test_stops_promptly_under_load_with_a_stalled_reader(bpf):
+    """A reader that never reads, and connections that keep coming: a
+    signal must still stop tcptrail at once and detach it."""
+    port = free_port()
+    before = our_prog_ids()
+    rfd, wfd = os.pipe()  # nobody reads rfd
+    tr = subprocess.Popen([TCPTRAIL, "trace", "-j", "--port", str(port)],
+                          stdout=wfd, stderr=subprocess.PIPE)
+    os.close(wfd)
+    time.sleep(1.5)
+    ours = our_prog_ids() - before
+    srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
+                            "--count", "100000"], stdout=subprocess.PIPE,
+                           text=True)
+    assert srv.stdout.readline().startswith("ready")
+    cli = subprocess.Popen([PY, PEER, "client", "--port", str(port),
+                            "--count", "100000"])
+    try:
+        time.sleep(3)  # 64 KiB of pipe fill in well under a second
+        t0 = time.monotonic()
+        tr.send_signal(signal.SIGINT)
+        tr.wait(timeout=10)
+        assert time.monotonic() - t0 < 3, "took too long to stop"
+        err = tr.stderr.read()
+    finally:
+        os.close(rfd)
+        cli.kill()
+        srv.kill()
+        cli.wait()
+        srv.wait()
+    assert tr.returncode == 1
+    assert b"output blocked when asked to stop" in err
+    assert re.search(rb"tcptrail: \d+ events, \d+ lost", err)
+    assert unloaded(ours)
+
+
+def test_duration_ends_under_sustained_load(bpf, tmp_path):
+    port = free_port()
+    srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
+                            "--count", "100000"], stdout=subprocess.PIPE,
+                           text=True)
+    assert srv.stdout.readline().startswith("ready")
+    cli = subprocess.Popen([PY, PEER, "client", "--port", str(port),
+                            "--count", "100000"])
+    try:
+        t0 = time.monotonic()
+        with open(tmp_path / "out", "wb") as out:
+            p = subprocess.run([TCPTRAIL, "trace", "-d", "1s"], stdout=out,
+                               stderr=subprocess.PIPE, timeout=10)
+        assert p.returncode == 0
+        assert time.monotonic() - t0 < 4
+    finally:
+        cli.kill()
+        srv.kill()
+        cli.wait()
+        srv.wait()
