@@ -26,7 +26,7 @@ SECS=${SECS:-5}
 SETTLE=${SETTLE:-1.5}
 CHURN_ARGS=${CHURN_ARGS:-}
 KEEP=${KEEP:-0}
-DEFAULT_MODES="untraced trace-text trace-json tcpstates bpftrace"
+DEFAULT_MODES="untraced trace-null trace-text trace-json tcpstates bpftrace"
 MODES=${MODES:-$DEFAULT_MODES}
 
 ATTACH_TIMEOUT=20	# s: a tracer that has not attached by then is reported
