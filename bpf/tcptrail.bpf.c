@@ -10,7 +10,10 @@
 #define AF_INET 2
 #define AF_INET6 10
 #define IPPROTO_TCP 6
+#define TCP_SYN_SENT 2
+#define TCP_SYN_RECV 3
 #define TCP_CLOSE 7
+#define TCP_LISTEN 10
 #define CGROUP_MAX_DEPTH 32
 
 /* Knobs, set by user space before load. Zero means "no filter". */
@@ -44,7 +47,7 @@ struct sk_state {
 	__u64 ts_ns; /* entered the current state */
 	__u64 skaddr; /* tells a clone (accepted child) from its listener */
 	__u32 owner_tgid;
-	__u8 flags; /* TT_F_OWNER_* */
+	__u8 flags; /* TT_F_OWNER_*, TT_F_ACTIVE, TT_F_PASSIVE */
 	char owner_comm[TT_COMM_LEN];
 };
 
@@ -136,7 +139,8 @@ static __always_inline bool socket_matches(const struct sock *sk,
  * the socket lock is held (process context: the current task uses it).
  */
 static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
-				   int oldstate, __u64 now, bool process_ctx)
+				   int oldstate, int newstate, __u64 now,
+				   bool process_ctx)
 {
 	__u64 delta = now - st->ts_ns;
 
@@ -149,9 +153,14 @@ static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 		st->id = __sync_fetch_and_add(&next_sock_id, 1);
 		if (st->skaddr != (__u64)sk && (st->flags & TT_F_OWNER_KNOWN))
 			st->flags |= TT_F_OWNER_LISTENER;
+		st->flags &= ~TT_F_OPENER;
 		st->skaddr = (__u64)sk;
 		delta = TT_DELTA_UNKNOWN;
 	}
+	if (newstate == TCP_SYN_SENT)
+		st->flags |= TT_F_ACTIVE;
+	else if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)
+		st->flags |= TT_F_PASSIVE;
 	st->ts_ns = now;
 	if (process_ctx) {
 		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
@@ -161,7 +170,8 @@ static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 			bpf_get_current_comm(st->owner_comm,
 					     sizeof(st->owner_comm));
 		st->owner_tgid = tgid;
-		st->flags = TT_F_OWNER_KNOWN;
+		st->flags = (st->flags & ~TT_F_OWNER_LISTENER) |
+			    TT_F_OWNER_KNOWN;
 	}
 	return delta;
 }
@@ -177,7 +187,7 @@ static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 
 	/* state is kept for filtered-out events too: the next may match */
 	if (st) {
-		delta = track(st, sk, oldstate, now, t->owned);
+		delta = track(st, sk, oldstate, newstate, now, t->owned);
 		flags = st->flags;
 		owner = st->owner_tgid;
 	} else {

@@ -24,7 +24,13 @@ enum tt_event_flags {
 	TT_F_OWNER_KNOWN = 1 << 1,
 	/* owner was inherited from the listening socket */
 	TT_F_OWNER_LISTENER = 1 << 2,
+	/* this connection was opened by connect() on this host */
+	TT_F_ACTIVE = 1 << 3,
+	/* this connection was accepted from a listener on this host */
+	TT_F_PASSIVE = 1 << 4,
 };
+
+#define TT_F_OPENER (TT_F_ACTIVE | TT_F_PASSIVE)
 
 /* what the attached program reads its state from, for --verbose */
 enum tt_attach_kind {
