@@ -4,5 +4,6 @@
 #define __TT_CMDS_H
 
 int do_trace(int argc, char **argv);
+int do_closewait(int argc, char **argv);
 
 #endif /* __TT_CMDS_H */

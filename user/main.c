@@ -23,6 +23,8 @@ static int do_version(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "trace", do_trace, "every TCP state transition, as it happens" },
+	{ "closewait", do_closewait,
+	  "time in CLOSE_WAIT per socket and service port, and who holds it" },
 	{ "version", do_version, "version of tcptrail and of libbpf" },
 	{ "help", do_help, "this text" },
 	{},
@@ -79,7 +81,5 @@ int main(int argc, char **argv)
 		argv[1] = name;
 		return c->func(argc - 1, argv + 1);
 	}
-	return usage_err(
-		"unknown command '%s' (commands: trace, version, help)",
-		argv[1]);
+	return usage_err("unknown command '%s' (see 'tcptrail help')", argv[1]);
 }

@@ -46,7 +46,7 @@ static inline void out_mem(struct out *o, const void *p, size_t n)
 }
 
 /* a string literal: its length is known at compile time */
-#define out_lit(o, s) out_mem(o, s, sizeof(s) - 1)
+#define out_lit(o, s) out_mem(o, "" s, sizeof(s) - 1)
 
 static inline void out_str(struct out *o, const char *s)
 {

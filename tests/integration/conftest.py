@@ -115,13 +115,14 @@ def tracer(tmp_path, bpf):
 
 def run_exchange(port=0, family="4", hold=0.0, count=1, netns=None,
                  server_comm=None, client_comm=None, cgroup=None,
-                 client_cgroup=None):
+                 client_cgroup=None, delay_read=0.0):
     """A server that holds CLOSE_WAIT for `hold` s; a client closing first.
     Returns (server pid, client pid, port)."""
     pre = ["ip", "netns", "exec", netns] if netns else []
     holds = [str(h) for h in (hold if isinstance(hold, list) else [hold])]
     cmd = pre + [PY, PEER, "server", "--family", family, "--port", str(port),
-                 "--count", str(count), "--hold"] + holds
+                 "--count", str(count), "--delay-read", str(delay_read),
+                 "--hold"] + holds
     if server_comm:
         cmd += ["--comm", server_comm.hex()]
     if cgroup:

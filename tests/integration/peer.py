@@ -6,7 +6,8 @@ tcptrail sees a distinct owner (pid, comm).
 server: listen, print "ready PORT", accept --count connections; for each,
         read to EOF (the peer's FIN: we are now in CLOSE_WAIT), sleep
         --hold seconds, close.
-client: connect --count times, send one byte, close first.
+client: connect --count times, send one byte, close first (shutdown),
+        wait for the server to close too, then the next connection.
 """
 import argparse
 import ctypes
@@ -37,8 +38,15 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=1)
     ap.add_argument("--hold", type=float, nargs="*", default=[0.0],
                     help="CLOSE_WAIT hold per connection (last one repeats)")
+    ap.add_argument("--delay-read", type=float, default=0.0,
+                    help="sleep before reading: the peer's FIN then "
+                    "arrives in softirq, not while we hold the socket")
     ap.add_argument("--comm", help="process name, as hex bytes")
     ap.add_argument("--cgroup")
+    ap.add_argument("--close-first", action="store_true",
+                    help="server: read one byte and close at once")
+    ap.add_argument("--peer-closes", action="store_true",
+                    help="client: wait for the server's FIN, hold, close")
     ap.add_argument("--wait-stdin", action="store_true",
                     help="print our pid, listen only after a line on stdin")
     a = ap.parse_args()
@@ -61,15 +69,30 @@ def main() -> int:
         print("ready", ls.getsockname()[1], flush=True)
         for i in range(a.count):
             conn, _ = ls.accept()
+            if a.close_first:
+                conn.recv(1)
+                conn.close()
+                continue
+            time.sleep(a.delay_read)
             while conn.recv(4096):
                 pass
             time.sleep(a.hold[min(i, len(a.hold) - 1)])
             conn.close()
         ls.close()
     else:
-        for _ in range(a.count):
-            c = socket.create_connection((host, a.port), timeout=5)
+        for i in range(a.count):
+            c = socket.create_connection((host, a.port), timeout=30)
             c.sendall(b"x")
+            if a.peer_closes:
+                while c.recv(4096):
+                    pass
+                time.sleep(a.hold[min(i, len(a.hold) - 1)])
+                c.close()
+                continue
+            # our FIN first, then wait for the server's: one at a time
+            c.shutdown(socket.SHUT_WR)
+            while c.recv(4096):
+                pass
             c.close()
     return 0
 

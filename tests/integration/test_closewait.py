@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: GPL-2.0
+"""tcptrail closewait against real CLOSE_WAIT holds on loopback."""
+import json
+import subprocess
+import time
+
+import pytest
+
+from conftest import PY, PEER, TCPTRAIL, free_port, run_exchange
+
+
+def within(measured_ms, expected_ms):
+    return abs(measured_ms - expected_ms) <= expected_ms * 0.10 + 20
+
+
+def records(t, kind):
+    lines = [json.loads(ln) for ln in t.stdout.splitlines() if ln]
+    return [r for r in lines if r["type"] == kind]
+
+
+def test_holds_owner_and_summary(tracer):
+    port = free_port()
+    holds = [0.03, 0.12, 0.48]
+    t = tracer("closewait", "-j", "--port", str(port))
+    srv, _, _ = run_exchange(port=port, count=3, hold=holds, delay_read=0.05,
+                             server_comm=b"cw-server")
+    assert t.stop() == 0
+    eps = records(t, "close_wait")
+    assert len(eps) == 3
+    for ep, hold in zip(eps, holds):
+        # CLOSE_WAIT lasts from the FIN (before the 50 ms read delay)
+        assert within(ep["ms"], (hold + 0.05) * 1000), (ep["ms"], hold)
+        assert (ep["pid"], ep["comm"]) == (srv, "cw-server")
+        assert ep["service"] == port and ep["lport"] == port
+        assert ep["next"] == "LAST_ACK"
+    (summary,) = records(t, "summary")
+    assert summary["episodes"] == 3 and summary["open"] == []
+    (p,) = summary["ports"]
+    assert p["service"] == port and p["episodes"] == 3
+    assert within(p["max_ms"], 530) and within(p["p50_ms"], 170)
+
+
+def test_min_and_port_filter_hide_the_rest(tracer):
+    a, b = free_port(), free_port()
+    t = tracer("closewait", "-j", "--min", "100ms", "--lport", str(a))
+    run_exchange(port=a, count=2, hold=[0.03, 0.2])
+    run_exchange(port=b, hold=0.2)
+    assert t.stop() == 0
+    eps = records(t, "close_wait")
+    assert [e["lport"] for e in eps] == [a]
+    assert within(eps[0]["ms"], 200)
+    # the summary still counts every episode of the filtered port
+    (summary,) = records(t, "summary")
+    assert [(p["service"], p["episodes"]) for p in summary["ports"]] == [(a, 2)]
+
+
+def test_still_in_close_wait_at_exit(tracer):
+    port = free_port()
+    t = tracer("closewait", "-j", "--port", str(port))
+    srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
+                            "--hold", "4", "--comm", b"leaky".hex()],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        assert srv.stdout.readline().startswith("ready")
+        cli = subprocess.Popen([PY, PEER, "client", "--port", str(port)])
+        time.sleep(1.5)
+        assert t.stop() == 0
+        (summary,) = records(t, "summary")
+        (o,) = summary["open"]
+        assert (o["pid"], o["comm"], o["lport"]) == (srv.pid, "leaky", port)
+        assert 1000 <= o["age_ms"] <= 4000
+        assert records(t, "close_wait") == []
+    finally:
+        srv.kill()
+        srv.wait()
+        cli.wait(timeout=10)
+
+
+@pytest.mark.parametrize("key", ["service", "lport"])
+def test_active_side_service_port(tracer, key):
+    """Our host opened the connection and the server closed first: the
+    client's socket sits in CLOSE_WAIT, its service port is the remote."""
+    port = free_port()
+    t = tracer("closewait", "-j", "--port", str(port), "--key", key)
+    srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
+                            "--close-first"], stdout=subprocess.PIPE, text=True)
+    assert srv.stdout.readline().startswith("ready")
+    cli = subprocess.run([PY, PEER, "client", "--port", str(port),
+                          "--peer-closes", "--hold", "0.2", "--comm",
+                          b"cw-client".hex()])
+    assert cli.returncode == 0 and srv.wait(timeout=10) == 0
+    assert t.stop() == 0
+    (ep,) = records(t, "close_wait")
+    assert ep["rport"] == port and ep["comm"] == "cw-client"
+    assert ep["service"] == (port if key == "service" else ep["lport"])
+    assert within(ep["ms"], 200)
+
+
+def test_text_output(tracer):
+    port = free_port()
+    t = tracer("closewait", "--port", str(port), "-T")
+    srv, _, _ = run_exchange(port=port, hold=0.1, server_comm=b"cw-text")
+    assert t.stop() == 0
+    lines = t.stdout.splitlines()
+    assert lines[0].split() == ["TIME", "PID", "COMM", "LADDR:LPORT",
+                                "RADDR:RPORT", "SERVICE", "NEXT", "MS"]
+    row = lines[1].split()
+    assert row[1:3] == [str(srv), "cw-text"]
+    assert row[3] == f"127.0.0.1:{port}" and row[5] == str(port)
+    assert within(float(row[7]), 100)
+    i = lines.index("CLOSE_WAIT episodes by service port:")
+    assert lines[i + 2].split()[:2] == [str(port), "1"]
+    assert "Still in CLOSE_WAIT:" in lines
+
+
+BAD = [
+    (["closewait", "--min", "10parsecs"], "invalid --min '10parsecs'"),
+    (["closewait", "--min", "5"], "invalid --min '5': needs a unit"),
+    (["closewait", "--key", "foo"], "invalid --key 'foo'"),
+    (["closewait", "--state", "listen"], "--state does not apply"),
+    (["closewait", "--max-open", "0"], "invalid --max-open '0'"),
+]
+
+
+@pytest.mark.parametrize("args,msg", BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_input_exits_2(args, msg):
+    p = subprocess.run([TCPTRAIL] + args, capture_output=True, text=True)
+    assert p.returncode == 2
+    assert msg in p.stderr and p.stdout == ""

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcptrail closewait: how long sockets sit in CLOSE_WAIT, per service port. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmds.h"
+#include "common.h"
+#include "event.h"
+#include "idmap.h"
+#include "portstats.h"
+#include "stream.h"
+#include "tcp_state.h"
+#include "textfmt.h"
+
+#define TCP_CLOSE_WAIT 8
+#define MAX_OPEN_DEFAULT 65536
+#define MAX_SAMPLES (1 << 20)
+
+enum cw_key { KEY_SERVICE, KEY_LPORT, KEY_RPORT };
+
+struct cw_env {
+	struct tt_filter filter;
+	struct tt_loader_opts lo;
+	bool json;
+	bool wall;
+	bool wide;
+	enum cw_key key;
+	__u64 min_ns;
+	__u64 duration_ns;
+	__u64 max_open;
+};
+
+/* a socket now in CLOSE_WAIT */
+struct cw_open {
+	__u64 since_ns;
+	__u32 pid;
+	char comm[TT_COMM_LEN];
+	__u16 family;
+	__u16 lport;
+	__u16 rport;
+	__u16 service;
+	__u8 laddr[TT_ADDR_LEN];
+	__u8 raddr[TT_ADDR_LEN];
+};
+
+struct cw_run {
+	const struct cw_env *env;
+	struct sink_ctx sc;
+	struct idmap *open;
+	struct portstats *stats;
+	__u16 eph_lo, eph_hi; /* the kernel's ephemeral port range */
+	__u64 episodes;
+	__u64 predating; /* ended, but began before tcptrail started */
+	__u64 dropped; /* did not fit in the open table */
+};
+
+static const char doc[] =
+	"Report how long sockets sit in CLOSE_WAIT: the peer has closed, the\n"
+	"local application has not called close() yet.\n"
+	"\n"
+	"One line per CLOSE_WAIT episode as it ends: the owner, the endpoints,\n"
+	"the service port and the time spent in CLOSE_WAIT. At exit, a summary\n"
+	"per service port (episodes, p50, p99, max) and the sockets still in\n"
+	"CLOSE_WAIT with their ages and owners.\n"
+	"\n"
+	"SERVICE PORT: the listening side's port: the local port of an accepted\n"
+	"connection, the remote port of one this host opened (connect). For a\n"
+	"socket that predates tcptrail it is guessed: the port outside the\n"
+	"kernel's ephemeral range. --key lport or rport overrides.\n"
+	"\n"
+	"A socket already in CLOSE_WAIT when tcptrail started has an unknown\n"
+	"start: its time is shown as a lower bound, '>=MS'.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  tcptrail closewait                      # until Ctrl-C, then summary\n"
+	"  tcptrail closewait --min 1s --lport 8080\n"
+	"  tcptrail closewait -j -d 1m > cw.json   # JSON lines for a minute\n"
+	"\v"
+	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
+
+enum { OPT_MIN = 0x300, OPT_KEY, OPT_MAX_OPEN };
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Output:", 1 },
+	{ "json", 'j', NULL, 0, "one JSON object per line (fields: README)",
+	  1 },
+	{ "wall", 'T', NULL, 0, "wall-clock time (HH:MM:SS.us, local)", 1 },
+	{ "wide", 'w', NULL, 0, "address columns wide enough for IPv6", 1 },
+	{ "min", OPT_MIN, "TIME", 0,
+	  "only episodes at least TIME long (500us, 200ms, 2s, 1m, 1h)", 1 },
+	{ "key", OPT_KEY, "KEY", 0,
+	  "group by service (default), lport or rport", 1 },
+	{ "duration", 'd', "TIME", 0, "stop after TIME (10, 10s, 2m)", 1 },
+	{ "max-open", OPT_MAX_OPEN, "N", 0,
+	  "sockets in CLOSE_WAIT tracked at once (default 65536)", 1 },
+	{},
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct cw_env *env = state->input;
+	const char *why;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &env->filter;
+		state->child_inputs[1] = &env->lo;
+		env->max_open = MAX_OPEN_DEFAULT;
+		break;
+	case 'j':
+		env->json = true;
+		break;
+	case 'T':
+		env->wall = true;
+		break;
+	case 'w':
+		env->wide = true;
+		break;
+	case OPT_MIN:
+		if (parse_duration_ns(arg, false, &env->min_ns, &why))
+			exit(usage_err("invalid --min '%s': %s", arg, why));
+		break;
+	case OPT_KEY:
+		if (!strcmp(arg, "service"))
+			env->key = KEY_SERVICE;
+		else if (!strcmp(arg, "lport"))
+			env->key = KEY_LPORT;
+		else if (!strcmp(arg, "rport"))
+			env->key = KEY_RPORT;
+		else
+			exit(usage_err("invalid --key '%s': use service, lport "
+				       "or rport",
+				       arg));
+		break;
+	case 'd':
+		if (parse_duration_ns(arg, true, &env->duration_ns, &why))
+			exit(usage_err("invalid --duration '%s': %s", arg,
+				       why));
+		if (!env->duration_ns)
+			exit(usage_err("invalid --duration '%s': must be more "
+				       "than 0",
+				       arg));
+		break;
+	case OPT_MAX_OPEN:
+		if (parse_u64(arg, 1, 1 << 24, &env->max_open, &why))
+			exit(usage_err("invalid --max-open '%s': %s", arg,
+				       why));
+		break;
+	case ARGP_KEY_ARG:
+		exit(usage_err("unexpected argument '%s'", arg));
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = {
+	{ &filter_argp, 0, NULL, 0 },
+	{ &loader_argp, 0, NULL, 0 },
+	{},
+};
+
+static const struct argp argp = {
+	.options = options,
+	.parser = parse_opt,
+	.doc = doc,
+	.children = children,
+};
+
+static void read_ephemeral_range(struct cw_run *r)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	unsigned int lo, hi;
+
+	r->eph_lo = 32768;
+	r->eph_hi = 60999;
+	if (!f)
+		return;
+	if (fscanf(f, "%u %u", &lo, &hi) == 2 && lo <= hi && hi <= 65535) {
+		r->eph_lo = lo;
+		r->eph_hi = hi;
+	}
+	fclose(f);
+}
+
+static __u16 service_port(const struct cw_run *r, const struct tt_event *e)
+{
+	switch (r->env->key) {
+	case KEY_LPORT:
+		return e->sport;
+	case KEY_RPORT:
+		return e->dport;
+	default:
+		break;
+	}
+	if (e->flags & TT_F_PASSIVE)
+		return e->sport;
+	if (e->flags & TT_F_ACTIVE)
+		return e->dport;
+	/* predates tcptrail: the listening side is not the ephemeral one */
+	if (e->sport >= r->eph_lo && e->sport <= r->eph_hi &&
+	    !(e->dport >= r->eph_lo && e->dport <= r->eph_hi))
+		return e->dport;
+	return e->sport;
+}
+
+static void header(struct cw_run *r)
+{
+	size_t aw = r->env->wide ? W_ADDR_WIDE : W_ADDR;
+	struct out *o = r->sc.o;
+
+	if (r->env->json)
+		return;
+	if (r->env->wall)
+		text_lit(o, "TIME", W_TIME);
+	else
+		text_lit(o, "TIME(s)", W_TIME);
+	text_lit(o, "PID", W_PID);
+	text_lit(o, "COMM", W_COMM);
+	text_lit(o, "LADDR:LPORT", aw);
+	text_lit(o, "RADDR:RPORT", aw);
+	text_lit(o, "SERVICE", 7);
+	text_lit(o, "NEXT", W_STATE);
+	out_lit(o, "MS");
+	out_end_line(o);
+}
+
+/* an episode that ended; ns is a lower bound when !known */
+static void print_episode(struct cw_run *r, const struct tt_event *e,
+			  __u16 service, __u64 ns, bool known)
+{
+	struct out *o = r->sc.o;
+	const char *comm;
+	__u32 pid = tt_event_who(e, &comm);
+	size_t start;
+
+	if (!out_reserve(o, TT_LINE_MAX))
+		return;
+	if (r->env->json) {
+		out_lit(o, "{\"type\":\"close_wait\",\"time\":\"");
+		sink_wall_time(&r->sc, e->ts_ns, true);
+		out_char(o, '"');
+		json_key(o, "sock_id");
+		out_u64(o, e->sock_id);
+		json_who(o, pid, comm);
+		json_key(o, "family");
+		json_quoted(o, tt_family_str(e->family));
+		json_endpoint(o, false, e->family, e->saddr, e->sport);
+		json_endpoint(o, true, e->family, e->daddr, e->dport);
+		json_key(o, "service");
+		out_u64(o, service);
+		json_key(o, "next");
+		json_quoted(o, tcp_state_str(e->newstate));
+		json_key(o, "ms");
+		if (known)
+			json_ms(o, ns);
+		else
+			out_lit(o, "null");
+		json_key(o, "ms_at_least");
+		json_ms(o, ns);
+		out_char(o, '}');
+		out_end_line(o);
+		return;
+	}
+	text_time(&r->sc, e->ts_ns);
+	text_who(o, pid, comm);
+	text_endpoint(&r->sc, e->family, e->saddr, e->sport);
+	text_endpoint(&r->sc, e->family, e->daddr, e->dport);
+	start = o->len;
+	out_u64(o, service);
+	text_pad_from(o, start, 7);
+	comm = tcp_state_str(e->newstate);
+	text_col(o, comm, strlen(comm), W_STATE);
+	if (!known)
+		out_lit(o, ">=");
+	out_fixed(o, ns, 1000000ULL, 3);
+	out_end_line(o);
+}
+
+static bool on_event(void *ctx, const struct tt_event *e)
+{
+	struct cw_run *r = ctx;
+	struct cw_open *c;
+	const char *comm;
+	__u64 ns;
+	bool known;
+	__u16 service = service_port(r, e);
+
+	if (e->newstate == TCP_CLOSE_WAIT) {
+		c = idmap__insert(r->open, e->sock_id);
+		if (!c) {
+			r->dropped++;
+			return true;
+		}
+		c->since_ns = e->ts_ns;
+		c->pid = tt_event_who(e, &comm);
+		if (c->pid)
+			memcpy(c->comm, comm, TT_COMM_LEN);
+		c->family = e->family;
+		c->lport = e->sport;
+		c->rport = e->dport;
+		c->service = service;
+		memcpy(c->laddr, e->saddr, TT_ADDR_LEN);
+		memcpy(c->raddr, e->daddr, TT_ADDR_LEN);
+		return true;
+	}
+	if (e->oldstate != TCP_CLOSE_WAIT)
+		return true;
+
+	known = e->delta_ns != TT_DELTA_UNKNOWN;
+	c = idmap__lookup(r->open, e->sock_id);
+	if (c)
+		service = c->service;
+	idmap__delete(r->open, e->sock_id);
+	r->episodes++;
+	if (known) {
+		ns = e->delta_ns;
+		portstats__add(r->stats, service, ns);
+	} else {
+		/* in CLOSE_WAIT since before we started: at least this */
+		ns = e->ts_ns > r->sc.start_ns ? e->ts_ns - r->sc.start_ns : 0;
+		r->predating++;
+	}
+	if (ns >= r->env->min_ns)
+		print_episode(r, e, service, ns, known);
+	return true;
+}
+
+static void on_lost(void *ctx, __u64 n)
+{
+	struct cw_run *r = ctx;
+	struct out *o = r->sc.o;
+
+	if (r->env->json) {
+		out_lit(o, "{\"type\":\"lost\",\"count\":");
+		out_u64(o, n);
+		out_char(o, '}');
+	} else {
+		out_lit(o, "# lost ");
+		out_u64(o, n);
+		out_lit(o, " events: ring buffer full (raise --ringbuf-size)");
+	}
+	out_end_line(o);
+}
+
+static const struct stream_ops cw_ops = {
+	.event = on_event,
+	.lost = on_lost,
+};
+
+struct open_list {
+	struct cw_open **v;
+	size_t n;
+};
+
+static void collect(void *ctx, __u64 id, void *value)
+{
+	struct open_list *l = ctx;
+
+	(void)id;
+	l->v[l->n++] = value;
+}
+
+static int by_age(const void *a, const void *b)
+{
+	const struct cw_open *x = *(struct cw_open *const *)a;
+	const struct cw_open *y = *(struct cw_open *const *)b;
+
+	return x->since_ns < y->since_ns ? -1 : x->since_ns > y->since_ns;
+}
+
+static void summary_ports(struct cw_run *r)
+{
+	struct port_summary *ps;
+	size_t n = portstats__summarise(r->stats, &ps);
+	struct out *o = r->sc.o;
+
+	if (r->env->json) {
+		out_lit(o, "{\"type\":\"summary\",\"episodes\":");
+		out_u64(o, r->episodes);
+		json_key(o, "predating");
+		out_u64(o, r->predating);
+		json_key(o, "dropped");
+		out_u64(o, r->dropped);
+		json_key(o, "ports");
+		out_char(o, '[');
+	} else {
+		out_lit(o, "\nCLOSE_WAIT episodes by service port:\n");
+		out_lit(o, "SERVICE  EPISODES      P50(ms)      P99(ms)      "
+			   "MAX(ms)\n");
+	}
+	for (size_t i = 0; i < n; i++) {
+		out_reserve(o, TT_LINE_MAX);
+		if (r->env->json) {
+			out_str(o, i ? ",{\"service\":" : "{\"service\":");
+			out_u64(o, ps[i].port);
+			json_key(o, "episodes");
+			out_u64(o, ps[i].count);
+			json_key(o, "p50_ms");
+			json_ms(o, ps[i].p50_ns);
+			json_key(o, "p99_ms");
+			json_ms(o, ps[i].p99_ns);
+			json_key(o, "max_ms");
+			json_ms(o, ps[i].max_ns);
+			out_char(o, '}');
+			continue;
+		}
+		size_t start = o->len;
+
+		out_u64(o, ps[i].port);
+		text_pad_from(o, start, 7);
+		start = o->len;
+		out_u64(o, ps[i].count);
+		text_pad_from(o, start, 8);
+		start = o->len;
+		out_fixed(o, ps[i].p50_ns, 1000000ULL, 3);
+		text_pad_from(o, start, 12);
+		start = o->len;
+		out_fixed(o, ps[i].p99_ns, 1000000ULL, 3);
+		text_pad_from(o, start, 12);
+		out_fixed(o, ps[i].max_ns, 1000000ULL, 3);
+		out_char(o, '\n');
+	}
+	if (!n && !r->env->json)
+		out_lit(o, "(none)\n");
+	if (r->env->json)
+		out_char(o, ']');
+	free(ps);
+}
+
+static void summary_open(struct cw_run *r, __u64 now)
+{
+	struct open_list l = { .n = 0 };
+	struct out *o = r->sc.o;
+
+	l.v = calloc(idmap__count(r->open) + 1, sizeof(*l.v));
+	if (!l.v)
+		return;
+	idmap__for_each(r->open, collect, &l);
+	qsort(l.v, l.n, sizeof(*l.v), by_age);
+	if (r->env->json) {
+		json_key(o, "open");
+		out_char(o, '[');
+	} else {
+		out_lit(o, "\nStill in CLOSE_WAIT:\n");
+		text_lit(o, "AGE(ms)", 12);
+		text_lit(o, "PID", W_PID);
+		text_lit(o, "COMM", W_COMM);
+		text_lit(o, "LADDR:LPORT", r->env->wide ? W_ADDR_WIDE : W_ADDR);
+		text_lit(o, "RADDR:RPORT", r->env->wide ? W_ADDR_WIDE : W_ADDR);
+		out_lit(o, "SERVICE\n");
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		const struct cw_open *c = l.v[i];
+		__u64 age = now > c->since_ns ? now - c->since_ns : 0;
+		size_t start;
+
+		out_reserve(o, TT_LINE_MAX);
+		if (r->env->json) {
+			out_str(o, i ? ",{\"age_ms\":" : "{\"age_ms\":");
+			json_ms(o, age);
+			json_who(o, c->pid, c->comm);
+			json_endpoint(o, false, c->family, c->laddr, c->lport);
+			json_endpoint(o, true, c->family, c->raddr, c->rport);
+			json_key(o, "service");
+			out_u64(o, c->service);
+			out_char(o, '}');
+			continue;
+		}
+		start = o->len;
+		out_fixed(o, age, 1000000ULL, 3);
+		text_pad_from(o, start, 12);
+		text_who(o, c->pid, c->comm);
+		text_endpoint(&r->sc, c->family, c->laddr, c->lport);
+		text_endpoint(&r->sc, c->family, c->raddr, c->rport);
+		out_u64(o, c->service);
+		out_char(o, '\n');
+	}
+	if (!l.n && !r->env->json)
+		out_lit(o, "(none)\n");
+	if (r->env->json) {
+		out_lit(o, "]}");
+		out_end_line(o);
+	}
+	free(l.v);
+}
+
+int do_closewait(int argc, char **argv)
+{
+	static struct cw_env env;
+	struct cw_run r = { .env = &env };
+	struct stream s;
+	int err;
+
+	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
+	if (err)
+		return TT_EXIT_USAGE;
+	if (env.filter.states)
+		return usage_err("--state does not apply: closewait watches "
+				 "close_wait");
+	env.filter.states = 1U << TCP_CLOSE_WAIT;
+	read_ephemeral_range(&r);
+	r.open = idmap__new(env.max_open, sizeof(struct cw_open));
+	r.stats = portstats__new(MAX_SAMPLES);
+	if (!r.open || !r.stats) {
+		p_err("out of memory");
+		err = TT_EXIT_FAILURE;
+		goto out;
+	}
+	err = stream_open(&s, &env.lo, &env.filter, &cw_ops, &r);
+	if (err)
+		goto cleanup;
+	sink_ctx_init(&r.sc, &s.out);
+	r.sc.wall = env.wall;
+	r.sc.wide = env.wide;
+	header(&r);
+	err = stream_run(&s, env.duration_ns);
+	if (s.stop != STOP_OUTPUT) {
+		summary_ports(&r);
+		summary_open(&r, now_ns());
+		out_flush(&s.out);
+	}
+	if (stream_summary(&s, "events") && !err)
+		err = TT_EXIT_FAILURE;
+	if (r.dropped)
+		p_warn("%llu sockets entered CLOSE_WAIT while %llu were "
+		       "tracked already: not followed (raise --max-open)",
+		       (unsigned long long)r.dropped,
+		       (unsigned long long)env.max_open);
+cleanup:
+	stream_close(&s);
+out:
+	idmap__free(r.open);
+	portstats__free(r.stats);
+	return err;
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "common.h"
+#include "event.h"
+#include "textfmt.h"
+
+void text_col(struct out *o, const char *s, size_t len, size_t width)
+{
+	out_mem(o, s, len);
+	out_pad(o, len < width ? width - len + 1 : 1);
+}
+
+void text_pad_from(struct out *o, size_t start, size_t width)
+{
+	size_t len = o->len - start;
+
+	out_pad(o, len < width ? width - len + 1 : 1);
+}
+
+void text_time(struct sink_ctx *c, __u64 ts_ns)
+{
+	struct out *o = c->o;
+	size_t start = o->len;
+
+	if (c->wall)
+		sink_wall_time(c, ts_ns, false);
+	else
+		out_fixed(o, ts_ns > c->start_ns ? ts_ns - c->start_ns : 0,
+			  1000000000ULL, 6);
+	text_pad_from(o, start, W_TIME);
+}
+
+void text_who(struct out *o, __u32 pid, const char *comm)
+{
+	size_t start;
+
+	if (!pid) {
+		text_lit(o, "-", W_PID);
+		text_lit(o, "-", W_COMM);
+		return;
+	}
+	start = o->len;
+	out_u64(o, pid);
+	text_pad_from(o, start, W_PID);
+	start = o->len;
+	/* an empty name would shift the columns */
+	if (comm[0])
+		out_text_esc(o, comm, TT_COMM_LEN);
+	else
+		out_char(o, '-');
+	text_pad_from(o, start, W_COMM);
+}
+
+void text_endpoint(struct sink_ctx *c, __u16 family, const __u8 *addr,
+		   __u16 port)
+{
+	char ep[TT_ENDPOINT_LEN];
+	int n = tt_endpoint_fmt(ep, sizeof(ep), family, addr, port);
+
+	text_col(c->o, ep, n, c->wide ? W_ADDR_WIDE : W_ADDR);
+}
+
+void json_quoted(struct out *o, const char *s)
+{
+	out_char(o, '"');
+	out_str(o, s);
+	out_char(o, '"');
+}
+
+void json_who(struct out *o, __u32 pid, const char *comm)
+{
+	if (!pid) {
+		out_lit(o, ",\"pid\":null,\"comm\":null");
+		return;
+	}
+	json_key(o, "pid");
+	out_u64(o, pid);
+	json_key(o, "comm");
+	out_json_str(o, comm, TT_COMM_LEN);
+}
+
+void json_endpoint(struct out *o, bool remote, __u16 family, const __u8 *addr,
+		   __u16 port)
+{
+	char a[TT_ENDPOINT_LEN];
+
+	/* addresses are digits, dots, colons and '?': nothing to escape */
+	tt_addr_fmt(a, sizeof(a), family, addr);
+	if (remote)
+		json_key(o, "raddr");
+	else
+		json_key(o, "laddr");
+	json_quoted(o, a);
+	if (remote)
+		json_key(o, "rport");
+	else
+		json_key(o, "lport");
+	out_u64(o, port);
+}
+
+void json_ms(struct out *o, __u64 ns)
+{
+	out_fixed(o, ns, 1000000ULL, 6);
+}
