@@ -370,6 +370,23 @@ static int by_age(const void *a, const void *b)
 	return x->since_ns < y->since_ns ? -1 : x->since_ns > y->since_ns;
 }
 
+/* a percentile of no samples (all past the sample cap) is unknown */
+static void json_pct(struct out *o, const struct port_summary *p, __u64 ns)
+{
+	if (p->sampled)
+		json_ms(o, ns);
+	else
+		out_lit(o, "null");
+}
+
+static void text_pct(struct out *o, const struct port_summary *p, __u64 ns)
+{
+	if (p->sampled)
+		out_fixed(o, ns, 1000000ULL, 3);
+	else
+		out_char(o, '-');
+}
+
 static void summary_ports(struct cw_run *r)
 {
 	struct port_summary *ps;
@@ -398,9 +415,9 @@ static void summary_ports(struct cw_run *r)
 			json_key(o, "episodes");
 			out_u64(o, ps[i].count);
 			json_key(o, "p50_ms");
-			json_ms(o, ps[i].p50_ns);
+			json_pct(o, &ps[i], ps[i].p50_ns);
 			json_key(o, "p99_ms");
-			json_ms(o, ps[i].p99_ns);
+			json_pct(o, &ps[i], ps[i].p99_ns);
 			json_key(o, "max_ms");
 			json_ms(o, ps[i].max_ns);
 			out_char(o, '}');
@@ -414,10 +431,10 @@ static void summary_ports(struct cw_run *r)
 		out_u64(o, ps[i].count);
 		text_pad_from(o, start, 8);
 		start = o->len;
-		out_fixed(o, ps[i].p50_ns, 1000000ULL, 3);
+		text_pct(o, &ps[i], ps[i].p50_ns);
 		text_pad_from(o, start, 12);
 		start = o->len;
-		out_fixed(o, ps[i].p99_ns, 1000000ULL, 3);
+		text_pct(o, &ps[i], ps[i].p99_ns);
 		text_pad_from(o, start, 12);
 		out_fixed(o, ps[i].max_ns, 1000000ULL, 3);
 		out_char(o, '\n');

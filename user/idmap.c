@@ -68,11 +68,13 @@ void *idmap__insert(struct idmap *m, __u64 id)
 {
 	size_t i;
 
-	if (!id || m->count >= m->max)
+	if (!id)
 		return NULL;
 	for (i = slot_of(m, id); m->ids[i]; i = (i + 1) & m->mask)
 		if (m->ids[i] == id)
 			return value_at(m, i);
+	if (m->count >= m->max)
+		return NULL;
 	m->ids[i] = id;
 	m->count++;
 	memset(value_at(m, i), 0, m->value_size);
@@ -84,8 +86,10 @@ void idmap__delete(struct idmap *m, __u64 id)
 {
 	size_t i = slot_of(m, id), j;
 
+	if (!id)
+		return;
 	while (m->ids[i] != id) {
-		if (!m->ids[i] || !id)
+		if (!m->ids[i])
 			return;
 		i = (i + 1) & m->mask;
 	}

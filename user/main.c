@@ -23,6 +23,8 @@ static int do_version(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "trace", do_trace, "every TCP state transition, as it happens" },
+	{ "timeline", do_timeline,
+	  "the life of each connection when it ends: owner, path, times" },
 	{ "closewait", do_closewait,
 	  "time in CLOSE_WAIT per socket and service port, and who holds it" },
 	{ "version", do_version, "version of tcptrail and of libbpf" },

@@ -113,9 +113,11 @@ size_t portstats__summarise(struct portstats *ps, struct port_summary **out)
 
 		if (!p)
 			continue;
-		qsort(p->v, p->n, sizeof(*p->v), cmp_u64);
+		if (p->n)
+			qsort(p->v, p->n, sizeof(*p->v), cmp_u64);
 		s->port = i;
 		s->count = p->count;
+		s->sampled = p->n;
 		s->p50_ns = percentile(p->v, p->n, 50);
 		s->p99_ns = percentile(p->v, p->n, 99);
 		s->max_ns = p->max;

@@ -11,6 +11,7 @@ struct portstats;
 struct port_summary {
 	__u16 port;
 	__u64 count;
+	__u64 sampled; /* p50 and p99 are of these; 0: unknown */
 	__u64 p50_ns;
 	__u64 p99_ns;
 	__u64 max_ns;

@@ -11,5 +11,7 @@ int main(void)
 	failed += run_out_tests();
 	failed += run_event_tests();
 	failed += run_sink_tests();
+	failed += run_idmap_tests();
+	failed += run_portstats_tests();
 	return failed ? 1 : 0;
 }

@@ -17,6 +17,8 @@ int run_tcp_state_tests(void);
 int run_out_tests(void);
 int run_event_tests(void);
 int run_sink_tests(void);
+int run_idmap_tests(void);
+int run_portstats_tests(void);
 
 /* strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF */
 bool utf8_valid(const unsigned char *s, size_t n);

@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcptrail timeline: the life of each connection, one entry when it ends. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmds.h"
+#include "common.h"
+#include "event.h"
+#include "idmap.h"
+#include "stream.h"
+#include "tcp_state.h"
+#include "textfmt.h"
+
+#define TCP_ESTABLISHED 1
+#define TCP_SYN_SENT 2
+#define TCP_SYN_RECV 3
+#define TCP_FIN_WAIT1 4
+#define TCP_CLOSE 7
+#define TCP_CLOSE_WAIT 8
+#define TCP_LISTEN 10
+#define PATH_MAX_STEPS 16
+#define MAX_CONNS_DEFAULT 65536
+
+enum closer { CLOSER_UNKNOWN, CLOSER_LOCAL, CLOSER_PEER, CLOSER_RESET };
+
+struct tl_env {
+	struct tt_filter filter;
+	struct tt_loader_opts lo;
+	bool json;
+	bool wall;
+	bool wide;
+	bool open;
+	__u64 duration_ns;
+	__u64 max_conns;
+};
+
+struct tl_step {
+	__u64 ns; /* time spent in the state, TT_DELTA_UNKNOWN if unknown */
+	__u8 state;
+};
+
+struct tl_conn {
+	__u64 id;
+	__u64 first_ns; /* entered the first state of the path */
+	__u64 since_ns; /* entered the current state */
+	__u32 pid;
+	char comm[TT_COMM_LEN];
+	__u16 family;
+	__u16 lport;
+	__u16 rport;
+	__u8 laddr[TT_ADDR_LEN];
+	__u8 raddr[TT_ADDR_LEN];
+	__u8 flags; /* TT_F_ACTIVE, TT_F_PASSIVE */
+	__u8 state; /* current */
+	__u8 closer;
+	__u8 nsteps;
+	bool partial; /* first seen mid-life, or a transition was missed */
+	bool truncated; /* more steps than PATH_MAX_STEPS: middle dropped */
+	bool listener;
+	struct tl_step steps[PATH_MAX_STEPS];
+};
+
+struct tl_run {
+	const struct tl_env *env;
+	struct sink_ctx sc;
+	struct idmap *conns;
+	__u64 printed;
+	__u64 dropped;
+};
+
+static const char doc[] =
+	"Print the life of each TCP connection when it ends: its owner,\n"
+	"endpoints, who opened it (active: connect here; passive: accepted\n"
+	"here), who closed first (local, peer, or reset), its lifetime, and\n"
+	"the path of states with the time spent in each.\n"
+	"\n"
+	"A connection first seen mid-life (it predates tcptrail) has a path\n"
+	"that starts with '?' and a lifetime marked '>='. TIME_WAIT is not\n"
+	"shown yet: the kernel hands the connection to a time-wait socket at\n"
+	"FIN_WAIT2 (or CLOSING) -> CLOSE.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  tcptrail timeline --port 443\n"
+	"  tcptrail timeline -j --open -d 30s > conns.json\n"
+	"\v"
+	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
+
+enum { OPT_OPEN = 0x400, OPT_MAX_CONNS };
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Output:", 1 },
+	{ "json", 'j', NULL, 0, "one JSON object per line (fields: README)",
+	  1 },
+	{ "wall", 'T', NULL, 0, "wall-clock time (HH:MM:SS.us, local)", 1 },
+	{ "wide", 'w', NULL, 0, "address columns wide enough for IPv6", 1 },
+	{ "open", OPT_OPEN, NULL, 0, "at exit, also the connections still open",
+	  1 },
+	{ "duration", 'd', "TIME", 0, "stop after TIME (10, 10s, 2m)", 1 },
+	{ "max-conns", OPT_MAX_CONNS, "N", 0,
+	  "connections followed at once (default 65536)", 1 },
+	{},
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct tl_env *env = state->input;
+	const char *why;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &env->filter;
+		state->child_inputs[1] = &env->lo;
+		env->max_conns = MAX_CONNS_DEFAULT;
+		break;
+	case 'j':
+		env->json = true;
+		break;
+	case 'T':
+		env->wall = true;
+		break;
+	case 'w':
+		env->wide = true;
+		break;
+	case OPT_OPEN:
+		env->open = true;
+		break;
+	case 'd':
+		if (parse_duration_ns(arg, true, &env->duration_ns, &why))
+			exit(usage_err("invalid --duration '%s': %s", arg,
+				       why));
+		if (!env->duration_ns)
+			exit(usage_err("invalid --duration '%s': must be more "
+				       "than 0",
+				       arg));
+		break;
+	case OPT_MAX_CONNS:
+		if (parse_u64(arg, 1, 1 << 24, &env->max_conns, &why))
+			exit(usage_err("invalid --max-conns '%s': %s", arg,
+				       why));
+		break;
+	case ARGP_KEY_ARG:
+		exit(usage_err("unexpected argument '%s'", arg));
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = {
+	{ &filter_argp, 0, NULL, 0 },
+	{ &loader_argp, 0, NULL, 0 },
+	{},
+};
+
+static const struct argp argp = {
+	.options = options,
+	.parser = parse_opt,
+	.doc = doc,
+	.children = children,
+};
+
+/* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */
+static void out_human(struct out *o, __u64 ns)
+{
+	if (ns < 1000000ULL) {
+		out_fixed(o, ns, 1000000ULL, 3);
+		out_lit(o, "ms");
+	} else if (ns < 1000000000ULL) {
+		out_fixed(o, ns, 1000000ULL, 1);
+		out_lit(o, "ms");
+	} else {
+		out_fixed(o, ns, 1000000000ULL, 3);
+		out_char(o, 's');
+	}
+}
+
+static void add_step(struct tl_conn *c, __u8 state, __u64 ns)
+{
+	if (c->nsteps == PATH_MAX_STEPS) {
+		/* keep the start and the end: drop from the middle */
+		memmove(&c->steps[PATH_MAX_STEPS / 2],
+			&c->steps[PATH_MAX_STEPS / 2 + 1],
+			(PATH_MAX_STEPS / 2 - 1) * sizeof(c->steps[0]));
+		c->nsteps--;
+		c->truncated = true;
+	}
+	c->steps[c->nsteps].state = state;
+	c->steps[c->nsteps].ns = ns;
+	c->nsteps++;
+}
+
+static const char *opened_str(const struct tl_conn *c)
+{
+	if (c->listener)
+		return "listen";
+	if (c->flags & TT_F_ACTIVE)
+		return "active";
+	if (c->flags & TT_F_PASSIVE)
+		return "passive";
+	return "unknown";
+}
+
+static const char *const closer_str[] = {
+	[CLOSER_UNKNOWN] = "unknown",
+	[CLOSER_LOCAL] = "local",
+	[CLOSER_PEER] = "peer",
+	[CLOSER_RESET] = "reset",
+};
+
+static void header(struct tl_run *r)
+{
+	size_t aw = r->env->wide ? W_ADDR_WIDE : W_ADDR;
+	struct out *o = r->sc.o;
+
+	if (r->env->json)
+		return;
+	if (r->env->wall)
+		text_lit(o, "TIME", W_TIME);
+	else
+		text_lit(o, "TIME(s)", W_TIME);
+	text_lit(o, "PID", W_PID);
+	text_lit(o, "COMM", W_COMM);
+	text_lit(o, "LADDR:LPORT", aw);
+	text_lit(o, "RADDR:RPORT", aw);
+	text_lit(o, "OPENED", 7);
+	text_lit(o, "CLOSED", 7);
+	text_lit(o, "LIFETIME", 10);
+	out_lit(o, "PATH");
+	out_end_line(o);
+}
+
+/* the current state ends the path: with its time so far if still open */
+static void print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
+		       bool open)
+{
+	__u64 life = now > c->first_ns ? now - c->first_ns : 0;
+	struct out *o = r->sc.o;
+	size_t start;
+
+	/* a path of 16 steps with escaped names stays well inside 2 lines */
+	if (!out_reserve(o, 2 * TT_LINE_MAX))
+		return;
+	if (r->env->json) {
+		out_lit(o, "{\"type\":\"connection\",\"time\":\"");
+		sink_wall_time(&r->sc, now, true);
+		out_char(o, '"');
+		json_key(o, "sock_id");
+		out_u64(o, c->id);
+		json_who(o, c->pid, c->comm);
+		json_key(o, "family");
+		json_quoted(o, tt_family_str(c->family));
+		json_endpoint(o, false, c->family, c->laddr, c->lport);
+		json_endpoint(o, true, c->family, c->raddr, c->rport);
+		json_key(o, "opened");
+		json_quoted(o, opened_str(c));
+		json_key(o, "closed_first");
+		json_quoted(o, closer_str[c->closer]);
+		json_key(o, "lifetime_ms");
+		json_ms(o, life);
+		json_key(o, "complete");
+		out_str(o, c->partial || c->truncated ? "false" : "true");
+		json_key(o, "open");
+		out_str(o, open ? "true" : "false");
+		json_key(o, "path");
+		out_char(o, '[');
+		for (int i = 0; i < c->nsteps; i++) {
+			out_str(o, i ? ",{\"state\":" : "{\"state\":");
+			json_quoted(o, tcp_state_str(c->steps[i].state));
+			json_key(o, "ms");
+			if (c->steps[i].ns == TT_DELTA_UNKNOWN)
+				out_lit(o, "null");
+			else
+				json_ms(o, c->steps[i].ns);
+			out_char(o, '}');
+		}
+		out_str(o, c->nsteps ? ",{\"state\":" : "{\"state\":");
+		json_quoted(o, tcp_state_str(c->state));
+		json_key(o, "ms");
+		if (open)
+			json_ms(o, now - c->since_ns);
+		else
+			out_lit(o, "null");
+		out_lit(o, "}]}");
+		out_end_line(o);
+		return;
+	}
+	text_time(&r->sc, now);
+	text_who(o, c->pid, c->comm);
+	text_endpoint(&r->sc, c->family, c->laddr, c->lport);
+	text_endpoint(&r->sc, c->family, c->raddr, c->rport);
+	text_col(o, opened_str(c), strlen(opened_str(c)), 7);
+	text_col(o, closer_str[c->closer], strlen(closer_str[c->closer]), 7);
+	start = o->len;
+	if (c->partial || c->truncated)
+		out_lit(o, ">=");
+	out_human(o, life);
+	text_pad_from(o, start, 10);
+	for (int i = 0; i < c->nsteps; i++) {
+		out_str(o, tcp_state_str(c->steps[i].state));
+		out_char(o, ' ');
+		if (c->steps[i].ns == TT_DELTA_UNKNOWN)
+			out_char(o, '?');
+		else
+			out_human(o, c->steps[i].ns);
+		out_lit(o, " -> ");
+		if (c->truncated && i == PATH_MAX_STEPS / 2 - 1)
+			out_lit(o, "... -> ");
+	}
+	out_str(o, tcp_state_str(c->state));
+	if (open) {
+		out_char(o, ' ');
+		out_human(o, now - c->since_ns);
+		out_lit(o, " (open)");
+	}
+	out_end_line(o);
+}
+
+static void update_endpoints(struct tl_conn *c, const struct tt_event *e)
+{
+	const char *comm;
+	__u32 pid = tt_event_who(e, &comm);
+
+	if (pid) {
+		c->pid = pid;
+		memcpy(c->comm, comm, TT_COMM_LEN);
+	}
+	/* a connecting socket has no local port yet at SYN_SENT */
+	if (e->sport || !c->lport) {
+		c->lport = e->sport;
+		memcpy(c->laddr, e->saddr, TT_ADDR_LEN);
+	}
+	if (e->dport || !c->rport) {
+		c->rport = e->dport;
+		memcpy(c->raddr, e->daddr, TT_ADDR_LEN);
+	}
+	c->family = e->family;
+	c->flags |= e->flags & TT_F_OPENER;
+}
+
+static void note_closer(struct tl_conn *c, __u8 old, __u8 new)
+{
+	if (c->closer != CLOSER_UNKNOWN)
+		return;
+	if (new == TCP_FIN_WAIT1)
+		c->closer = CLOSER_LOCAL;
+	else if (new == TCP_CLOSE_WAIT)
+		c->closer = CLOSER_PEER;
+	else if (new == TCP_CLOSE &&
+		 (old == TCP_ESTABLISHED || old == TCP_SYN_SENT ||
+		  old == TCP_SYN_RECV))
+		c->closer = CLOSER_RESET;
+}
+
+static bool on_event(void *ctx, const struct tt_event *e)
+{
+	struct tl_run *r = ctx;
+	struct tl_conn *c = idmap__lookup(r->conns, e->sock_id);
+
+	if (!c) {
+		c = idmap__insert(r->conns, e->sock_id);
+		if (!c) {
+			r->dropped++;
+			return true;
+		}
+		c->id = e->sock_id;
+		c->first_ns = e->ts_ns;
+		c->listener = e->newstate == TCP_LISTEN;
+		/*
+		 * Born while we watch: connect or listen leaves CLOSE, an
+		 * accepted socket is cloned from its listener. Anything else
+		 * was already alive: its first state has an unknown length.
+		 */
+		if (e->oldstate != TCP_CLOSE &&
+		    !(e->oldstate == TCP_LISTEN && (e->flags & TT_F_PASSIVE))) {
+			c->partial = true;
+			add_step(c, e->oldstate, TT_DELTA_UNKNOWN);
+		}
+	} else if (e->oldstate != c->state) {
+		/*
+		 * The kernel skipped a transition (the program was busy on
+		 * that CPU, or the ring buffer was full): the time since the
+		 * last one seen spans states we cannot tell apart.
+		 */
+		add_step(c, c->state, TT_DELTA_UNKNOWN);
+		add_step(c, e->oldstate, TT_DELTA_UNKNOWN);
+		c->partial = true;
+	} else {
+		add_step(c, e->oldstate, e->delta_ns);
+	}
+	update_endpoints(c, e);
+	note_closer(c, e->oldstate, e->newstate);
+	c->state = e->newstate;
+	c->since_ns = e->ts_ns;
+	if (e->newstate == TCP_CLOSE) {
+		print_conn(r, c, e->ts_ns, false);
+		r->printed++;
+		idmap__delete(r->conns, e->sock_id);
+	}
+	return true;
+}
+
+static void on_lost(void *ctx, __u64 n)
+{
+	struct tl_run *r = ctx;
+	struct out *o = r->sc.o;
+
+	if (r->env->json) {
+		out_lit(o, "{\"type\":\"lost\",\"count\":");
+		out_u64(o, n);
+		out_char(o, '}');
+	} else {
+		out_lit(o, "# lost ");
+		out_u64(o, n);
+		out_lit(o, " events: ring buffer full, timelines may be "
+			   "incomplete");
+	}
+	out_end_line(o);
+}
+
+static const struct stream_ops tl_ops = {
+	.event = on_event,
+	.lost = on_lost,
+};
+
+struct open_ctx {
+	struct tl_run *r;
+	__u64 now;
+};
+
+static void print_open(void *ctx, __u64 id, void *value)
+{
+	struct open_ctx *oc = ctx;
+
+	(void)id;
+	print_conn(oc->r, value, oc->now, true);
+}
+
+int do_timeline(int argc, char **argv)
+{
+	static struct tl_env env;
+	struct tl_run r = { .env = &env };
+	struct stream s;
+	int err;
+
+	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
+	if (err)
+		return TT_EXIT_USAGE;
+	if (env.filter.states)
+		return usage_err("--state does not apply: a timeline needs "
+				 "every state");
+	r.conns = idmap__new(env.max_conns, sizeof(struct tl_conn));
+	if (!r.conns) {
+		p_err("out of memory");
+		return TT_EXIT_FAILURE;
+	}
+	err = stream_open(&s, &env.lo, &env.filter, &tl_ops, &r);
+	if (err)
+		goto cleanup;
+	sink_ctx_init(&r.sc, &s.out);
+	r.sc.wall = env.wall;
+	r.sc.wide = env.wide;
+	header(&r);
+	err = stream_run(&s, env.duration_ns);
+	if (env.open && s.stop != STOP_OUTPUT) {
+		struct open_ctx oc = { .r = &r, .now = now_ns() };
+
+		idmap__for_each(r.conns, print_open, &oc);
+		out_flush(&s.out);
+	}
+	if (stream_summary(&s, "events") && !err)
+		err = TT_EXIT_FAILURE;
+	if (r.dropped)
+		p_warn("%llu transitions of connections beyond --max-conns "
+		       "(%llu) were not followed",
+		       (unsigned long long)r.dropped,
+		       (unsigned long long)env.max_conns);
+cleanup:
+	stream_close(&s);
+	idmap__free(r.conns);
+	return err;
+}
