@@ -72,6 +72,26 @@ struct {
 
 __u64 next_sock_id = 1;
 
+/*
+ * accept() has no state transition: its exit tracepoint records who took
+ * the socket here, and the next transition of that socket (the FIN, in
+ * softirq, most often) moves it into the socket's state. The ports tell
+ * a stale entry from a new socket at a reused address.
+ */
+struct accept_owner {
+	__u32 tgid;
+	__u16 sport;
+	__u16 dport;
+	char comm[TT_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct accept_owner);
+} accepted SEC(".maps");
+
 /* what both attach points read from the socket, the same way */
 struct tuple {
 	__u16 family;
@@ -176,6 +196,24 @@ static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 	return delta;
 }
 
+static __always_inline void take_accept_owner(struct sk_state *st,
+					      const struct sock *sk,
+					      const struct tuple *t)
+{
+	__u64 key = (__u64)sk;
+	struct accept_owner *a = bpf_map_lookup_elem(&accepted, &key);
+
+	if (!a)
+		return;
+	if (a->sport == t->sport && a->dport == t->dport) {
+		st->owner_tgid = a->tgid;
+		__builtin_memcpy(st->owner_comm, a->comm, sizeof(a->comm));
+		st->flags = (st->flags & ~TT_F_OWNER_LISTENER) |
+			    TT_F_OWNER_KNOWN | TT_F_OWNER_ACCEPT;
+	}
+	bpf_map_delete_elem(&accepted, &key);
+}
+
 static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 				   int oldstate, int newstate,
 				   struct sk_state *st)
@@ -188,6 +226,9 @@ static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 	/* state is kept for filtered-out events too: the next may match */
 	if (st) {
 		delta = track(st, sk, oldstate, newstate, now, t->owned);
+		if ((st->flags & (TT_F_OWNER_KNOWN | TT_F_OWNER_LISTENER)) !=
+		    TT_F_OWNER_KNOWN)
+			take_accept_owner(st, sk, t);
 		flags = st->flags;
 		owner = st->owner_tgid;
 	} else {
@@ -301,6 +342,46 @@ int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 	if (ctx->newstate == TCP_CLOSE)
 		bpf_map_delete_elem(&sk_states_hash, &key);
 	return 0;
+}
+
+/* the new socket, from the fd accept() returned, in the task's file table */
+static __always_inline int on_accept(long fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct accept_owner a = {};
+	struct file **fds, *f;
+	struct socket *sock;
+	struct sock *sk;
+	__u64 key;
+
+	if (fd < 0)
+		return 0;
+	fds = BPF_CORE_READ(task, files, fdt, fd);
+	if (!fds || bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return 0;
+	sock = BPF_CORE_READ(f, private_data);
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	a.tgid = bpf_get_current_pid_tgid() >> 32;
+	a.sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	a.dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	bpf_get_current_comm(a.comm, sizeof(a.comm));
+	key = (__u64)sk;
+	bpf_map_update_elem(&accepted, &key, &a, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int tt_accept4_exit(struct syscall_trace_exit *ctx)
+{
+	return on_accept(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int tt_accept_exit(struct syscall_trace_exit *ctx)
+{
+	return on_accept(ctx->ret);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -28,6 +28,8 @@ enum tt_event_flags {
 	TT_F_ACTIVE = 1 << 3,
 	/* this connection was accepted from a listener on this host */
 	TT_F_PASSIVE = 1 << 4,
+	/* owner is the process that accept()ed the socket */
+	TT_F_OWNER_ACCEPT = 1 << 5,
 };
 
 #define TT_F_OPENER (TT_F_ACTIVE | TT_F_PASSIVE)

@@ -133,6 +133,32 @@ static void ensure_tracefs(void)
 		p_info("mounted tracefs at " TRACEFS);
 }
 
+/* the transitions must be traced; accept() owners are a bonus */
+static int attach(struct tcptrail_bpf *skel, bool btf)
+{
+	struct bpf_link *link;
+
+	ensure_tracefs();
+	if (btf) {
+		link = bpf_program__attach(skel->progs.tt_state_btf);
+		skel->links.tt_state_btf = link;
+	} else {
+		link = bpf_program__attach(skel->progs.tt_state_tp);
+		skel->links.tt_state_tp = link;
+	}
+	if (!link)
+		return -errno;
+	skel->links.tt_accept4_exit =
+		bpf_program__attach(skel->progs.tt_accept4_exit);
+	skel->links.tt_accept_exit =
+		bpf_program__attach(skel->progs.tt_accept_exit);
+	if (!skel->links.tt_accept4_exit || !skel->links.tt_accept_exit)
+		p_info("owners at accept() not tracked (syscalls tracepoints: "
+		       "%s): accepted sockets take their listener's owner",
+		       strerror(errno));
+	return 0;
+}
+
 static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 		    const struct tt_loader_opts *o, const struct tt_filter *f)
 {
@@ -151,11 +177,9 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	/* the map the other program would use is left at its minimum */
 	if (btf)
 		bpf_map__set_max_entries(skel->maps.sk_states_hash, 1);
-	else
-		ensure_tracefs();
 	err = tcptrail_bpf__load(skel);
 	if (!err)
-		err = tcptrail_bpf__attach(skel);
+		err = attach(skel, btf);
 	if (err) {
 		p_info("%s: %s", tt_attach_kind_str(kind), strerror(-err));
 		tcptrail_bpf__destroy(skel);

@@ -39,7 +39,8 @@ static void json_event(struct sink_ctx *c, const struct tt_event *e)
 	pid = tt_event_who(e, &comm);
 	json_who(o, pid, comm);
 	json_key(o, "owner");
-	out_str(o, e->flags & TT_F_OWNER_LISTENER ? "\"listener\"" :
+	out_str(o, e->flags & TT_F_OWNER_ACCEPT	  ? "\"accept\"" :
+		   e->flags & TT_F_OWNER_LISTENER ? "\"listener\"" :
 		   e->flags & TT_F_OWNER_KNOWN	  ? "\"socket\"" :
 		   pid				  ? "\"task\"" :
 						    "null");

@@ -45,6 +45,8 @@ def main() -> int:
     ap.add_argument("--cgroup")
     ap.add_argument("--close-first", action="store_true",
                     help="server: read one byte and close at once")
+    ap.add_argument("--delay-close", type=float, default=0.0,
+                    help="client: wait this long before closing")
     ap.add_argument("--peer-closes", action="store_true",
                     help="client: wait for the server's FIN, hold, close")
     ap.add_argument("--wait-stdin", action="store_true",
@@ -89,6 +91,7 @@ def main() -> int:
                 time.sleep(a.hold[min(i, len(a.hold) - 1)])
                 c.close()
                 continue
+            time.sleep(a.delay_close)
             # our FIN first, then wait for the server's: one at a time
             c.shutdown(socket.SHUT_WR)
             while c.recv(4096):

@@ -447,3 +447,33 @@ def test_duration_ends_under_sustained_load(bpf, tmp_path):
         srv.kill()
         cli.wait()
         srv.wait()
+
+
+def test_owner_from_accept_when_the_listener_predates_us(tracer):
+    """No transition tells who accepted a socket; the accept() exit
+    tracepoint does. The FIN then arrives in softirq, owner known."""
+    port = free_port()
+    srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
+                            "--hold", "0.1", "--comm", b"acceptor".hex()],
+                           stdout=subprocess.PIPE, text=True)
+    assert srv.stdout.readline().startswith("ready")
+    t = tracer("trace", "-j", "--port", str(port), name="all")
+    tp = tracer("trace", "-j", "--pid", str(srv.pid), name="pid")
+    cli = subprocess.run([PY, PEER, "client", "--port", str(port),
+                          "--delay-close", "0.2"])
+    assert cli.returncode == 0 and srv.wait(timeout=10) == 0
+    assert t.stop() == 0 and tp.stop() == 0
+    evs = t.json_events()
+    into_cw = next(e for e in evs if e["new"] == "CLOSE_WAIT")
+    assert into_cw["ctx"] == "softirq"
+    assert (into_cw["pid"], into_cw["comm"], into_cw["owner"]) == (
+        srv.pid, "acceptor", "accept")
+    assert into_cw["task_pid"] != srv.pid
+    # before accept() the socket had no owner: nothing is made up
+    pre = [e for e in evs if e["new"] in ("SYN_RECV", "ESTABLISHED")
+           and e["lport"] == port]
+    assert pre and all(e["pid"] is None for e in pre)
+    # and the pid filter follows the owner into softirq
+    got = path(tp.json_events())
+    assert got == [("ESTABLISHED", "CLOSE_WAIT"), ("CLOSE_WAIT", "LAST_ACK"),
+                   ("LAST_ACK", "CLOSE"), ("LISTEN", "CLOSE")]
