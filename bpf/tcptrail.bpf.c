@@ -85,8 +85,9 @@ struct accept_owner {
 	char comm[TT_COMM_LEN];
 };
 
+/* preallocated: updates are cheap; every entry is taken once, see below */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct accept_owner);
@@ -196,9 +197,13 @@ static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 	return delta;
 }
 
+/*
+ * Taken once per accepted socket, so the table does not fill; the owner
+ * is applied unless the process holding the socket lock just set it.
+ */
 static __always_inline void take_accept_owner(struct sk_state *st,
 					      const struct sock *sk,
-					      const struct tuple *t)
+					      const struct tuple *t, bool apply)
 {
 	__u64 key = (__u64)sk;
 	struct accept_owner *a = bpf_map_lookup_elem(&accepted, &key);
@@ -206,10 +211,14 @@ static __always_inline void take_accept_owner(struct sk_state *st,
 	if (!a)
 		return;
 	if (a->sport == t->sport && a->dport == t->dport) {
-		st->owner_tgid = a->tgid;
-		__builtin_memcpy(st->owner_comm, a->comm, sizeof(a->comm));
-		st->flags = (st->flags & ~TT_F_OWNER_LISTENER) |
-			    TT_F_OWNER_KNOWN | TT_F_OWNER_ACCEPT;
+		if (apply) {
+			st->owner_tgid = a->tgid;
+			__builtin_memcpy(st->owner_comm, a->comm,
+					 sizeof(a->comm));
+			st->flags = (st->flags & ~TT_F_OWNER_LISTENER) |
+				    TT_F_OWNER_KNOWN;
+		}
+		st->flags |= TT_F_OWNER_ACCEPT;
 	}
 	bpf_map_delete_elem(&accepted, &key);
 }
@@ -226,9 +235,10 @@ static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 	/* state is kept for filtered-out events too: the next may match */
 	if (st) {
 		delta = track(st, sk, oldstate, newstate, now, t->owned);
-		if ((st->flags & (TT_F_OWNER_KNOWN | TT_F_OWNER_LISTENER)) !=
-		    TT_F_OWNER_KNOWN)
-			take_accept_owner(st, sk, t);
+		/* an accepted socket looks until accept() has left its mark */
+		if ((st->flags & (TT_F_PASSIVE | TT_F_OWNER_ACCEPT)) ==
+		    TT_F_PASSIVE)
+			take_accept_owner(st, sk, t, !t->owned);
 		flags = st->flags;
 		owner = st->owner_tgid;
 	} else {
