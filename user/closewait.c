@@ -9,6 +9,7 @@
 #include "event.h"
 #include "idmap.h"
 #include "portstats.h"
+#include "outopts.h"
 #include "stream.h"
 #include "tcp_state.h"
 #include "textfmt.h"
@@ -22,12 +23,9 @@ enum cw_key { KEY_SERVICE, KEY_LPORT, KEY_RPORT };
 struct cw_env {
 	struct tt_filter filter;
 	struct tt_loader_opts lo;
-	bool json;
-	bool wall;
-	bool wide;
+	struct tt_output_opts out;
 	enum cw_key key;
 	__u64 min_ns;
-	__u64 duration_ns;
 	__u64 max_open;
 };
 
@@ -82,16 +80,10 @@ static const char doc[] =
 enum { OPT_MIN = 0x300, OPT_KEY, OPT_MAX_OPEN };
 
 static const struct argp_option options[] = {
-	{ NULL, 0, NULL, 0, "Output:", 1 },
-	{ "json", 'j', NULL, 0, "one JSON object per line (fields: README)",
-	  1 },
-	{ "wall", 'T', NULL, 0, "wall-clock time (HH:MM:SS.us, local)", 1 },
-	{ "wide", 'w', NULL, 0, "address columns wide enough for IPv6", 1 },
 	{ "min", OPT_MIN, "TIME", 0,
 	  "only episodes at least TIME long (500us, 200ms, 2s, 1m, 1h)", 1 },
 	{ "key", OPT_KEY, "KEY", 0,
 	  "group by service (default), lport or rport", 1 },
-	{ "duration", 'd', "TIME", 0, "stop after TIME (10, 10s, 2m)", 1 },
 	{ "max-open", OPT_MAX_OPEN, "N", 0,
 	  "sockets in CLOSE_WAIT tracked at once (default 65536)", 1 },
 	{},
@@ -106,16 +98,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &env->filter;
 		state->child_inputs[1] = &env->lo;
+		state->child_inputs[2] = &env->out;
 		env->max_open = MAX_OPEN_DEFAULT;
-		break;
-	case 'j':
-		env->json = true;
-		break;
-	case 'T':
-		env->wall = true;
-		break;
-	case 'w':
-		env->wide = true;
 		break;
 	case OPT_MIN:
 		if (parse_duration_ns(arg, false, &env->min_ns, &why))
@@ -131,15 +115,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		else
 			exit(usage_err("invalid --key '%s': use service, lport "
 				       "or rport",
-				       arg));
-		break;
-	case 'd':
-		if (parse_duration_ns(arg, true, &env->duration_ns, &why))
-			exit(usage_err("invalid --duration '%s': %s", arg,
-				       why));
-		if (!env->duration_ns)
-			exit(usage_err("invalid --duration '%s': must be more "
-				       "than 0",
 				       arg));
 		break;
 	case OPT_MAX_OPEN:
@@ -158,6 +133,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp_child children[] = {
 	{ &filter_argp, 0, NULL, 0 },
 	{ &loader_argp, 0, NULL, 0 },
+	{ &output_argp, 0, NULL, 0 },
 	{},
 };
 
@@ -207,19 +183,11 @@ static __u16 service_port(const struct cw_run *r, const struct tt_event *e)
 
 static void header(struct cw_run *r)
 {
-	size_t aw = r->env->wide ? W_ADDR_WIDE : W_ADDR;
 	struct out *o = r->sc.o;
 
-	if (r->env->json)
+	if (r->env->out.json)
 		return;
-	if (r->env->wall)
-		text_lit(o, "TIME", W_TIME);
-	else
-		text_lit(o, "TIME(s)", W_TIME);
-	text_lit(o, "PID", W_PID);
-	text_lit(o, "COMM", W_COMM);
-	text_lit(o, "LADDR:LPORT", aw);
-	text_lit(o, "RADDR:RPORT", aw);
+	text_header_start(&r->sc);
 	text_lit(o, "SERVICE", 7);
 	text_lit(o, "NEXT", W_STATE);
 	out_lit(o, "MS");
@@ -237,7 +205,7 @@ static void print_episode(struct cw_run *r, const struct tt_event *e,
 
 	if (!out_reserve(o, TT_LINE_MAX))
 		return;
-	if (r->env->json) {
+	if (r->env->out.json) {
 		out_lit(o, "{\"type\":\"close_wait\",\"time\":\"");
 		sink_wall_time(&r->sc, e->ts_ns, true);
 		out_char(o, '"');
@@ -330,18 +298,8 @@ static bool on_event(void *ctx, const struct tt_event *e)
 static void on_lost(void *ctx, __u64 n)
 {
 	struct cw_run *r = ctx;
-	struct out *o = r->sc.o;
 
-	if (r->env->json) {
-		out_lit(o, "{\"type\":\"lost\",\"count\":");
-		out_u64(o, n);
-		out_char(o, '}');
-	} else {
-		out_lit(o, "# lost ");
-		out_u64(o, n);
-		out_lit(o, " events: ring buffer full (raise --ringbuf-size)");
-	}
-	out_end_line(o);
+	out_lost_marker(r->sc.o, r->env->out.json, n);
 }
 
 static const struct stream_ops cw_ops = {
@@ -393,7 +351,7 @@ static void summary_ports(struct cw_run *r)
 	size_t n = portstats__summarise(r->stats, &ps);
 	struct out *o = r->sc.o;
 
-	if (r->env->json) {
+	if (r->env->out.json) {
 		out_lit(o, "{\"type\":\"summary\",\"episodes\":");
 		out_u64(o, r->episodes);
 		json_key(o, "predating");
@@ -409,7 +367,7 @@ static void summary_ports(struct cw_run *r)
 	}
 	for (size_t i = 0; i < n; i++) {
 		out_reserve(o, TT_LINE_MAX);
-		if (r->env->json) {
+		if (r->env->out.json) {
 			out_str(o, i ? ",{\"service\":" : "{\"service\":");
 			out_u64(o, ps[i].port);
 			json_key(o, "episodes");
@@ -439,9 +397,9 @@ static void summary_ports(struct cw_run *r)
 		out_fixed(o, ps[i].max_ns, 1000000ULL, 3);
 		out_char(o, '\n');
 	}
-	if (!n && !r->env->json)
+	if (!n && !r->env->out.json)
 		out_lit(o, "(none)\n");
-	if (r->env->json)
+	if (r->env->out.json)
 		out_char(o, ']');
 	free(ps);
 }
@@ -456,7 +414,7 @@ static void summary_open(struct cw_run *r, __u64 now)
 		return;
 	idmap__for_each(r->open, collect, &l);
 	qsort(l.v, l.n, sizeof(*l.v), by_age);
-	if (r->env->json) {
+	if (r->env->out.json) {
 		json_key(o, "open");
 		out_char(o, '[');
 	} else {
@@ -464,8 +422,10 @@ static void summary_open(struct cw_run *r, __u64 now)
 		text_lit(o, "AGE(ms)", 12);
 		text_lit(o, "PID", W_PID);
 		text_lit(o, "COMM", W_COMM);
-		text_lit(o, "LADDR:LPORT", r->env->wide ? W_ADDR_WIDE : W_ADDR);
-		text_lit(o, "RADDR:RPORT", r->env->wide ? W_ADDR_WIDE : W_ADDR);
+		text_lit(o, "LADDR:LPORT",
+			 r->env->out.wide ? W_ADDR_WIDE : W_ADDR);
+		text_lit(o, "RADDR:RPORT",
+			 r->env->out.wide ? W_ADDR_WIDE : W_ADDR);
 		out_lit(o, "SERVICE\n");
 	}
 	for (size_t i = 0; i < l.n; i++) {
@@ -474,7 +434,7 @@ static void summary_open(struct cw_run *r, __u64 now)
 		size_t start;
 
 		out_reserve(o, TT_LINE_MAX);
-		if (r->env->json) {
+		if (r->env->out.json) {
 			out_str(o, i ? ",{\"age_ms\":" : "{\"age_ms\":");
 			json_ms(o, age);
 			json_who(o, c->pid, c->comm);
@@ -494,9 +454,9 @@ static void summary_open(struct cw_run *r, __u64 now)
 		out_u64(o, c->service);
 		out_char(o, '\n');
 	}
-	if (!l.n && !r->env->json)
+	if (!l.n && !r->env->out.json)
 		out_lit(o, "(none)\n");
-	if (r->env->json) {
+	if (r->env->out.json) {
 		out_lit(o, "]}");
 		out_end_line(o);
 	}
@@ -529,10 +489,10 @@ int do_closewait(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	sink_ctx_init(&r.sc, &s.out);
-	r.sc.wall = env.wall;
-	r.sc.wide = env.wide;
+	r.sc.wall = env.out.wall;
+	r.sc.wide = env.out.wide;
 	header(&r);
-	err = stream_run(&s, env.duration_ns);
+	err = stream_run(&s, env.out.duration_ns);
 	if (s.stop != STOP_OUTPUT) {
 		summary_ports(&r);
 		summary_open(&r, now_ns());

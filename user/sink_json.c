@@ -63,10 +63,7 @@ static void json_event(struct sink_ctx *c, const struct tt_event *e)
 
 static void json_lost(struct sink_ctx *c, __u64 n)
 {
-	out_str(c->o, "{\"type\":\"lost\",\"count\":");
-	out_u64(c->o, n);
-	out_char(c->o, '}');
-	out_end_line(c->o);
+	out_lost_marker(c->o, true, n);
 }
 
 static void json_header(struct sink_ctx *c)

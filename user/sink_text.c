@@ -7,17 +7,9 @@
 
 static void text_header(struct sink_ctx *c)
 {
-	size_t aw = c->wide ? W_ADDR_WIDE : W_ADDR;
 	struct out *o = c->o;
 
-	if (c->wall)
-		text_lit(o, "TIME", W_TIME);
-	else
-		text_lit(o, "TIME(s)", W_TIME);
-	text_lit(o, "PID", W_PID);
-	text_lit(o, "COMM", W_COMM);
-	text_lit(o, "LADDR:LPORT", aw);
-	text_lit(o, "RADDR:RPORT", aw);
+	text_header_start(c);
 	text_lit(o, "OLD", W_STATE);
 	text_lit(o, "->", 2);
 	text_lit(o, "NEW", W_STATE);
@@ -53,10 +45,7 @@ static void text_event(struct sink_ctx *c, const struct tt_event *e)
 
 static void text_lost(struct sink_ctx *c, __u64 n)
 {
-	out_lit(c->o, "# lost ");
-	out_u64(c->o, n);
-	out_lit(c->o, " events: ring buffer full (raise --ringbuf-size)");
-	out_end_line(c->o);
+	out_lost_marker(c->o, false, n);
 }
 
 const struct sink_ops sink_text = {

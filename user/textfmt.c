@@ -59,6 +59,35 @@ void text_endpoint(struct sink_ctx *c, __u16 family, const __u8 *addr,
 	text_col(c->o, ep, n, c->wide ? W_ADDR_WIDE : W_ADDR);
 }
 
+void text_header_start(struct sink_ctx *c)
+{
+	size_t aw = c->wide ? W_ADDR_WIDE : W_ADDR;
+	struct out *o = c->o;
+
+	if (c->wall)
+		text_lit(o, "TIME", W_TIME);
+	else
+		text_lit(o, "TIME(s)", W_TIME);
+	text_lit(o, "PID", W_PID);
+	text_lit(o, "COMM", W_COMM);
+	text_lit(o, "LADDR:LPORT", aw);
+	text_lit(o, "RADDR:RPORT", aw);
+}
+
+void out_lost_marker(struct out *o, bool json, __u64 n)
+{
+	if (json) {
+		out_lit(o, "{\"type\":\"lost\",\"count\":");
+		out_u64(o, n);
+		out_char(o, '}');
+	} else {
+		out_lit(o, "# lost ");
+		out_u64(o, n);
+		out_lit(o, " events: ring buffer full (raise --ringbuf-size)");
+	}
+	out_end_line(o);
+}
+
 void json_quoted(struct out *o, const char *s)
 {
 	out_char(o, '"');

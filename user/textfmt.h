@@ -26,6 +26,11 @@ void text_who(struct out *o, __u32 pid, const char *comm);
 void text_endpoint(struct sink_ctx *c, __u16 family, const __u8 *addr,
 		   __u16 port);
 
+/* TIME PID COMM LADDR:LPORT RADDR:RPORT: the columns every table starts with */
+void text_header_start(struct sink_ctx *c);
+/* where the kernel dropped n events, in the stream's own format */
+void out_lost_marker(struct out *o, bool json, __u64 n);
+
 #define json_key(o, k) out_lit(o, ",\"" k "\":")
 void json_quoted(struct out *o, const char *s);
 /* "pid":N,"comm":"..." or both null */

@@ -7,6 +7,7 @@
 #include "common.h"
 #include "event.h"
 #include "idmap.h"
+#include "outopts.h"
 #include "stream.h"
 #include "tcp_state.h"
 #include "textfmt.h"
@@ -26,11 +27,8 @@ enum closer { CLOSER_UNKNOWN, CLOSER_LOCAL, CLOSER_PEER, CLOSER_RESET };
 struct tl_env {
 	struct tt_filter filter;
 	struct tt_loader_opts lo;
-	bool json;
-	bool wall;
-	bool wide;
+	struct tt_output_opts out;
 	bool open;
-	__u64 duration_ns;
 	__u64 max_conns;
 };
 
@@ -88,14 +86,8 @@ static const char doc[] =
 enum { OPT_OPEN = 0x400, OPT_MAX_CONNS };
 
 static const struct argp_option options[] = {
-	{ NULL, 0, NULL, 0, "Output:", 1 },
-	{ "json", 'j', NULL, 0, "one JSON object per line (fields: README)",
-	  1 },
-	{ "wall", 'T', NULL, 0, "wall-clock time (HH:MM:SS.us, local)", 1 },
-	{ "wide", 'w', NULL, 0, "address columns wide enough for IPv6", 1 },
 	{ "open", OPT_OPEN, NULL, 0, "at exit, also the connections still open",
 	  1 },
-	{ "duration", 'd', "TIME", 0, "stop after TIME (10, 10s, 2m)", 1 },
 	{ "max-conns", OPT_MAX_CONNS, "N", 0,
 	  "connections followed at once (default 65536)", 1 },
 	{},
@@ -110,28 +102,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &env->filter;
 		state->child_inputs[1] = &env->lo;
+		state->child_inputs[2] = &env->out;
 		env->max_conns = MAX_CONNS_DEFAULT;
-		break;
-	case 'j':
-		env->json = true;
-		break;
-	case 'T':
-		env->wall = true;
-		break;
-	case 'w':
-		env->wide = true;
 		break;
 	case OPT_OPEN:
 		env->open = true;
-		break;
-	case 'd':
-		if (parse_duration_ns(arg, true, &env->duration_ns, &why))
-			exit(usage_err("invalid --duration '%s': %s", arg,
-				       why));
-		if (!env->duration_ns)
-			exit(usage_err("invalid --duration '%s': must be more "
-				       "than 0",
-				       arg));
 		break;
 	case OPT_MAX_CONNS:
 		if (parse_u64(arg, 1, 1 << 24, &env->max_conns, &why))
@@ -149,6 +124,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp_child children[] = {
 	{ &filter_argp, 0, NULL, 0 },
 	{ &loader_argp, 0, NULL, 0 },
+	{ &output_argp, 0, NULL, 0 },
 	{},
 };
 
@@ -209,19 +185,11 @@ static const char *const closer_str[] = {
 
 static void header(struct tl_run *r)
 {
-	size_t aw = r->env->wide ? W_ADDR_WIDE : W_ADDR;
 	struct out *o = r->sc.o;
 
-	if (r->env->json)
+	if (r->env->out.json)
 		return;
-	if (r->env->wall)
-		text_lit(o, "TIME", W_TIME);
-	else
-		text_lit(o, "TIME(s)", W_TIME);
-	text_lit(o, "PID", W_PID);
-	text_lit(o, "COMM", W_COMM);
-	text_lit(o, "LADDR:LPORT", aw);
-	text_lit(o, "RADDR:RPORT", aw);
+	text_header_start(&r->sc);
 	text_lit(o, "OPENED", 7);
 	text_lit(o, "CLOSED", 7);
 	text_lit(o, "LIFETIME", 10);
@@ -240,7 +208,7 @@ static void print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 	/* a path of 16 steps with escaped names stays well inside 2 lines */
 	if (!out_reserve(o, 2 * TT_LINE_MAX))
 		return;
-	if (r->env->json) {
+	if (r->env->out.json) {
 		out_lit(o, "{\"type\":\"connection\",\"time\":\"");
 		sink_wall_time(&r->sc, now, true);
 		out_char(o, '"');
@@ -402,19 +370,8 @@ static bool on_event(void *ctx, const struct tt_event *e)
 static void on_lost(void *ctx, __u64 n)
 {
 	struct tl_run *r = ctx;
-	struct out *o = r->sc.o;
 
-	if (r->env->json) {
-		out_lit(o, "{\"type\":\"lost\",\"count\":");
-		out_u64(o, n);
-		out_char(o, '}');
-	} else {
-		out_lit(o, "# lost ");
-		out_u64(o, n);
-		out_lit(o, " events: ring buffer full, timelines may be "
-			   "incomplete");
-	}
-	out_end_line(o);
+	out_lost_marker(r->sc.o, r->env->out.json, n);
 }
 
 static const struct stream_ops tl_ops = {
@@ -457,10 +414,10 @@ int do_timeline(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	sink_ctx_init(&r.sc, &s.out);
-	r.sc.wall = env.wall;
-	r.sc.wide = env.wide;
+	r.sc.wall = env.out.wall;
+	r.sc.wide = env.out.wide;
 	header(&r);
-	err = stream_run(&s, env.duration_ns);
+	err = stream_run(&s, env.out.duration_ns);
 	if (env.open && s.stop != STOP_OUTPUT) {
 		struct open_ctx oc = { .r = &r, .now = now_ns() };
 

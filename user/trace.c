@@ -9,15 +9,13 @@
 #include "event.h"
 #include "loader.h"
 #include "sink.h"
+#include "outopts.h"
 #include "stream.h"
 
 struct trace_env {
 	struct tt_filter filter;
 	struct tt_loader_opts lo;
-	bool json;
-	bool wall;
-	bool wide;
-	__u64 duration_ns;
+	struct tt_output_opts out;
 	__u64 count;
 };
 
@@ -53,16 +51,9 @@ static const char doc[] =
 	"the stream where they happened and in the summary on stderr.\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
 
-enum { OPT_DURATION = 'd', OPT_COUNT = 'c' };
+enum { OPT_COUNT = 'c' };
 
 static const struct argp_option options[] = {
-	{ NULL, 0, NULL, 0, "Output:", 1 },
-	{ "json", 'j', NULL, 0, "one JSON object per line (fields: README)",
-	  1 },
-	{ "wall", 'T', NULL, 0, "wall-clock time (HH:MM:SS.us, local)", 1 },
-	{ "wide", 'w', NULL, 0, "address columns wide enough for IPv6", 1 },
-	{ "duration", OPT_DURATION, "TIME", 0,
-	  "stop after TIME (10, 10s, 500ms, 2m)", 1 },
 	{ "count", OPT_COUNT, "N", 0, "stop after N transitions", 1 },
 	{},
 };
@@ -76,24 +67,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &env->filter;
 		state->child_inputs[1] = &env->lo;
-		break;
-	case 'j':
-		env->json = true;
-		break;
-	case 'T':
-		env->wall = true;
-		break;
-	case 'w':
-		env->wide = true;
-		break;
-	case OPT_DURATION:
-		if (parse_duration_ns(arg, true, &env->duration_ns, &why))
-			exit(usage_err("invalid --duration '%s': %s", arg,
-				       why));
-		if (!env->duration_ns)
-			exit(usage_err("invalid --duration '%s': must be more "
-				       "than 0",
-				       arg));
+		state->child_inputs[2] = &env->out;
 		break;
 	case OPT_COUNT:
 		if (parse_u64(arg, 1, ~0ULL, &env->count, &why))
@@ -110,6 +84,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp_child children[] = {
 	{ &filter_argp, 0, NULL, 0 },
 	{ &loader_argp, 0, NULL, 0 },
+	{ &output_argp, 0, NULL, 0 },
 	{},
 };
 
@@ -154,11 +129,11 @@ int do_trace(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	sink_ctx_init(&r.sc, &s.out);
-	r.sc.wall = env.wall;
-	r.sc.wide = env.wide;
-	r.sink = env.json ? &sink_json : &sink_text;
+	r.sc.wall = env.out.wall;
+	r.sc.wide = env.out.wide;
+	r.sink = env.out.json ? &sink_json : &sink_text;
 	r.sink->header(&r.sc);
-	err = stream_run(&s, env.duration_ns);
+	err = stream_run(&s, env.out.duration_ns);
 	if (stream_summary(&s, "events") && !err)
 		err = TT_EXIT_FAILURE;
 cleanup:

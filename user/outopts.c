@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include "common.h"
+#include "outopts.h"
+#include "parse.h"
+
+static const struct argp_option output_options[] = {
+	{ NULL, 0, NULL, 0, "Output:", 1 },
+	{ "json", 'j', NULL, 0, "one JSON object per line (fields: README)",
+	  1 },
+	{ "wall", 'T', NULL, 0, "wall-clock time (HH:MM:SS.us, local)", 1 },
+	{ "wide", 'w', NULL, 0, "address columns wide enough for IPv6", 1 },
+	{ "duration", 'd', "TIME", 0, "stop after TIME (10, 10s, 500ms, 2m)",
+	  1 },
+	{},
+};
+
+static error_t output_parse(int key, char *arg, struct argp_state *state)
+{
+	struct tt_output_opts *o = state->input;
+	const char *why;
+
+	switch (key) {
+	case 'j':
+		o->json = true;
+		break;
+	case 'T':
+		o->wall = true;
+		break;
+	case 'w':
+		o->wide = true;
+		break;
+	case 'd':
+		if (parse_duration_ns(arg, true, &o->duration_ns, &why))
+			exit(usage_err("invalid --duration '%s': %s", arg,
+				       why));
+		if (!o->duration_ns)
+			exit(usage_err("invalid --duration '%s': must be more "
+				       "than 0",
+				       arg));
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp output_argp = {
+	.options = output_options,
+	.parser = output_parse,
+};
