@@ -20,7 +20,7 @@ LIBS_STATIC := -static -lbpf -lelf -lz
 USER_SRC := $(filter-out user/main.c,$(wildcard user/*.c))
 USER_OBJ := $(patsubst user/%.c,$(OUTPUT)/%.o,$(USER_SRC))
 UNIT_SRC := $(wildcard tests/unit/*.c)
-SKEL := $(OUTPUT)/tcptrail.skel.h
+SKEL := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(wildcard bpf/*.bpf.c))
 
 ifeq ($(V),1)
 Q =
@@ -39,7 +39,7 @@ all: $(OUTPUT)/tcptrail
 $(OUTPUT):
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/tcptrail.h $(VMLINUX) | $(OUTPUT)
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(VMLINUX) | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@ # DWARF is not needed: BTF stays

@@ -42,22 +42,7 @@ struct {
 	__type(value, struct tt_counters);
 } counters SEC(".maps");
 
-struct sk_state {
-	__u64 id;
-	__u64 ts_ns; /* entered the current state */
-	__u64 skaddr; /* tells a clone (accepted child) from its listener */
-	__u32 owner_tgid;
-	__u8 flags; /* TT_F_OWNER_*, TT_F_ACTIVE, TT_F_PASSIVE */
-	char owner_comm[TT_COMM_LEN];
-};
-
-/* Dies with the socket; BPF_F_CLONE hands the listener's owner to children. */
-struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
-	__type(key, int);
-	__type(value, struct sk_state);
-} sk_states SEC(".maps");
+#include "sk_state.bpf.h"
 
 /*
  * Classic tracepoints cannot use socket storage: fall back to a hash keyed

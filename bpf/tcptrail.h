@@ -74,4 +74,29 @@ struct tt_event {
 
 _Static_assert(sizeof(struct tt_event) == 120, "tt_event layout changed");
 
+/*
+ * A socket as the iter/tcp program sees it (bpf/sockets.bpf.c): written
+ * with bpf_seq_write, one record per socket in a wanted state.
+ */
+struct tt_sock_rec {
+	__u64 sock_id; /* from socket storage; 0 if tcptrail never saw it */
+	__u64 since_ns; /* entered its state (exact), or 0 */
+	__u64 idle_ns; /* since the last segment: an age estimate */
+	__u64 ino; /* socket inode, to find the owner in /proc */
+	__u32 owner_tgid; /* from socket storage, 0 if unknown */
+	__u32 rx_queue; /* Recv-Q: received, not read by the application */
+	__u32 tx_queue; /* Send-Q: sent, not acknowledged */
+	__u32 netns;
+	__u8 saddr[TT_ADDR_LEN];
+	__u8 daddr[TT_ADDR_LEN];
+	__u16 sport;
+	__u16 dport;
+	__u16 family;
+	__u8 state;
+	__u8 flags; /* enum tt_event_flags, from socket storage */
+	char owner_comm[TT_COMM_LEN];
+};
+
+_Static_assert(sizeof(struct tt_sock_rec) == 104, "tt_sock_rec layout changed");
+
 #endif /* __TCPTRAIL_H */

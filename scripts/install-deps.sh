@@ -10,7 +10,7 @@ set -eu
 # static archives of libbpf, libelf and zlib
 pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev"
 # test: unit tests, integration tests, netns, format check
-pkgs="$pkgs libcmocka-dev python3 python3-pytest iproute2 clang-format"
+pkgs="$pkgs libcmocka-dev python3 python3-pytest iproute2 tmux clang-format"
 if [ "${1:-}" = "--bench" ]; then
 	pkgs="$pkgs libbpf-tools bpftrace"
 fi

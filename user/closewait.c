@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "closewait.h"
 #include "cmds.h"
 #include "common.h"
 #include "event.h"
@@ -17,41 +18,6 @@
 #define TCP_CLOSE_WAIT 8
 #define MAX_OPEN_DEFAULT 65536
 #define MAX_SAMPLES (1 << 20)
-
-enum cw_key { KEY_SERVICE, KEY_LPORT, KEY_RPORT };
-
-struct cw_env {
-	struct tt_filter filter;
-	struct tt_loader_opts lo;
-	struct tt_output_opts out;
-	enum cw_key key;
-	__u64 min_ns;
-	__u64 max_open;
-};
-
-/* a socket now in CLOSE_WAIT */
-struct cw_open {
-	__u64 since_ns;
-	__u32 pid;
-	char comm[TT_COMM_LEN];
-	__u16 family;
-	__u16 lport;
-	__u16 rport;
-	__u16 service;
-	__u8 laddr[TT_ADDR_LEN];
-	__u8 raddr[TT_ADDR_LEN];
-};
-
-struct cw_run {
-	const struct cw_env *env;
-	struct sink_ctx sc;
-	struct idmap *open;
-	struct portstats *stats;
-	__u16 eph_lo, eph_hi; /* the kernel's ephemeral port range */
-	__u64 episodes;
-	__u64 predating; /* ended, but began before tcptrail started */
-	__u64 dropped; /* did not fit in the open table */
-};
 
 static const char doc[] =
 	"Report how long sockets sit in CLOSE_WAIT: the peer has closed, the\n"
@@ -77,13 +43,19 @@ static const char doc[] =
 	"\v"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
 
-enum { OPT_MIN = 0x300, OPT_KEY, OPT_MAX_OPEN };
+enum { OPT_MIN = 0x300, OPT_KEY, OPT_MAX_OPEN, OPT_LIVE, OPT_INTERVAL };
 
 static const struct argp_option options[] = {
 	{ "min", OPT_MIN, "TIME", 0,
 	  "only episodes at least TIME long (500us, 200ms, 2s, 1m, 1h)", 1 },
 	{ "key", OPT_KEY, "KEY", 0,
 	  "group by service (default), lport or rport", 1 },
+	{ "live", OPT_LIVE, NULL, 0,
+	  "a full-screen table of the sockets in CLOSE_WAIT now, redrawn "
+	  "every interval; with --json, one snapshot per line",
+	  1 },
+	{ "interval", OPT_INTERVAL, "TIME", 0,
+	  "--live refresh interval (default 1s)", 1 },
 	{ "max-open", OPT_MAX_OPEN, "N", 0,
 	  "sockets in CLOSE_WAIT tracked at once (default 65536)", 1 },
 	{},
@@ -100,6 +72,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->child_inputs[1] = &env->lo;
 		state->child_inputs[2] = &env->out;
 		env->max_open = MAX_OPEN_DEFAULT;
+		env->interval_ns = 1000000000ULL;
 		break;
 	case OPT_MIN:
 		if (parse_duration_ns(arg, false, &env->min_ns, &why))
@@ -115,6 +88,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		else
 			exit(usage_err("invalid --key '%s': use service, lport "
 				       "or rport",
+				       arg));
+		break;
+	case OPT_LIVE:
+		env->live = true;
+		break;
+	case OPT_INTERVAL:
+		if (parse_duration_ns(arg, true, &env->interval_ns, &why))
+			exit(usage_err("invalid --interval '%s': %s", arg,
+				       why));
+		if (env->interval_ns < 100000000ULL)
+			exit(usage_err("invalid --interval '%s': at least 100ms",
 				       arg));
 		break;
 	case OPT_MAX_OPEN:
@@ -160,25 +144,26 @@ static void read_ephemeral_range(struct cw_run *r)
 	fclose(f);
 }
 
-static __u16 service_port(const struct cw_run *r, const struct tt_event *e)
+__u16 cw_service_port(const struct cw_run *r, __u8 flags, __u16 sport,
+		      __u16 dport)
 {
 	switch (r->env->key) {
 	case KEY_LPORT:
-		return e->sport;
+		return sport;
 	case KEY_RPORT:
-		return e->dport;
+		return dport;
 	default:
 		break;
 	}
-	if (e->flags & TT_F_PASSIVE)
-		return e->sport;
-	if (e->flags & TT_F_ACTIVE)
-		return e->dport;
+	if (flags & TT_F_PASSIVE)
+		return sport;
+	if (flags & TT_F_ACTIVE)
+		return dport;
 	/* predates tcptrail: the listening side is not the ephemeral one */
-	if (e->sport >= r->eph_lo && e->sport <= r->eph_hi &&
-	    !(e->dport >= r->eph_lo && e->dport <= r->eph_hi))
-		return e->dport;
-	return e->sport;
+	if (sport >= r->eph_lo && sport <= r->eph_hi &&
+	    !(dport >= r->eph_lo && dport <= r->eph_hi))
+		return dport;
+	return sport;
 }
 
 static void header(struct cw_run *r)
@@ -249,11 +234,11 @@ static void print_episode(struct cw_run *r, const struct tt_event *e,
 static bool on_event(void *ctx, const struct tt_event *e)
 {
 	struct cw_run *r = ctx;
+	__u64 ns, key, since;
 	struct cw_open *c;
 	const char *comm;
-	__u64 ns;
 	bool known;
-	__u16 service = service_port(r, e);
+	__u16 service = cw_service_port(r, e->flags, e->sport, e->dport);
 
 	if (e->newstate == TCP_CLOSE_WAIT) {
 		c = idmap__insert(r->open, e->sock_id);
@@ -262,6 +247,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 			return true;
 		}
 		c->since_ns = e->ts_ns;
+		c->fd = -1;
 		c->pid = tt_event_who(e, &comm);
 		if (c->pid)
 			memcpy(c->comm, comm, TT_COMM_LEN);
@@ -277,20 +263,28 @@ static bool on_event(void *ctx, const struct tt_event *e)
 		return true;
 
 	known = e->delta_ns != TT_DELTA_UNKNOWN;
-	c = idmap__lookup(r->open, e->sock_id);
+	key = e->sock_id;
+	c = idmap__lookup(r->open, key);
+	if (!c && !known) {
+		/* adopted at start: it predates us, and has no id of ours */
+		key = cw_tuple_key(e->family, e->saddr, e->sport, e->daddr,
+				   e->dport);
+		c = idmap__lookup(r->open, key);
+	}
+	/* in CLOSE_WAIT since before we started: at least this long */
+	since = c ? c->since_ns : r->sc.start_ns;
 	if (c)
 		service = c->service;
-	idmap__delete(r->open, e->sock_id);
+	idmap__delete(r->open, key);
 	r->episodes++;
 	if (known) {
 		ns = e->delta_ns;
 		portstats__add(r->stats, service, ns);
 	} else {
-		/* in CLOSE_WAIT since before we started: at least this */
-		ns = e->ts_ns > r->sc.start_ns ? e->ts_ns - r->sc.start_ns : 0;
+		ns = e->ts_ns > since ? e->ts_ns - since : 0;
 		r->predating++;
 	}
-	if (ns >= r->env->min_ns)
+	if (!r->env->live && ns >= r->env->min_ns)
 		print_episode(r, e, service, ns, known);
 	return true;
 }
@@ -305,6 +299,12 @@ static void on_lost(void *ctx, __u64 n)
 static const struct stream_ops cw_ops = {
 	.event = on_event,
 	.lost = on_lost,
+};
+
+static const struct stream_ops cw_live_ops = {
+	.event = on_event,
+	.lost = on_lost,
+	.tick = cw_live_tick,
 };
 
 struct open_list {
@@ -437,6 +437,8 @@ static void summary_open(struct cw_run *r, __u64 now)
 		if (r->env->out.json) {
 			out_str(o, i ? ",{\"age_ms\":" : "{\"age_ms\":");
 			json_ms(o, age);
+			json_key(o, "age_estimated");
+			out_str(o, c->estimated ? "true" : "false");
 			json_who(o, c->pid, c->comm);
 			json_endpoint(o, false, c->family, c->laddr, c->lport);
 			json_endpoint(o, true, c->family, c->raddr, c->rport);
@@ -446,6 +448,8 @@ static void summary_open(struct cw_run *r, __u64 now)
 			continue;
 		}
 		start = o->len;
+		if (c->estimated)
+			out_lit(o, ">=");
 		out_fixed(o, age, 1000000ULL, 3);
 		text_pad_from(o, start, 12);
 		text_who(o, c->pid, c->comm);
@@ -485,15 +489,29 @@ int do_closewait(int argc, char **argv)
 		err = TT_EXIT_FAILURE;
 		goto out;
 	}
-	err = stream_open(&s, &env.lo, &env.filter, &cw_ops, &r);
+	err = stream_open(&s, &env.lo, &env.filter,
+			  env.live ? &cw_live_ops : &cw_ops, &r);
 	if (err)
 		goto cleanup;
 	sink_ctx_init(&r.sc, &s.out);
 	r.sc.wall = env.out.wall;
 	r.sc.wide = env.out.wide;
-	header(&r);
+	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_CLOSE_WAIT);
+	if (!r.socks && env.live) {
+		p_err("--live needs the iter/tcp iterator: %s",
+		      strerror(errno));
+		err = TT_EXIT_FAILURE;
+		goto cleanup;
+	}
+	if (!r.socks)
+		p_warn("sockets already in CLOSE_WAIT are not listed (iter/tcp: "
+		       "%s)",
+		       strerror(errno));
+	cw_adopt_existing(&r);
+	if (!env.live)
+		header(&r);
 	err = stream_run(&s, env.out.duration_ns);
-	if (s.stop != STOP_OUTPUT) {
+	if (s.stop != STOP_OUTPUT && !env.live) {
 		summary_ports(&r);
 		summary_open(&r, now_ns());
 		out_flush(&s.out);
@@ -506,6 +524,7 @@ int do_closewait(int argc, char **argv)
 		       (unsigned long long)r.dropped,
 		       (unsigned long long)env.max_open);
 cleanup:
+	sockets__close(r.socks);
 	stream_close(&s);
 out:
 	idmap__free(r.open);

@@ -119,6 +119,8 @@ BAD = [
     (["closewait", "--key", "foo"], "invalid --key 'foo'"),
     (["closewait", "--state", "listen"], "--state does not apply"),
     (["closewait", "--max-open", "0"], "invalid --max-open '0'"),
+    (["closewait", "--live", "--interval", "10ms"],
+     "invalid --interval '10ms': at least 100ms"),
 ]
 
 
@@ -127,3 +129,121 @@ def test_bad_input_exits_2(args, msg):
     p = subprocess.run([TCPTRAIL] + args, capture_output=True, text=True)
     assert p.returncode == 2
     assert msg in p.stderr and p.stdout == ""
+
+
+def hold_close_wait(port, hold, comm=b"leaky"):
+    """A server holding one accepted socket in CLOSE_WAIT for `hold` s.
+    Returns (server, client, time the FIN was sent)."""
+    srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
+                            "--hold", str(hold), "--comm", comm.hex()],
+                           stdout=subprocess.PIPE, text=True)
+    assert srv.stdout.readline().startswith("ready")
+    t0 = time.monotonic()
+    cli = subprocess.Popen([PY, PEER, "client", "--port", str(port)])
+    return srv, cli, t0
+
+
+def stop(*procs):
+    for p in procs:
+        p.kill()
+        p.wait()
+
+
+def test_preexisting_close_wait_in_first_live_snapshot(bpf):
+    """Someone notices the pile-up, then starts tcptrail: the sockets
+    already in CLOSE_WAIT appear at once, with owner and a lower-bound age."""
+    port = free_port()
+    srv, cli, t0 = hold_close_wait(port, 30)
+    try:
+        time.sleep(2)
+        tr = subprocess.Popen([TCPTRAIL, "closewait", "--live", "--json",
+                               "--interval", "500ms", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+        first = json.loads(tr.stdout.readline())
+        since = time.monotonic() - t0
+        tr.send_signal(2)
+        tr.communicate(timeout=10)
+        assert first["type"] == "snapshot"
+        (s,) = [x for x in first["sockets"] if x["lport"] == port]
+        assert (s["pid"], s["comm"]) == (srv.pid, "leaky")
+        assert s["age_estimated"] and s["fd"] is not None
+        # at least as old as the time since the FIN, minus a tolerance
+        assert s["age_ms"] >= (since - 0.5) * 1000 - 300, (s, since)
+        assert s["age_ms"] <= since * 1000 + 300
+        assert s["service"] == port and s["recv_q"] == 0
+    finally:
+        stop(srv, cli)
+
+
+def test_live_snapshot_ages_are_exact_for_sockets_seen_entering(bpf):
+    port = free_port()
+    tr = subprocess.Popen([TCPTRAIL, "closewait", "--live", "--json",
+                           "--interval", "500ms", "--port", str(port)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True)
+    tr.stdout.readline()  # a first, empty snapshot: attached
+    srv, cli, t0 = hold_close_wait(port, 30, b"fresh")
+    try:
+        time.sleep(1.6)
+        snap = None
+        while not snap or not snap["sockets"]:
+            snap = json.loads(tr.stdout.readline())
+        since = time.monotonic() - t0
+        (s,) = snap["sockets"]
+        assert not s["age_estimated"]
+        assert (s["pid"], s["comm"]) == (srv.pid, "fresh")
+        assert 0 < s["age_ms"] <= since * 1000 + 50
+    finally:
+        tr.send_signal(2)
+        tr.communicate(timeout=10)
+        stop(srv, cli)
+
+
+def test_adopted_socket_episode_has_a_lower_bound(tracer):
+    port = free_port()
+    srv, cli, t0 = hold_close_wait(port, 2.5, b"slowpoke")
+    try:
+        time.sleep(1)
+        t = tracer("closewait", "-j", "--port", str(port))
+        assert srv.wait(timeout=10) == 0
+        elapsed = time.monotonic() - t0
+        assert t.stop() == 0
+        (ep,) = records(t, "close_wait")
+        assert ep["ms"] is None
+        assert within(ep["ms_at_least"], 2500)
+        assert ep["ms_at_least"] <= elapsed * 1000
+        (summary,) = records(t, "summary")
+        assert summary["predating"] == 1
+    finally:
+        stop(srv, cli)
+
+
+def test_live_view_under_tmux(bpf):
+    port = free_port()
+    srv, cli, _ = hold_close_wait(port, 30, b"tmux-leak")
+    name = f"tt-live-{port}"
+    try:
+        time.sleep(0.5)
+        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "150",
+                        "-y", "20", f"{TCPTRAIL} closewait --live --port {port}"],
+                       check=True)
+        deadline = time.monotonic() + 10
+        screen = ""
+        while "tmux-leak" not in screen and time.monotonic() < deadline:
+            time.sleep(0.3)
+            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", name],
+                                    capture_output=True, text=True).stdout
+        lines = screen.splitlines()
+        assert lines[0].startswith("tcptrail closewait --live")
+        assert "1 sockets in CLOSE_WAIT" in lines[0]
+        assert f"{port}:1 (oldest" in lines[1]
+        assert lines[3].split() == ["AGE(s)", "PID", "COMM", "FD",
+                                    "LADDR:LPORT", "RADDR:RPORT", "RECV-Q",
+                                    "SEND-Q"]
+        row = lines[4].split()
+        assert row[1:3] == [str(srv.pid), "tmux-leak"]
+        assert row[4] == f"127.0.0.1:{port}"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name])
+        stop(srv, cli)

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Per-socket state in BPF socket storage, shared by the BPF objects. */
+#ifndef __TT_SK_STATE_BPF_H
+#define __TT_SK_STATE_BPF_H
+
+struct sk_state {
+	__u64 id;
+	__u64 ts_ns; /* entered the current state */
+	__u64 skaddr; /* tells a clone (accepted child) from its listener */
+	__u32 owner_tgid;
+	__u8 flags; /* TT_F_OWNER_*, TT_F_ACTIVE, TT_F_PASSIVE */
+	char owner_comm[TT_COMM_LEN];
+};
+
+/* Dies with the socket; BPF_F_CLONE hands the listener's owner to children. */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct sk_state);
+} sk_states SEC(".maps");
+
+#endif /* __TT_SK_STATE_BPF_H */

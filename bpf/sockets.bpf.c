@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A snapshot of the TCP sockets in some states, by the iter/tcp iterator:
+ * the sockets that were there before tcptrail started, and the queues and
+ * ages the live view shows. The iterator walks the network namespace of
+ * the process that reads it.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "tcptrail.h"
+#include "sk_state.bpf.h"
+
+#define AF_INET 2
+
+const volatile __u32 want_states; /* bit n: TCP state n */
+
+SEC("iter/tcp")
+int tt_sockets(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tt_sock_rec r = {};
+	struct sk_state *st;
+	struct tcp_sock *tp;
+	__u64 now_us;
+
+	if (!skc || !(want_states & (1U << (skc->skc_state & 31))))
+		return 0;
+	/* request and time-wait sockets are not full sockets */
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (!tp)
+		return 0;
+	r.state = skc->skc_state;
+	r.family = skc->skc_family;
+	r.sport = skc->skc_num;
+	r.dport = bpf_ntohs(skc->skc_dport);
+	if (r.family == AF_INET) {
+		*(__u32 *)r.saddr = skc->skc_rcv_saddr;
+		*(__u32 *)r.daddr = skc->skc_daddr;
+	} else {
+		__builtin_memcpy(r.saddr, &skc->skc_v6_rcv_saddr, 16);
+		__builtin_memcpy(r.daddr, &skc->skc_v6_daddr, 16);
+	}
+	r.netns = skc->skc_net.net->ns.inum;
+	r.rx_queue = tp->rcv_nxt - tp->copied_seq;
+	r.tx_queue = tp->write_seq - tp->snd_una;
+	/* tcp_mstamp: microseconds of the clock ktime_get_ns() reads */
+	now_us = bpf_ktime_get_ns() / 1000;
+	if (tp->tcp_mstamp && tp->tcp_mstamp <= now_us)
+		r.idle_ns = (now_us - tp->tcp_mstamp) * 1000;
+	r.ino = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_socket, file,
+			      f_inode, i_ino);
+	st = bpf_sk_storage_get(&sk_states, tp, NULL, 0);
+	if (st && st->skaddr == (__u64)tp) {
+		r.sock_id = st->id;
+		r.since_ns = st->ts_ns;
+		r.flags = st->flags;
+		if (st->flags & TT_F_OWNER_KNOWN) {
+			r.owner_tgid = st->owner_tgid;
+			__builtin_memcpy(r.owner_comm, st->owner_comm,
+					 sizeof(r.owner_comm));
+		}
+	}
+	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
