@@ -14,6 +14,8 @@
 #define TCP_SYN_RECV 3
 #define TCP_CLOSE 7
 #define TCP_LISTEN 10
+#define TCP_FIN_WAIT2 5
+#define TCP_CLOSING 11
 #define CGROUP_MAX_DEPTH 32
 
 /* Knobs, set by user space before load. Zero means "no filter". */
@@ -84,6 +86,7 @@ struct tuple {
 	__u16 sport;
 	__u16 dport;
 	bool owned; /* socket lock held: process context, current is the user */
+	bool time_wait; /* see TT_F_TIME_WAIT */
 	__u32 netns;
 	__u8 saddr[TT_ADDR_LEN];
 	__u8 daddr[TT_ADDR_LEN];
@@ -261,7 +264,8 @@ static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 	e->family = t->family;
 	e->oldstate = oldstate;
 	e->newstate = newstate;
-	e->flags = flags | (t->owned ? TT_F_PROCESS_CTX : 0);
+	e->flags = flags | (t->owned ? TT_F_PROCESS_CTX : 0) |
+		   (t->time_wait ? TT_F_TIME_WAIT : 0);
 	__builtin_memset(e->__pad, 0, sizeof(e->__pad));
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (st)
@@ -291,6 +295,14 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 	t.dport = bpf_ntohs(sk->__sk_common.skc_dport);
 	t.owned = sk->sk_lock.owned;
 	t.netns = sk->__sk_common.skc_net.net->ns.inum;
+	/*
+	 * From FIN_WAIT2 or CLOSING, CLOSE is either tcp_time_wait() handing
+	 * the connection to a time-wait socket, or a reset (tcp_reset() sets
+	 * sk_err first). Inferred: a time-wait table overflow looks the same.
+	 */
+	if (newstate == TCP_CLOSE &&
+	    (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING))
+		t.time_wait = !sk->sk_err;
 	if (t.family == AF_INET) {
 		*(__u32 *)t.saddr = sk->__sk_common.skc_rcv_saddr;
 		*(__u32 *)t.daddr = sk->__sk_common.skc_daddr;
@@ -320,6 +332,9 @@ int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 	t.dport = ctx->dport;
 	t.owned = BPF_CORE_READ(sk, sk_lock.owned);
 	t.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	if (ctx->newstate == TCP_CLOSE &&
+	    (ctx->oldstate == TCP_FIN_WAIT2 || ctx->oldstate == TCP_CLOSING))
+		t.time_wait = !BPF_CORE_READ(sk, sk_err);
 	/* the verifier refuses variable-offset context reads */
 	if (t.family == AF_INET) {
 		bpf_probe_read_kernel(t.saddr, 4, ctx->saddr);

@@ -30,6 +30,12 @@ enum tt_event_flags {
 	TT_F_PASSIVE = 1 << 4,
 	/* owner is the process that accept()ed the socket */
 	TT_F_OWNER_ACCEPT = 1 << 5,
+	/*
+	 * FIN_WAIT2 or CLOSING -> CLOSE without an error on the socket: the
+	 * kernel handed the connection to a time-wait socket, and TIME_WAIT
+	 * starts rather than the connection ending (inferred).
+	 */
+	TT_F_TIME_WAIT = 1 << 6,
 };
 
 #define TT_F_OPENER (TT_F_ACTIVE | TT_F_PASSIVE)

@@ -55,6 +55,8 @@ static void json_event(struct sink_ctx *c, const struct tt_event *e)
 		json_key(o, "task_comm");
 		out_json_str(o, e->comm, TT_COMM_LEN);
 	}
+	if (e->flags & TT_F_TIME_WAIT)
+		out_lit(o, ",\"time_wait\":true");
 	json_key(o, "netns");
 	out_u64(o, e->netns);
 	out_char(o, '}');

@@ -16,6 +16,7 @@
 #define TCP_SYN_SENT 2
 #define TCP_SYN_RECV 3
 #define TCP_FIN_WAIT1 4
+#define TCP_TIME_WAIT 6
 #define TCP_CLOSE 7
 #define TCP_CLOSE_WAIT 8
 #define TCP_LISTEN 10
@@ -73,9 +74,10 @@ static const char doc[] =
 	"the path of states with the time spent in each.\n"
 	"\n"
 	"A connection first seen mid-life (it predates tcptrail) has a path\n"
-	"that starts with '?' and a lifetime marked '>='. TIME_WAIT is not\n"
-	"shown yet: the kernel hands the connection to a time-wait socket at\n"
-	"FIN_WAIT2 (or CLOSING) -> CLOSE.\n"
+	"that starts with '?' and a lifetime marked '>='. A connection handed\n"
+	"to a time-wait socket ends in 'TIME_WAIT (inferred)': the tracepoint\n"
+	"reports FIN_WAIT2 (or CLOSING) -> CLOSE, and tcptrail tells the\n"
+	"hand-off from a reset by the socket's error (none at a hand-off).\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  tcptrail timeline --port 443\n"
@@ -248,6 +250,8 @@ static void print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 			json_ms(o, now - c->since_ns);
 		else
 			out_lit(o, "null");
+		if (c->state == TCP_TIME_WAIT)
+			out_lit(o, ",\"inferred\":true");
 		out_lit(o, "}]}");
 		out_end_line(o);
 		return;
@@ -275,6 +279,8 @@ static void print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 			out_lit(o, "... -> ");
 	}
 	out_str(o, tcp_state_str(c->state));
+	if (c->state == TCP_TIME_WAIT)
+		out_lit(o, " (inferred)");
 	if (open) {
 		out_char(o, ' ');
 		out_human(o, now - c->since_ns);
@@ -360,6 +366,9 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	c->state = e->newstate;
 	c->since_ns = e->ts_ns;
 	if (e->newstate == TCP_CLOSE) {
+		/* the connection lives on as a time-wait socket */
+		if (e->flags & TT_F_TIME_WAIT)
+			c->state = TCP_TIME_WAIT;
 		print_conn(r, c, e->ts_ns, false);
 		r->printed++;
 		idmap__delete(r->conns, e->sock_id);

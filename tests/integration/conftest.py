@@ -115,7 +115,7 @@ def tracer(tmp_path, bpf):
 
 def run_exchange(port=0, family="4", hold=0.0, count=1, netns=None,
                  server_comm=None, client_comm=None, cgroup=None,
-                 client_cgroup=None, delay_read=0.0):
+                 client_cgroup=None, delay_read=0.0, reset=False):
     """A server that holds CLOSE_WAIT for `hold` s; a client closing first.
     Returns (server pid, client pid, port)."""
     pre = ["ip", "netns", "exec", netns] if netns else []
@@ -125,6 +125,8 @@ def run_exchange(port=0, family="4", hold=0.0, count=1, netns=None,
                  "--hold"] + holds
     if server_comm:
         cmd += ["--comm", server_comm.hex()]
+    if reset:
+        cmd += ["--reset"]
     if cgroup:
         cmd += ["--cgroup", cgroup]
     srv = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)

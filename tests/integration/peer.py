@@ -13,6 +13,7 @@ import argparse
 import ctypes
 import os
 import socket
+import struct
 import sys
 import time
 
@@ -43,6 +44,8 @@ def main() -> int:
                     "arrives in softirq, not while we hold the socket")
     ap.add_argument("--comm", help="process name, as hex bytes")
     ap.add_argument("--cgroup")
+    ap.add_argument("--reset", action="store_true",
+                    help="server: end with a RST (SO_LINGER 0), not a FIN")
     ap.add_argument("--close-first", action="store_true",
                     help="server: read one byte and close at once")
     ap.add_argument("--delay-close", type=float, default=0.0,
@@ -79,6 +82,9 @@ def main() -> int:
             while conn.recv(4096):
                 pass
             time.sleep(a.hold[min(i, len(a.hold) - 1)])
+            if a.reset:
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                struct.pack("ii", 1, 0))
             conn.close()
         ls.close()
     else:
@@ -94,8 +100,11 @@ def main() -> int:
             time.sleep(a.delay_close)
             # our FIN first, then wait for the server's: one at a time
             c.shutdown(socket.SHUT_WR)
-            while c.recv(4096):
-                pass
+            try:
+                while c.recv(4096):
+                    pass
+            except ConnectionResetError:
+                pass  # the server's --reset
             c.close()
     return 0
 

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import PY, PEER, TCPTRAIL, free_port, run_exchange
 
-CLIENT = ["SYN_SENT", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "CLOSE"]
+# the client closes first: its connection ends in a time-wait socket
+CLIENT = ["SYN_SENT", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT"]
 SERVER = ["SYN_RECV", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSE"]
 
 
@@ -125,3 +126,38 @@ def test_bad_input_exits_2(args, msg):
     p = subprocess.run([TCPTRAIL] + args, capture_output=True, text=True)
     assert p.returncode == 2
     assert msg in p.stderr and p.stdout == ""
+
+
+def test_time_wait_inferred_and_confirmed(tracer):
+    """The tracepoint shows the time-wait hand-off as FIN_WAIT2 -> CLOSE;
+    tcptrail tells it from a real close, and the kernel's socket table
+    confirms a TIME-WAIT socket for that connection."""
+    port = free_port()
+    t = tracer("timeline", "-j", "--port", str(port), name="tl")
+    tt = tracer("trace", "-j", "--port", str(port), name="tr")
+    run_exchange(port=port, hold=0.05)
+    assert t.stop() == 0 and tt.stop() == 0
+    (act,) = [c for c in conns(t) if c["opened"] == "active"]
+    assert states(act) == CLIENT
+    assert act["path"][-1].get("inferred") is True
+    (fin,) = [e for e in tt.json_events()
+              if e["old"] == "FIN_WAIT2" and e["new"] == "CLOSE"]
+    assert fin.get("time_wait") is True
+    ss = subprocess.run(["ss", "-tanH", "state", "time-wait",
+                         f"( sport = :{act['lport']} )"],
+                        capture_output=True, text=True).stdout
+    assert f"127.0.0.1:{port}" in ss
+
+
+def test_reset_is_a_real_close_not_time_wait(tracer):
+    port = free_port()
+    t = tracer("timeline", "-j", "--port", str(port))
+    run_exchange(port=port, hold=0.05, reset=True)
+    assert t.stop() == 0
+    by_open = {c["opened"]: c for c in conns(t)}
+    act, pas = by_open["active"], by_open["passive"]
+    # the client waited in FIN_WAIT2 and got a RST: no time-wait socket
+    assert states(act) == ["SYN_SENT", "ESTABLISHED", "FIN_WAIT1",
+                           "FIN_WAIT2", "CLOSE"]
+    assert "inferred" not in act["path"][-1]
+    assert states(pas) == ["SYN_RECV", "ESTABLISHED", "CLOSE_WAIT", "CLOSE"]
