@@ -28,10 +28,6 @@ int tt_sockets(struct bpf_iter__tcp *ctx)
 
 	if (!skc || !(want_states & (1U << (skc->skc_state & 31))))
 		return 0;
-	/* request and time-wait sockets are not full sockets */
-	tp = bpf_skc_to_tcp_sock(skc);
-	if (!tp)
-		return 0;
 	r.state = skc->skc_state;
 	r.family = skc->skc_family;
 	r.sport = skc->skc_num;
@@ -44,6 +40,10 @@ int tt_sockets(struct bpf_iter__tcp *ctx)
 		__builtin_memcpy(r.daddr, &skc->skc_v6_daddr, 16);
 	}
 	r.netns = skc->skc_net.net->ns.inum;
+	/* time-wait and request sockets have the tuple and nothing more */
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (!tp)
+		goto out;
 	r.rx_queue = tp->rcv_nxt - tp->copied_seq;
 	r.tx_queue = tp->write_seq - tp->snd_una;
 	/* tcp_mstamp: microseconds of the clock ktime_get_ns() reads */
@@ -63,6 +63,7 @@ int tt_sockets(struct bpf_iter__tcp *ctx)
 					 sizeof(r.owner_comm));
 		}
 	}
+out:
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }

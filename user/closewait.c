@@ -267,7 +267,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	c = idmap__lookup(r->open, key);
 	if (!c && !known) {
 		/* adopted at start: it predates us, and has no id of ours */
-		key = cw_tuple_key(e->family, e->saddr, e->sport, e->daddr,
+		key = tt_tuple_key(e->family, e->saddr, e->sport, e->daddr,
 				   e->dport);
 		c = idmap__lookup(r->open, key);
 	}

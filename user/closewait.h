@@ -56,9 +56,6 @@ struct cw_run {
 
 __u16 cw_service_port(const struct cw_run *r, __u8 flags, __u16 sport,
 		      __u16 dport);
-/* the key of a socket tcptrail has no id for: its tuple, top bit set */
-__u64 cw_tuple_key(__u16 family, const __u8 *saddr, __u16 sport,
-		   const __u8 *daddr, __u16 dport);
 /* sockets already in CLOSE_WAIT at start go into the open table */
 void cw_adopt_existing(struct cw_run *r);
 /* one live frame (or JSON snapshot), if its interval has come */

@@ -19,22 +19,6 @@
 #define SCREEN_ROWS_DEFAULT 24
 #define HEADER_ROWS 4
 
-__u64 cw_tuple_key(__u16 family, const __u8 *saddr, __u16 sport,
-		   const __u8 *daddr, __u16 dport)
-{
-	__u64 h = 1469598103934665603ULL; /* FNV-1a */
-	__u8 buf[2 * TT_ADDR_LEN + 6];
-
-	memcpy(buf, saddr, TT_ADDR_LEN);
-	memcpy(buf + TT_ADDR_LEN, daddr, TT_ADDR_LEN);
-	memcpy(buf + 2 * TT_ADDR_LEN, &sport, 2);
-	memcpy(buf + 2 * TT_ADDR_LEN + 2, &dport, 2);
-	memcpy(buf + 2 * TT_ADDR_LEN + 4, &family, 2);
-	for (size_t i = 0; i < sizeof(buf); i++)
-		h = (h ^ buf[i]) * 1099511628211ULL;
-	return h | 1ULL << 63;
-}
-
 /* a snapshot joined with owners and ages */
 struct row {
 	const struct tt_sock_rec *rec;
@@ -117,7 +101,7 @@ static int take_frame(struct cw_run *r, struct frame *f, __u64 now)
 		row->fd = -1;
 		row->service = cw_service_port(r, s->flags, s->sport, s->dport);
 		c = idmap__lookup(r->open,
-				  cw_tuple_key(s->family, s->saddr, s->sport,
+				  tt_tuple_key(s->family, s->saddr, s->sport,
 					       s->daddr, s->dport));
 		if (s->sock_id && s->since_ns) {
 			/* the tracer saw it enter CLOSE_WAIT: exact */
@@ -160,7 +144,7 @@ void cw_adopt_existing(struct cw_run *r)
 		if (s->sock_id)
 			continue; /* the tracer follows it already */
 		c = idmap__insert(r->open,
-				  cw_tuple_key(s->family, s->saddr, s->sport,
+				  tt_tuple_key(s->family, s->saddr, s->sport,
 					       s->daddr, s->dport));
 		if (!c) {
 			r->dropped++;

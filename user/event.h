@@ -22,6 +22,9 @@ int tt_endpoint_fmt(char *buf, size_t len, __u16 family, const __u8 *addr,
 /* the address alone, IPv6 without brackets; buf of TT_ENDPOINT_LEN */
 int tt_addr_fmt(char *buf, size_t len, __u16 family, const __u8 *addr);
 const char *tt_family_str(__u16 family);
+/* a key for a connection by its tuple, top bit set: never one of our ids */
+__u64 tt_tuple_key(__u16 family, const __u8 *saddr, __u16 sport,
+		   const __u8 *daddr, __u16 dport);
 
 /*
  * Who to show for an event: the socket's owner when known, else the

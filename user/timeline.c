@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* tcptrail timeline: the life of each connection, one entry when it ends. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cmds.h"
 #include "common.h"
 #include "event.h"
 #include "idmap.h"
 #include "outopts.h"
+#include "sockets.h"
 #include "stream.h"
 #include "tcp_state.h"
 #include "textfmt.h"
@@ -21,6 +24,9 @@
 #define TCP_CLOSE_WAIT 8
 #define TCP_LISTEN 10
 #define PATH_MAX_STEPS 16
+#define TW_CHECK_NS 1000000000ULL
+/* the kernel's TCP_TIMEWAIT_LEN, and a margin: stop looking after it */
+#define TW_MAX_NS 62000000000ULL
 #define MAX_CONNS_DEFAULT 65536
 
 enum closer { CLOSER_UNKNOWN, CLOSER_LOCAL, CLOSER_PEER, CLOSER_RESET };
@@ -56,6 +62,8 @@ struct tl_conn {
 	bool partial; /* first seen mid-life, or a transition was missed */
 	bool truncated; /* more steps than PATH_MAX_STEPS: middle dropped */
 	bool listener;
+	bool time_wait; /* handed to a time-wait socket: followed until gone */
+	__u32 netns;
 	struct tl_step steps[PATH_MAX_STEPS];
 };
 
@@ -63,6 +71,10 @@ struct tl_run {
 	const struct tl_env *env;
 	struct sink_ctx sc;
 	struct idmap *conns;
+	struct sockets *socks; /* to see time-wait sockets go; may be NULL */
+	__u32 netns; /* ours: the only one the iterator walks */
+	__u64 next_tw_check;
+	size_t in_time_wait;
 	__u64 printed;
 	__u64 dropped;
 };
@@ -74,10 +86,15 @@ static const char doc[] =
 	"the path of states with the time spent in each.\n"
 	"\n"
 	"A connection first seen mid-life (it predates tcptrail) has a path\n"
-	"that starts with '?' and a lifetime marked '>='. A connection handed\n"
-	"to a time-wait socket ends in 'TIME_WAIT (inferred)': the tracepoint\n"
-	"reports FIN_WAIT2 (or CLOSING) -> CLOSE, and tcptrail tells the\n"
-	"hand-off from a reset by the socket's error (none at a hand-off).\n"
+	"that starts with '?' and a lifetime marked '>='.\n"
+	"\n"
+	"TIME_WAIT: the tracepoint reports the hand-off to a time-wait socket\n"
+	"as FIN_WAIT2 (or CLOSING) -> CLOSE; tcptrail tells it from a reset by\n"
+	"the socket's error (none at a hand-off) and marks it inferred. It then\n"
+	"looks once a second (iter/tcp) for the time-wait socket and prints\n"
+	"the entry when it is gone, about 60 s later; at exit the ones still in\n"
+	"TIME_WAIT are printed as open. In other network namespaces, which the\n"
+	"iterator does not walk, TIME_WAIT ends the path, its length unknown.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  tcptrail timeline --port 443\n"
@@ -241,6 +258,8 @@ static void print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 				out_lit(o, "null");
 			else
 				json_ms(o, c->steps[i].ns);
+			if (c->steps[i].state == TCP_TIME_WAIT)
+				out_lit(o, ",\"inferred\":true");
 			out_char(o, '}');
 		}
 		out_str(o, c->nsteps ? ",{\"state\":" : "{\"state\":");
@@ -274,6 +293,8 @@ static void print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 			out_char(o, '?');
 		else
 			out_human(o, c->steps[i].ns);
+		if (c->steps[i].state == TCP_TIME_WAIT)
+			out_lit(o, " (inferred)");
 		out_lit(o, " -> ");
 		if (c->truncated && i == PATH_MAX_STEPS / 2 - 1)
 			out_lit(o, "... -> ");
@@ -308,6 +329,7 @@ static void update_endpoints(struct tl_conn *c, const struct tt_event *e)
 		memcpy(c->raddr, e->daddr, TT_ADDR_LEN);
 	}
 	c->family = e->family;
+	c->netns = e->netns;
 	c->flags |= e->flags & TT_F_OPENER;
 }
 
@@ -365,10 +387,17 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	note_closer(c, e->oldstate, e->newstate);
 	c->state = e->newstate;
 	c->since_ns = e->ts_ns;
-	if (e->newstate == TCP_CLOSE) {
+	if (e->newstate == TCP_CLOSE && (e->flags & TT_F_TIME_WAIT)) {
 		/* the connection lives on as a time-wait socket */
-		if (e->flags & TT_F_TIME_WAIT)
-			c->state = TCP_TIME_WAIT;
+		c->state = TCP_TIME_WAIT;
+		/* iter/tcp sees only our own network namespace */
+		if (r->socks && c->netns == r->netns) {
+			c->time_wait = true;
+			r->in_time_wait++;
+			return true;
+		}
+	}
+	if (e->newstate == TCP_CLOSE) {
 		print_conn(r, c, e->ts_ns, false);
 		r->printed++;
 		idmap__delete(r->conns, e->sock_id);
@@ -383,9 +412,81 @@ static void on_lost(void *ctx, __u64 n)
 	out_lost_marker(r->sc.o, r->env->out.json, n);
 }
 
+struct tw_scan {
+	struct tl_run *r;
+	const __u64 *alive; /* tuple keys of time-wait sockets, sorted */
+	size_t nalive;
+	__u64 now;
+	__u64 *done;
+	size_t ndone;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void tw_check_one(void *ctx, __u64 id, void *value)
+{
+	struct tw_scan *ts = ctx;
+	struct tl_conn *c = value;
+	__u64 key;
+
+	if (!c->time_wait)
+		return;
+	key = tt_tuple_key(c->family, c->laddr, c->lport, c->raddr, c->rport);
+	if (ts->now - c->since_ns < TW_MAX_NS &&
+	    bsearch(&key, ts->alive, ts->nalive, sizeof(key), cmp_u64))
+		return;
+	/* gone since the last look: TIME_WAIT ended within TW_CHECK_NS */
+	add_step(c, TCP_TIME_WAIT, ts->now - c->since_ns);
+	c->state = TCP_CLOSE;
+	c->time_wait = false;
+	print_conn(ts->r, c, ts->now, false);
+	ts->r->printed++;
+	ts->done[ts->ndone++] = id;
+}
+
+/* once a second, while connections sit in TIME_WAIT: which are gone? */
+static void tl_tick(void *ctx, __u64 now)
+{
+	struct tl_run *r = ctx;
+	struct tw_scan ts = { .r = r, .now = now };
+	struct tt_sock_rec *recs;
+	__u64 *alive;
+	size_t n;
+
+	if (!r->in_time_wait || now < r->next_tw_check)
+		return;
+	r->next_tw_check = now + TW_CHECK_NS;
+	if (sockets__snapshot(r->socks, &recs, &n))
+		return;
+	alive = calloc(n + 1, sizeof(*alive));
+	ts.done = calloc(r->in_time_wait, sizeof(*ts.done));
+	if (alive && ts.done) {
+		for (size_t i = 0; i < n; i++)
+			alive[i] = tt_tuple_key(recs[i].family, recs[i].saddr,
+						recs[i].sport, recs[i].daddr,
+						recs[i].dport);
+		qsort(alive, n, sizeof(*alive), cmp_u64);
+		ts.alive = alive;
+		ts.nalive = n;
+		idmap__for_each(r->conns, tw_check_one, &ts);
+		for (size_t i = 0; i < ts.ndone; i++)
+			idmap__delete(r->conns, ts.done[i]);
+		r->in_time_wait -= ts.ndone;
+	}
+	free(ts.done);
+	free(alive);
+	free(recs);
+}
+
 static const struct stream_ops tl_ops = {
 	.event = on_event,
 	.lost = on_lost,
+	.tick = tl_tick,
 };
 
 struct open_ctx {
@@ -396,9 +497,12 @@ struct open_ctx {
 static void print_open(void *ctx, __u64 id, void *value)
 {
 	struct open_ctx *oc = ctx;
+	struct tl_conn *c = value;
 
 	(void)id;
-	print_conn(oc->r, value, oc->now, true);
+	/* handed to a time-wait socket: closed here, but not yet gone */
+	if (c->time_wait || oc->r->env->open)
+		print_conn(oc->r, c, oc->now, true);
 }
 
 int do_timeline(int argc, char **argv)
@@ -406,6 +510,7 @@ int do_timeline(int argc, char **argv)
 	static struct tl_env env;
 	struct tl_run r = { .env = &env };
 	struct stream s;
+	struct stat st;
 	int err;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
@@ -425,9 +530,16 @@ int do_timeline(int argc, char **argv)
 	sink_ctx_init(&r.sc, &s.out);
 	r.sc.wall = env.out.wall;
 	r.sc.wide = env.out.wide;
+	if (!stat("/proc/self/ns/net", &st))
+		r.netns = st.st_ino;
+	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_TIME_WAIT);
+	if (!r.socks)
+		p_warn("time-wait sockets not followed (iter/tcp: %s): "
+		       "TIME_WAIT ends the path, its length unknown",
+		       strerror(errno));
 	header(&r);
 	err = stream_run(&s, env.out.duration_ns);
-	if (env.open && s.stop != STOP_OUTPUT) {
+	if ((env.open || r.in_time_wait) && s.stop != STOP_OUTPUT) {
 		struct open_ctx oc = { .r = &r, .now = now_ns() };
 
 		idmap__for_each(r.conns, print_open, &oc);
@@ -441,6 +553,7 @@ int do_timeline(int argc, char **argv)
 		       (unsigned long long)r.dropped,
 		       (unsigned long long)env.max_conns);
 cleanup:
+	sockets__close(r.socks);
 	stream_close(&s);
 	idmap__free(r.conns);
 	return err;
