@@ -15,6 +15,13 @@
 #define CHECK_EVERY 256
 #define OUT_BUF_SIZE (256 * 1024)
 
+const struct argp_child stream_argp_children[] = {
+	{ &filter_argp, 0, NULL, 0 },
+	{ &loader_argp, 0, NULL, 0 },
+	{ &output_argp, 0, NULL, 0 },
+	{},
+};
+
 __u64 now_ns(void)
 {
 	struct timespec ts;

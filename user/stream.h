@@ -9,6 +9,7 @@
 #define __TT_STREAM_H
 
 #include "loader.h"
+#include "outopts.h"
 #include "out.h"
 
 enum stream_stop {
@@ -43,6 +44,13 @@ struct stream {
 	unsigned int since_check;
 	enum stream_stop stop;
 };
+
+/*
+ * The options every streaming subcommand takes, as argp children; the
+ * parent's ARGP_KEY_INIT sets child_inputs[0..2] to its tt_filter,
+ * tt_loader_opts and tt_output_opts.
+ */
+extern const struct argp_child stream_argp_children[];
 
 __u64 now_ns(void);
 /* signals, stdout buffer, tracer, ring buffer; prints its own errors */

@@ -140,18 +140,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &filter_argp, 0, NULL, 0 },
-	{ &loader_argp, 0, NULL, 0 },
-	{ &output_argp, 0, NULL, 0 },
-	{},
-};
-
 static const struct argp argp = {
 	.options = options,
 	.parser = parse_opt,
 	.doc = doc,
-	.children = children,
+	.children = stream_argp_children,
 };
 
 /* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */

@@ -81,18 +81,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = {
-	{ &filter_argp, 0, NULL, 0 },
-	{ &loader_argp, 0, NULL, 0 },
-	{ &output_argp, 0, NULL, 0 },
-	{},
-};
-
 static const struct argp argp = {
 	.options = options,
 	.parser = parse_opt,
 	.doc = doc,
-	.children = children,
+	.children = stream_argp_children,
 };
 
 static bool on_event(void *ctx, const struct tt_event *e)
