@@ -101,26 +101,32 @@ static const char digit_pairs[201] = "00010203040506070809"
 				     "80818283848586878889"
 				     "90919293949596979899";
 
-/* two digits per division: this runs several times per event */
+/* two digits per division, straight into the buffer: several per event */
 void out_u64(struct out *o, __u64 v)
 {
-	char tmp[20];
-	int i = sizeof(tmp);
+	unsigned int n = 1;
+	char *p;
 
+	for (__u64 t = v; t >= 10; t /= 10)
+		n++;
+	if (!out_reserve(o, n))
+		return;
+	p = o->buf + o->len + n;
+	o->len += n;
 	while (v >= 100) {
 		unsigned int r = v % 100;
 
 		v /= 100;
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * r, 2);
+		p -= 2;
+		p[0] = digit_pairs[2 * r];
+		p[1] = digit_pairs[2 * r + 1];
 	}
 	if (v >= 10) {
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * v, 2);
+		p[-2] = digit_pairs[2 * v];
+		p[-1] = digit_pairs[2 * v + 1];
 	} else {
-		tmp[--i] = '0' + v;
+		p[-1] = '0' + v;
 	}
-	out_mem(o, tmp + i, sizeof(tmp) - i);
 }
 
 void out_fixed(struct out *o, __u64 v, __u64 div, int digits)

@@ -53,6 +53,15 @@ static inline void out_str(struct out *o, const char *s)
 	out_mem(o, s, strlen(s));
 }
 
+/* a short string (under 32 bytes: state names, keywords), no strlen */
+static inline void out_short(struct out *o, const char *s)
+{
+	if (!out_reserve(o, 32))
+		return;
+	while (*s)
+		o->buf[o->len++] = *s++;
+}
+
 static inline void out_char(struct out *o, char c)
 {
 	if (!out_reserve(o, 1))

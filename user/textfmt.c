@@ -91,7 +91,7 @@ void out_lost_marker(struct out *o, bool json, __u64 n)
 void json_quoted(struct out *o, const char *s)
 {
 	out_char(o, '"');
-	out_str(o, s);
+	out_short(o, s);
 	out_char(o, '"');
 }
 
@@ -111,14 +111,16 @@ void json_endpoint(struct out *o, bool remote, __u16 family, const __u8 *addr,
 		   __u16 port)
 {
 	char a[TT_ENDPOINT_LEN];
-
 	/* addresses are digits, dots, colons and '?': nothing to escape */
-	tt_addr_fmt(a, sizeof(a), family, addr);
+	int n = tt_addr_fmt(a, sizeof(a), family, addr);
+
 	if (remote)
 		json_key(o, "raddr");
 	else
 		json_key(o, "laddr");
-	json_quoted(o, a);
+	out_char(o, '"');
+	out_mem(o, a, n);
+	out_char(o, '"');
 	if (remote)
 		json_key(o, "rport");
 	else
