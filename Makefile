@@ -68,7 +68,7 @@ unit: $(OUTPUT)/unit_tests
 	$(Q)$(OUTPUT)/unit_tests
 
 integration: $(OUTPUT)/tcptrail
-	$(Q)$(PYTHON) -m pytest -v -p no:cacheprovider tests/integration
+	$(Q)$(PYTHON) -m pytest -v -rfE -p no:cacheprovider tests/integration
 
 test: unit integration
 
