@@ -64,8 +64,17 @@ $(OUTPUT)/unit_tests: $(UNIT_SRC) $(USER_OBJ)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 $(CPPFLAGS) $^ $(LIBS) -lcmocka -o $@
 
-unit: $(OUTPUT)/unit_tests
+# the same tests again under AddressSanitizer and UndefinedBehaviorSanitizer
+SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+$(OUTPUT)/unit_tests_san: $(UNIT_SRC) $(USER_SRC) $(SKEL)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(SAN_FLAGS) $(WARN) -std=gnu11 $(CPPFLAGS) $(UNIT_SRC) \
+		$(USER_SRC) -lbpf -lelf -lz -lcmocka -o $@
+
+unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san
 	$(Q)$(OUTPUT)/unit_tests
+	$(Q)$(OUTPUT)/unit_tests_san
 
 integration: $(OUTPUT)/tcptrail
 	$(Q)$(PYTHON) -m pytest -v -rfE -p no:cacheprovider tests/integration
