@@ -9,6 +9,8 @@
 
 #pragma GCC poison u8 u16 u32 u64 s8 s16 s32 s64
 
+#define TT_VERSION "0.1.0"
+
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
 

@@ -226,8 +226,10 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 	memset(t, 0, sizeof(*t));
 	libbpf_set_print(libbpf_print);
 	if (!o->btf_path && access(VMLINUX_BTF, R_OK)) {
-		p_err("kernel BTF not found at " VMLINUX_BTF " (kernel built "
-		      "without CONFIG_DEBUG_INFO_BTF?): pass --btf FILE");
+		if (!o->quiet)
+			p_err("kernel BTF not found at " VMLINUX_BTF
+			      " (kernel built "
+			      "without CONFIG_DEBUG_INFO_BTF?): pass --btf FILE");
 		return TT_EXIT_FAILURE;
 	}
 	t->ncpus = libbpf_num_possible_cpus();
@@ -244,7 +246,8 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 		err = try_kind(t, TT_ATTACH_TRACEPOINT, o, f);
 	}
 	if (err) {
-		explain(err, o);
+		if (!o->quiet)
+			explain(err, o);
 		return TT_EXIT_FAILURE;
 	}
 	p_info("attached %s; per-socket state in %s; ring buffer %llu bytes",

@@ -13,6 +13,7 @@ struct tt_loader_opts {
 	const char *btf_path;
 	__u64 ringbuf_size;
 	enum tt_attach_mode attach;
+	bool quiet; /* probing: no message on failure */
 };
 
 #define TT_RINGBUF_DEFAULT (8ULL << 20)

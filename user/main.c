@@ -7,8 +7,6 @@
 #include "cmds.h"
 #include "common.h"
 
-#define TT_VERSION "0.1.0"
-
 const char *argp_program_version = "tcptrail " TT_VERSION;
 const char *argp_program_bug_address = "the tcptrail issue tracker";
 
@@ -19,7 +17,6 @@ struct cmd {
 };
 
 static int do_help(int argc, char **argv);
-static int do_version(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "trace", do_trace, "every TCP state transition, as it happens" },
@@ -27,7 +24,8 @@ static const struct cmd cmds[] = {
 	  "the life of each connection when it ends: owner, path, times" },
 	{ "closewait", do_closewait,
 	  "time in CLOSE_WAIT per socket and service port, and who holds it" },
-	{ "version", do_version, "version of tcptrail and of libbpf" },
+	{ "version", do_version,
+	  "version, and what this kernel lets tcptrail do (--json)" },
 	{ "help", do_help, "this text" },
 	{},
 };
@@ -53,15 +51,6 @@ static int do_help(int argc, char **argv)
 	return TT_EXIT_OK;
 }
 
-static int do_version(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	printf("tcptrail %s (libbpf %u.%u)\n", TT_VERSION,
-	       libbpf_major_version(), libbpf_minor_version());
-	return TT_EXIT_OK;
-}
-
 int main(int argc, char **argv)
 {
 	static char name[64];
@@ -74,7 +63,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return do_help(0, NULL);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
-		return do_version(0, NULL);
+		return do_version(1, argv + 1);
 	for (const struct cmd *c = cmds; c->name; c++) {
 		if (strcmp(argv[1], c->name))
 			continue;

@@ -477,3 +477,21 @@ def test_owner_from_accept_when_the_listener_predates_us(tracer):
     got = path(tp.json_events())
     assert got == [("ESTABLISHED", "CLOSE_WAIT"), ("CLOSE_WAIT", "LAST_ACK"),
                    ("LAST_ACK", "CLOSE"), ("LISTEN", "CLOSE")]
+
+
+def test_version_probes_the_kernel(bpf):
+    p = subprocess.run([TCPTRAIL, "version", "--json"], capture_output=True,
+                       text=True)
+    assert p.returncode == 0
+    v = json.loads(p.stdout)
+    # this kernel loads everything tcptrail uses (fentry is not used yet)
+    assert all(v["features"].values()), v
+    assert v["kernel"] == os.uname().release
+    p = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534",
+                        "--clear-groups", TCPTRAIL, "version", "--json"],
+                       capture_output=True, text=True)
+    f = json.loads(p.stdout)["features"]
+    assert f["ringbuf"] is None and f["tp_btf"] is None
+    p = subprocess.run([TCPTRAIL, "version", "now"], capture_output=True,
+                       text=True)
+    assert p.returncode == 2 and "unexpected argument 'now'" in p.stderr

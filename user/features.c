@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcptrail version: what this kernel lets tcptrail do, probed for real
+ * (load and attach), as bpftool's feature list does.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "cmds.h"
+#include "common.h"
+#include "sockets.h"
+
+#define SYSCALL_TP "/sys/kernel/tracing/events/syscalls/sys_exit_accept4"
+
+struct feature {
+	const char *key;
+	const char *what;
+	int ok; /* 1 yes, 0 no, -1 not probed (needs root) */
+};
+
+/* a failed probe is an answer, not an error to print: quiet */
+static int probe_attach(enum tt_attach_mode mode)
+{
+	struct tt_loader_opts lo = { .ringbuf_size = 4096,
+				     .attach = mode,
+				     .quiet = true };
+	struct tt_filter f = {};
+	struct tt_tracer t;
+	int ok = !tt_tracer_start(&t, &lo, &f);
+
+	if (ok)
+		tt_tracer_stop(&t);
+	return ok;
+}
+
+static int probe_iter(void)
+{
+	struct tt_loader_opts lo = { .ringbuf_size = 4096, .quiet = true };
+	struct tt_filter f = {};
+	struct sockets *s = NULL;
+	struct tt_tracer t;
+
+	if (tt_tracer_start(&t, &lo, &f))
+		return 0;
+	s = sockets__open(&t, &lo, 1U << 8);
+	sockets__close(s);
+	tt_tracer_stop(&t);
+	return s != NULL;
+}
+
+int do_version(int argc, char **argv)
+{
+	bool root = !geteuid(), json = argc > 1 && !strcmp(argv[1], "--json");
+	struct utsname u;
+	struct feature fs[] = {
+		{ "btf", "kernel BTF (/sys/kernel/btf/vmlinux)",
+		  !access("/sys/kernel/btf/vmlinux", R_OK) },
+		{ "ringbuf", "ring buffer map",
+		  root ? libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF,
+						   NULL) == 1 :
+			 -1 },
+		{ "sk_storage", "socket storage map",
+		  root ? libbpf_probe_bpf_map_type(BPF_MAP_TYPE_SK_STORAGE,
+						   NULL) == 1 :
+			 -1 },
+		{ "tp_btf", "tp_btf/inet_sock_set_state attaches", -1 },
+		{ "tracepoint", "tracepoint/sock/inet_sock_set_state attaches",
+		  -1 },
+		{ "accept", "syscalls:sys_exit_accept4 (owners at accept)",
+		  -1 },
+		{ "iter_tcp", "iter/tcp (sockets that predate tcptrail)", -1 },
+	};
+
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: tcptrail version [--json]\n"
+		       "Print the version, then probe this kernel for what "
+		       "tcptrail uses:\nBTF, map types, and whether each of "
+		       "its programs loads and attaches\n(needs root; "
+		       "programs are detached at once).\n");
+		return TT_EXIT_OK;
+	}
+	if (argc > 1 && !json)
+		return usage_err("unexpected argument '%s' (version takes "
+				 "--json)",
+				 argv[1]);
+	if (root) {
+		fs[6].ok = probe_iter();
+		fs[3].ok = probe_attach(TT_ATTACH_FORCE_BTF);
+		fs[4].ok = probe_attach(TT_ATTACH_FORCE_TP);
+		/* the attach probes mount tracefs where it was missing */
+		fs[5].ok = !access(SYSCALL_TP, F_OK);
+	}
+	uname(&u);
+	if (json) {
+		printf("{\"version\":\"%s\",\"libbpf\":\"%u.%u\",\"kernel\":\"%s\","
+		       "\"features\":{",
+		       TT_VERSION, libbpf_major_version(),
+		       libbpf_minor_version(), u.release);
+		for (size_t i = 0; i < ARRAY_SIZE(fs); i++)
+			printf("%s\"%s\":%s", i ? "," : "", fs[i].key,
+			       fs[i].ok < 0 ? "null" :
+			       fs[i].ok	    ? "true" :
+					      "false");
+		printf("}}\n");
+		return TT_EXIT_OK;
+	}
+	printf("tcptrail %s (libbpf %u.%u), kernel %s\n", TT_VERSION,
+	       libbpf_major_version(), libbpf_minor_version(), u.release);
+	for (size_t i = 0; i < ARRAY_SIZE(fs); i++)
+		printf("  %-48s %s\n", fs[i].what,
+		       fs[i].ok < 0 ? "not probed (needs root)" :
+		       fs[i].ok	    ? "yes" :
+				      "no");
+	return TT_EXIT_OK;
+}
