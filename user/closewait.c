@@ -236,7 +236,8 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	if (e->newstate == TCP_CLOSE_WAIT) {
 		c = idmap__insert(r->open, e->sock_id);
 		if (!c) {
-			r->dropped++;
+			/* id 0: no per-socket state, counted by the kernel */
+			r->dropped += e->sock_id != 0;
 			return true;
 		}
 		c->since_ns = e->ts_ns;
@@ -500,6 +501,7 @@ int do_closewait(int argc, char **argv)
 		p_warn("sockets already in CLOSE_WAIT are not listed (iter/tcp: "
 		       "%s)",
 		       strerror(errno));
+	r.filter = &env.filter;
 	cw_adopt_existing(&r);
 	if (!env.live)
 		header(&r);

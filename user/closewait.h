@@ -51,6 +51,7 @@ struct cw_run {
 	__u64 predating; /* ended, but began before tcptrail started */
 	__u64 dropped; /* did not fit in the open table */
 	struct sockets *socks; /* iter/tcp snapshots, NULL if unavailable */
+	const struct tt_filter *filter; /* applied to snapshots in user space */
 	__u64 next_snapshot;
 };
 

@@ -119,6 +119,15 @@ static int take_frame(struct cw_run *r, struct frame *f, __u64 now)
 		}
 	}
 	find_owners(f);
+	/* the kernel filtered the transitions; the snapshot is filtered here */
+	for (size_t i = 0; i < f->n; i++) {
+		const struct row *row = &f->rows[i];
+		const struct tt_sock_rec *s = row->rec;
+
+		if (!tt_filter_match(r->filter, s->family, s->sport, s->dport,
+				     s->netns, row->pid))
+			f->rows[i--] = f->rows[--f->n];
+	}
 	qsort(f->rows, f->n, sizeof(*f->rows), by_age_desc);
 	return 0;
 }

@@ -139,6 +139,30 @@ int resolve_cgroup(const char *arg, __u64 *id, const char **why)
 	return 0;
 }
 
+static bool port_in(const __u64 *bits, __u16 port)
+{
+	return bits[port >> 6] & (1ULL << (port & 63));
+}
+
+bool tt_filter_match(const struct tt_filter *f, __u16 family, __u16 sport,
+		     __u16 dport, __u32 netns, __u32 owner_pid)
+{
+	if (f->family && family != f->family)
+		return false;
+	if (f->port_on[PORTS_LOCAL] && !port_in(f->ports[PORTS_LOCAL], sport))
+		return false;
+	if (f->port_on[PORTS_REMOTE] && !port_in(f->ports[PORTS_REMOTE], dport))
+		return false;
+	if (f->port_on[PORTS_ANY] && !port_in(f->ports[PORTS_ANY], sport) &&
+	    !port_in(f->ports[PORTS_ANY], dport))
+		return false;
+	if (f->netns && netns != f->netns)
+		return false;
+	if (f->tgid && owner_pid != f->tgid)
+		return false;
+	return true;
+}
+
 static int set_ports(struct tt_filter *f, int which, const char *arg)
 {
 	static const char *const names[PORTS_MAX] = {

@@ -22,6 +22,14 @@ struct tt_filter {
 /* argp child: pass a struct tt_filter * as its input */
 extern const struct argp filter_argp;
 
+/*
+ * The same filters in user space, for sockets listed by the iterator
+ * rather than seen in a transition; pid 0: owner unknown, no match on
+ * --pid. --cgroup is not checked here (the iterator does not read it).
+ */
+bool tt_filter_match(const struct tt_filter *f, __u16 family, __u16 sport,
+		     __u16 dport, __u32 netns, __u32 owner_pid);
+
 /* resolvers, exposed for tests: 0, or -1 with *why set */
 int resolve_netns(const char *arg, __u32 *inum, const char **why);
 int resolve_cgroup(const char *arg, __u64 *id, const char **why);

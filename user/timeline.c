@@ -348,7 +348,8 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	if (!c) {
 		c = idmap__insert(r->conns, e->sock_id);
 		if (!c) {
-			r->dropped++;
+			/* id 0: no per-socket state, counted by the kernel */
+			r->dropped += e->sock_id != 0;
 			return true;
 		}
 		c->id = e->sock_id;

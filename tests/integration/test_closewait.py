@@ -247,3 +247,22 @@ def test_live_view_under_tmux(bpf):
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name])
         stop(srv, cli)
+
+
+def test_filters_apply_to_sockets_that_predate_us(bpf):
+    a, b = free_port(), free_port()
+    sa, ca, _ = hold_close_wait(a, 30, b"leak-a")
+    sb, cb, _ = hold_close_wait(b, 30, b"leak-b")
+    try:
+        time.sleep(1)
+        p = subprocess.run([TCPTRAIL, "closewait", "-j", "-d", "500ms",
+                            "--lport", str(a)], capture_output=True,
+                           text=True, timeout=20)
+        assert p.returncode == 0, p.stderr
+        (summary,) = [json.loads(ln) for ln in p.stdout.splitlines()
+                      if '"summary"' in ln]
+        assert [(o["lport"], o["comm"]) for o in summary["open"]] == [
+            (a, "leak-a")]
+        assert summary["open"][0]["age_estimated"]
+    finally:
+        stop(sa, ca, sb, cb)
