@@ -17,6 +17,7 @@
 #include "textfmt.h"
 
 #define SCREEN_ROWS_DEFAULT 24
+#define SCREEN_COLS_DEFAULT 80
 #define HEADER_ROWS 4
 
 /* a snapshot joined with owners and ages */
@@ -212,23 +213,26 @@ static void json_frame(struct cw_run *r, const struct frame *f, __u64 now)
 	out_end_line(o);
 }
 
-static unsigned int screen_rows(void)
+/* the terminal's rows (or columns), with a sane default off a terminal */
+static unsigned int screen_size(bool want_rows)
 {
 	struct winsize ws;
 
-	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_row > HEADER_ROWS)
-		return ws.ws_row;
-	return SCREEN_ROWS_DEFAULT;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) ||
+	    ws.ws_row <= HEADER_ROWS + 1)
+		return want_rows ? SCREEN_ROWS_DEFAULT : SCREEN_COLS_DEFAULT;
+	return want_rows ? ws.ws_row : ws.ws_col;
 }
 
 /* per service port: how many, and the oldest, for the header */
 static void port_totals(struct cw_run *r, const struct frame *f)
 {
 	struct out *o = r->sc.o;
-	size_t shown = 0;
+	size_t line = o->len, cols = screen_size(false);
 
 	out_lit(o, "by service port:");
-	for (size_t i = 0; i < f->n && shown < 8; i++) {
+	/* one line: stop before an entry could wrap it */
+	for (size_t i = 0; i < f->n && o->len - line + 40 < cols; i++) {
 		size_t count = 0;
 		bool seen = false;
 
@@ -246,14 +250,13 @@ static void port_totals(struct cw_run *r, const struct frame *f)
 		out_lit(o, " (oldest ");
 		out_fixed(o, f->rows[i].age_ns, 1000000000ULL, 1);
 		out_lit(o, "s)");
-		shown++;
 	}
 	out_char(o, '\n');
 }
 
 static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
 {
-	unsigned int rows = screen_rows() - HEADER_ROWS;
+	unsigned int rows = screen_size(true) - HEADER_ROWS;
 	struct out *o = r->sc.o;
 	size_t start;
 
@@ -273,11 +276,15 @@ static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
 	text_lit(o, "LADDR:LPORT", r->sc.wide ? W_ADDR_WIDE : W_ADDR);
 	text_lit(o, "RADDR:RPORT", r->sc.wide ? W_ADDR_WIDE : W_ADDR);
 	text_lit(o, "RECV-Q", 7);
-	out_lit(o, "SEND-Q\n");
+	out_lit(o, "SEND-Q");
+	/* the last line has no newline: a full screen must not scroll */
+	if (f->n > rows)
+		rows--;
 	for (size_t i = 0; i < f->n && i < rows; i++) {
 		const struct row *row = &f->rows[i];
 
 		out_reserve(o, TT_LINE_MAX);
+		out_char(o, '\n');
 		start = o->len;
 		if (row->estimated)
 			out_lit(o, ">=");
@@ -298,10 +305,9 @@ static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
 		out_u64(o, row->rec->rx_queue);
 		text_pad_from(o, start, 7);
 		out_u64(o, row->rec->tx_queue);
-		out_char(o, '\n');
 	}
 	if (f->n > rows) {
-		out_lit(o, "... ");
+		out_lit(o, "\n... ");
 		out_u64(o, f->n - rows);
 		out_lit(o, " more");
 	}
