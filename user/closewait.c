@@ -15,7 +15,6 @@
 #include "tcp_state.h"
 #include "textfmt.h"
 
-#define TCP_CLOSE_WAIT 8
 #define MAX_OPEN_DEFAULT 65536
 #define MAX_SAMPLES (1 << 20)
 

@@ -10,8 +10,7 @@
 #include "portstats.h"
 #include "sink.h"
 #include "sockets.h"
-
-#define TCP_CLOSE_WAIT 8
+#include "tcp_state.h"
 
 enum cw_key { KEY_SERVICE, KEY_LPORT, KEY_RPORT };
 

@@ -37,13 +37,6 @@ struct frame {
 	size_t n;
 };
 
-static int cmp_u64(const void *a, const void *b)
-{
-	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int by_age_desc(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;

@@ -36,5 +36,7 @@ void p_warn(const char *fmt, ...) __printf(1, 2);
 void p_info(const char *fmt, ...) __printf(1, 2);
 /* print an error and a hint pointing at --help; return TT_EXIT_USAGE */
 int usage_err(const char *fmt, ...) __printf(1, 2);
+/* qsort/bsearch comparator for __u64 */
+int cmp_u64(const void *a, const void *b);
 
 #endif /* __TT_COMMON_H */

@@ -11,6 +11,7 @@
 #include "cmds.h"
 #include "common.h"
 #include "sockets.h"
+#include "tcp_state.h"
 
 #define SYSCALL_TP "/sys/kernel/tracing/events/syscalls/sys_exit_accept4"
 
@@ -44,7 +45,7 @@ static int probe_iter(void)
 
 	if (tt_tracer_start(&t, &lo, &f))
 		return 0;
-	s = sockets__open(&t, &lo, 1U << 8);
+	s = sockets__open(&t, &lo, 1U << TCP_CLOSE_WAIT);
 	sockets__close(s);
 	tt_tracer_stop(&t);
 	return s != NULL;

@@ -19,7 +19,7 @@
 #endif
 #define PID_MAX_LIMIT 4194304
 /* set outside inet_sock_set_state: a filter on them would match nothing */
-#define UNREPORTED_STATES ((1U << 6) | (1U << 12))
+#define UNREPORTED_STATES ((1U << TCP_TIME_WAIT) | (1U << TCP_NEW_SYN_RECV))
 
 enum {
 	OPT_LPORT = 0x100,

@@ -9,13 +9,6 @@
 #include "common.h"
 #include "owners.h"
 
-static int cmp_u64(const void *a, const void *b)
-{
-	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void read_comm(const char *pid, char comm[TT_COMM_LEN])
 {
 	char path[64];

@@ -79,13 +79,6 @@ __u64 portstats__unsampled(const struct portstats *ps)
 	return ps->unsampled;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 __u64 percentile(const __u64 *sorted, size_t n, unsigned int q)
 {
 	size_t rank;

@@ -5,7 +5,6 @@
 #include "common.h"
 #include "tcp_state.h"
 
-/* numbering from include/net/tcp_states.h */
 static const char *const state_names[TT_TCP_STATE_MAX] = {
 	[1] = "ESTABLISHED",	 [2] = "SYN_SENT",   [3] = "SYN_RECV",
 	[4] = "FIN_WAIT1",	 [5] = "FIN_WAIT2",  [6] = "TIME_WAIT",

@@ -4,7 +4,23 @@
 
 #include <linux/types.h>
 
-#define TT_TCP_STATE_MAX 14 /* one past TCP_BOUND_INACTIVE */
+/* numbering from include/net/tcp_states.h */
+enum tt_tcp_state {
+	TCP_ESTABLISHED = 1,
+	TCP_SYN_SENT,
+	TCP_SYN_RECV,
+	TCP_FIN_WAIT1,
+	TCP_FIN_WAIT2,
+	TCP_TIME_WAIT,
+	TCP_CLOSE,
+	TCP_CLOSE_WAIT,
+	TCP_LAST_ACK,
+	TCP_LISTEN,
+	TCP_CLOSING,
+	TCP_NEW_SYN_RECV,
+	TCP_BOUND_INACTIVE,
+	TT_TCP_STATE_MAX /* one past the last */
+};
 
 /* kernel name ("CLOSE_WAIT"), or "UNKNOWN" for anything out of range */
 const char *tcp_state_str(unsigned int state);

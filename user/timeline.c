@@ -15,14 +15,6 @@
 #include "tcp_state.h"
 #include "textfmt.h"
 
-#define TCP_ESTABLISHED 1
-#define TCP_SYN_SENT 2
-#define TCP_SYN_RECV 3
-#define TCP_FIN_WAIT1 4
-#define TCP_TIME_WAIT 6
-#define TCP_CLOSE 7
-#define TCP_CLOSE_WAIT 8
-#define TCP_LISTEN 10
 #define PATH_MAX_STEPS 16
 #define TW_CHECK_NS 1000000000ULL
 /* the kernel's TCP_TIMEWAIT_LEN, and a margin: stop looking after it */
@@ -414,13 +406,6 @@ struct tw_scan {
 	__u64 *done;
 	size_t ndone;
 };
-
-static int cmp_u64(const void *a, const void *b)
-{
-	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static void tw_check_one(void *ctx, __u64 id, void *value)
 {

@@ -14,7 +14,7 @@ static __u64 rnd(__u64 *s)
 	return z ^ (z >> 31);
 }
 
-static int cmp_u64(const void *a, const void *b)
+static int ref_cmp_u64(const void *a, const void *b)
 {
 	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
 
@@ -290,7 +290,7 @@ static void test_cap_differential(void **state)
 	for (size_t i = 0; i < NPORTS; i++) {
 		size_t p = order[i];
 
-		qsort(sampled[p], n[p], sizeof(__u64), cmp_u64);
+		qsort(sampled[p], n[p], sizeof(__u64), ref_cmp_u64);
 		assert_int_equal(s[i].port, ports[p]);
 		assert_int_equal(s[i].count, count[p]);
 		assert_int_equal(s[i].max_ns, max[p]);
