@@ -149,7 +149,7 @@ static __always_inline bool socket_matches(const struct sock *sk,
  */
 static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 				   int oldstate, int newstate, __u64 now,
-				   bool process_ctx)
+				   bool process_ctx, __u64 pid_tgid)
 {
 	__u64 delta = now - st->ts_ns;
 
@@ -172,7 +172,7 @@ static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 		st->flags |= TT_F_PASSIVE;
 	st->ts_ns = now;
 	if (process_ctx) {
-		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+		__u32 tgid = pid_tgid >> 32;
 
 		/* the same owner again (the usual case): keep its name */
 		if (tgid != st->owner_tgid || !(st->flags & TT_F_OWNER_KNOWN))
@@ -215,17 +215,23 @@ static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 				   int oldstate, int newstate,
 				   struct sk_state *st)
 {
-	__u64 now = bpf_ktime_get_ns(), pid_tgid, delta = TT_DELTA_UNKNOWN;
+	__u64 now = bpf_ktime_get_ns(), delta = TT_DELTA_UNKNOWN;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct tt_event *e;
 	__u32 owner = 0;
 	__u8 flags = 0;
 
 	/* state is kept for filtered-out events too: the next may match */
 	if (st) {
-		delta = track(st, sk, oldstate, newstate, now, t->owned);
-		/* an accepted socket looks until accept() has left its mark */
+		delta = track(st, sk, oldstate, newstate, now, t->owned,
+			      pid_tgid);
+		/*
+		 * An accepted socket looks until accept() has left its mark;
+		 * not before it is established, when accept() cannot have run.
+		 */
 		if ((st->flags & (TT_F_PASSIVE | TT_F_OWNER_ACCEPT)) ==
-		    TT_F_PASSIVE)
+			    TT_F_PASSIVE &&
+		    oldstate != TCP_LISTEN && oldstate != TCP_SYN_RECV)
 			take_accept_owner(st, sk, t, !t->owned);
 		flags = st->flags;
 		owner = st->owner_tgid;
@@ -235,7 +241,6 @@ static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 	if (!socket_matches(sk, t, oldstate, newstate))
 		return;
 
-	pid_tgid = bpf_get_current_pid_tgid();
 	if (filter_tgid) {
 		if (flags & TT_F_OWNER_KNOWN) {
 			if (owner != filter_tgid)
