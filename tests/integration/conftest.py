@@ -91,6 +91,11 @@ class Tracer:
         evs = [json.loads(line) for line in self.stdout.splitlines() if line]
         return [e for e in evs if e["type"] == "transition"]
 
+    def missed(self):
+        """transitions the kernel skipped (program busy on that CPU)"""
+        m = re.search(r"(\d+) missed", self.stderr)
+        return int(m.group(1)) if m else 0
+
     def summary(self):
         m = re.search(r"tcptrail: (\d+) events, (\d+) lost", self.stderr)
         assert m, "no summary on stderr: " + self.stderr

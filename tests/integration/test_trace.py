@@ -101,10 +101,22 @@ def test_text_agrees_with_json(tracer):
                                 "RADDR:RPORT", "OLD", "->", "NEW", "MS"]
     rows = [ln.split() for ln in lines[1:]]
     evs = tj.json_events()
-    assert len(rows) == len(evs) == 12, (tt.stdout, tj.stdout, tj.stderr)
 
     def ep(addr, port):
         return f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
+
+    # Each tracer has its own program: the kernel may skip one of them for
+    # a transition (busy on that CPU). That must be counted, never silent;
+    # then the two agree on every transition both saw.
+    if len(rows) != 12 or len(evs) != 12:
+        assert 12 - len(rows) <= tt.missed(), tt.stderr
+        assert 12 - len(evs) <= tj.missed(), tj.stderr
+        text = {tuple(r[3:8]) for r in rows}
+        js = {(ep(e["laddr"], e["lport"]), ep(e["raddr"], e["rport"]),
+               e["old"], "->", e["new"]) for e in evs}
+        # what one shows and the other lacks, the other counted as missed
+        assert len(text - js) <= tj.missed() and len(js - text) <= tt.missed()
+        return
 
     for row, e in zip(rows, evs):
         ms = "-" if e["ms"] is None else None
