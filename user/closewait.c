@@ -10,6 +10,7 @@
 #include "event.h"
 #include "idmap.h"
 #include "portstats.h"
+#include "service.h"
 #include "outopts.h"
 #include "stream.h"
 #include "tcp_state.h"
@@ -78,16 +79,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			exit(usage_err("invalid --min '%s': %s", arg, why));
 		break;
 	case OPT_KEY:
-		if (!strcmp(arg, "service"))
-			env->key = KEY_SERVICE;
-		else if (!strcmp(arg, "lport"))
-			env->key = KEY_LPORT;
-		else if (!strcmp(arg, "rport"))
-			env->key = KEY_RPORT;
-		else
-			exit(usage_err("invalid --key '%s': use service, lport "
-				       "or rport",
-				       arg));
+		if (parse_key_mode(arg, &env->key, &why))
+			exit(usage_err("invalid --key '%s': %s", arg, why));
 		break;
 	case OPT_LIVE:
 		env->live = true;
@@ -120,42 +113,11 @@ static const struct argp argp = {
 	.children = stream_argp_children,
 };
 
-static void read_ephemeral_range(struct cw_run *r)
-{
-	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
-	unsigned int lo, hi;
-
-	r->eph_lo = 32768;
-	r->eph_hi = 60999;
-	if (!f)
-		return;
-	if (fscanf(f, "%u %u", &lo, &hi) == 2 && lo <= hi && hi <= 65535) {
-		r->eph_lo = lo;
-		r->eph_hi = hi;
-	}
-	fclose(f);
-}
-
 __u16 cw_service_port(const struct cw_run *r, __u8 flags, __u16 sport,
 		      __u16 dport)
 {
-	switch (r->env->key) {
-	case KEY_LPORT:
-		return sport;
-	case KEY_RPORT:
-		return dport;
-	default:
-		break;
-	}
-	if (flags & TT_F_PASSIVE)
-		return sport;
-	if (flags & TT_F_ACTIVE)
-		return dport;
-	/* predates tcptrail: the listening side is not the ephemeral one */
-	if (sport >= r->eph_lo && sport <= r->eph_hi &&
-	    !(dport >= r->eph_lo && dport <= r->eph_hi))
-		return dport;
-	return sport;
+	return service_port(r->env->key, flags, sport, dport, r->eph_lo,
+			    r->eph_hi);
 }
 
 static void header(struct cw_run *r)
@@ -474,7 +436,7 @@ int do_closewait(int argc, char **argv)
 		return usage_err("--state does not apply: closewait watches "
 				 "close_wait");
 	env.filter.states = 1U << TCP_CLOSE_WAIT;
-	read_ephemeral_range(&r);
+	ephemeral_range(&r.eph_lo, &r.eph_hi);
 	r.open = idmap__new(env.max_open, sizeof(struct cw_open));
 	r.stats = portstats__new(MAX_SAMPLES);
 	if (!r.open || !r.stats) {

@@ -12,13 +12,11 @@
 #include "sockets.h"
 #include "tcp_state.h"
 
-enum cw_key { KEY_SERVICE, KEY_LPORT, KEY_RPORT };
-
 struct cw_env {
 	struct tt_filter filter;
 	struct tt_loader_opts lo;
 	struct tt_output_opts out;
-	enum cw_key key;
+	enum tt_key_mode key;
 	__u64 min_ns;
 	__u64 max_open;
 	bool live;

@@ -78,3 +78,19 @@ int cmp_u64(const void *a, const void *b)
 
 	return x < y ? -1 : x > y;
 }
+
+void ephemeral_range(__u16 *lo, __u16 *hi)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	unsigned int l, h;
+
+	*lo = 32768;
+	*hi = 60999;
+	if (!f)
+		return;
+	if (fscanf(f, "%u %u", &l, &h) == 2 && l <= h && h <= 65535) {
+		*lo = l;
+		*hi = h;
+	}
+	fclose(f);
+}

@@ -36,6 +36,8 @@ void p_warn(const char *fmt, ...) __printf(1, 2);
 void p_info(const char *fmt, ...) __printf(1, 2);
 /* print an error and a hint pointing at --help; return TT_EXIT_USAGE */
 int usage_err(const char *fmt, ...) __printf(1, 2);
+/* the kernel's ephemeral port range (net.ipv4.ip_local_port_range) */
+void ephemeral_range(__u16 *lo, __u16 *hi);
 /* qsort/bsearch comparator for __u64 */
 int cmp_u64(const void *a, const void *b);
 

@@ -132,3 +132,18 @@ void json_ms(struct out *o, __u64 ns)
 {
 	out_fixed(o, ns, 1000000ULL, 6);
 }
+
+/* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */
+void out_human(struct out *o, __u64 ns)
+{
+	if (ns < 1000000ULL) {
+		out_fixed(o, ns, 1000000ULL, 3);
+		out_lit(o, "ms");
+	} else if (ns < 1000000000ULL) {
+		out_fixed(o, ns, 1000000ULL, 1);
+		out_lit(o, "ms");
+	} else {
+		out_fixed(o, ns, 1000000000ULL, 3);
+		out_char(o, 's');
+	}
+}

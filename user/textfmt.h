@@ -38,6 +38,8 @@ void json_who(struct out *o, __u32 pid, const char *comm);
 /* "laddr":"...","lport":N (or raddr/rport with remote) */
 void json_endpoint(struct out *o, bool remote, __u16 family, const __u8 *addr,
 		   __u16 port);
+/* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */
+void out_human(struct out *o, __u64 ns);
 /* nanoseconds as a JSON number of milliseconds */
 void json_ms(struct out *o, __u64 ns);
 

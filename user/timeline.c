@@ -139,21 +139,6 @@ static const struct argp argp = {
 	.children = stream_argp_children,
 };
 
-/* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */
-static void out_human(struct out *o, __u64 ns)
-{
-	if (ns < 1000000ULL) {
-		out_fixed(o, ns, 1000000ULL, 3);
-		out_lit(o, "ms");
-	} else if (ns < 1000000000ULL) {
-		out_fixed(o, ns, 1000000ULL, 1);
-		out_lit(o, "ms");
-	} else {
-		out_fixed(o, ns, 1000000000ULL, 3);
-		out_char(o, 's');
-	}
-}
-
 static void add_step(struct tl_conn *c, __u8 state, __u64 ns)
 {
 	if (c->nsteps == PATH_MAX_STEPS) {
