@@ -14,8 +14,8 @@ WARN := -Wall -Wextra -Werror -Wmissing-field-initializers -Wno-missing-field-in
 CPPFLAGS := -I$(OUTPUT) -Ibpf -Iuser
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(dir $(VMLINUX)) -Ibpf
 # libbpf, libelf and zlib linked in: the binary runs where they are absent
-LIBS := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
-LIBS_STATIC := -static -lbpf -lelf -lz
+LIBS := -Wl,-Bstatic -lbpf -lelf -lz -levent_extra -levent_core -Wl,-Bdynamic
+LIBS_STATIC := -static -lbpf -lelf -lz -levent_extra -levent_core
 
 USER_SRC := $(filter-out user/main.c,$(wildcard user/*.c))
 USER_OBJ := $(patsubst user/%.c,$(OUTPUT)/%.o,$(USER_SRC))

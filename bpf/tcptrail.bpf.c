@@ -15,6 +15,7 @@
 #define TCP_CLOSE 7
 #define TCP_LISTEN 10
 #define TCP_FIN_WAIT2 5
+#define TCP_TIME_WAIT 6
 #define TCP_CLOSING 11
 #define CGROUP_MAX_DEPTH 32
 
@@ -28,6 +29,15 @@ const volatile __u32 filter_netns;
 const volatile __u32 filter_states; /* bit n: TCP state n */
 const volatile __u64 filter_cgroup; /* cgroup v2 id (kernfs inode) */
 const volatile __u64 wakeup_bytes = 64 * 1024;
+/* trace, timeline, closewait read events; hist and export read maps */
+const volatile bool emit_events = true;
+const volatile bool aggregate;
+const volatile __u32 hist_states; /* bit n: time in state n */
+const volatile __u8 hist_key; /* enum tt_key_mode */
+const volatile __u64 hist_unit_ns = 1000;
+/* a socket of unknown direction: its service port is not ephemeral */
+const volatile __u16 eph_lo = 32768;
+const volatile __u16 eph_hi = 60999;
 
 /* One bit per port; indexes: 0 local, 1 remote, 2 either side. */
 const volatile __u64 port_bits[3][1024];
@@ -43,6 +53,23 @@ struct {
 	__type(key, __u32);
 	__type(value, struct tt_counters);
 } counters SEC(".maps");
+
+/* per CPU: no atomics on the hot path, and an exact max */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1); /* sized by user space */
+	__type(key, struct tt_hist_key);
+	__type(value, struct tt_hist);
+} hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TT_NSTATES *TT_NSTATES);
+	__type(key, __u32);
+	__type(value, __u64);
+} transitions SEC(".maps");
+
+static struct tt_hist hist_zero;
 
 #include "sk_state.bpf.h"
 
@@ -140,6 +167,106 @@ static __always_inline bool socket_matches(const struct sock *sk,
 	if (filter_cgroup && !cgroup_matches(sk))
 		return false;
 	return true;
+}
+
+static __always_inline __u32 floor_log2(__u64 v)
+{
+	__u32 r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	return r + (v >> 1);
+}
+
+static __always_inline bool ephemeral(__u16 port)
+{
+	return port >= eph_lo && port <= eph_hi;
+}
+
+static __always_inline __u32 hist_port(const struct tuple *t, __u8 flags)
+{
+	if (hist_key == TT_KEY_LPORT)
+		return t->sport;
+	if (hist_key == TT_KEY_RPORT)
+		return t->dport;
+	if (flags & TT_F_PASSIVE)
+		return t->sport;
+	if (flags & TT_F_ACTIVE)
+		return t->dport;
+	if (ephemeral(t->sport) && !ephemeral(t->dport))
+		return t->dport;
+	return t->sport;
+}
+
+/*
+ * A port that finds the map full goes under TT_PORT_OTHER, whose keys
+ * user space inserts before attaching.
+ */
+static __always_inline void hist_add(const struct tuple *t, __u8 flags,
+				     int state, __u64 ns)
+{
+	struct tt_hist_key k = { .port = hist_port(t, flags), .state = state };
+	struct tt_hist *h = bpf_map_lookup_elem(&hists, &k);
+	__u64 v = (ns + hist_unit_ns - 1) / hist_unit_ns;
+	__u32 slot = v <= 1 ? 0 : floor_log2(v - 1) + 1;
+
+	if (!h) {
+		bpf_map_update_elem(&hists, &k, &hist_zero, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&hists, &k);
+	}
+	if (!h) {
+		k.port = TT_PORT_OTHER;
+		h = bpf_map_lookup_elem(&hists, &k);
+		if (!h)
+			return;
+	}
+	if (slot >= TT_HIST_SLOTS)
+		slot = TT_HIST_SLOTS - 1;
+	h->slots[slot]++;
+	h->count++;
+	h->sum_ns += ns;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
+
+static __always_inline void aggregate_transition(const struct tuple *t,
+						 __u8 flags, int oldstate,
+						 int newstate, __u64 delta)
+{
+	__u32 idx;
+	__u64 *n;
+
+	if (t->time_wait)
+		newstate = TCP_TIME_WAIT;
+	idx = (oldstate & (TT_NSTATES - 1)) * TT_NSTATES +
+	      (newstate & (TT_NSTATES - 1));
+	n = bpf_map_lookup_elem(&transitions, &idx);
+	if (n)
+		(*n)++;
+	if (!(hist_states & (1U << (oldstate & 31))))
+		return;
+	if (delta == TT_DELTA_UNKNOWN)
+		count(TT_CNT_UNTIMED);
+	else
+		hist_add(t, flags, oldstate, delta);
 }
 
 /*
@@ -250,6 +377,10 @@ static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 		}
 	}
 
+	if (aggregate)
+		aggregate_transition(t, flags, oldstate, newstate, delta);
+	if (!emit_events)
+		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(TT_CNT_LOST);

@@ -50,11 +50,39 @@ enum tt_attach_kind {
 enum tt_counter {
 	TT_CNT_LOST, /* ring buffer full: event dropped */
 	TT_CNT_UNTRACKED, /* no room for per-socket state: delta unknown */
+	/* left a histogrammed state it entered before tcptrail started */
+	TT_CNT_UNTIMED,
 	TT_CNT_MAX,
 };
 
 struct tt_counters {
 	__u64 c[TT_CNT_MAX];
+};
+
+/*
+ * In-kernel histograms (hist, export): time spent in a state, per port.
+ * Slot s counts times t with 2^(s-1) < t <= 2^s units (slot 0: t <= 1),
+ * t rounded up to whole units, so that 2^s is an exact upper bound; the
+ * last slot counts everything longer.
+ */
+#define TT_HIST_SLOTS 40
+/* the key for ports that did not fit in the map */
+#define TT_PORT_OTHER 0x10000u
+/* transitions[from * TT_NSTATES + to]; to TCP_TIME_WAIT when inferred */
+#define TT_NSTATES 16
+
+enum tt_key_mode { TT_KEY_SERVICE, TT_KEY_LPORT, TT_KEY_RPORT };
+
+struct tt_hist_key {
+	__u32 port; /* or TT_PORT_OTHER */
+	__u32 state; /* the state the time was spent in */
+};
+
+struct tt_hist {
+	__u64 slots[TT_HIST_SLOTS];
+	__u64 count;
+	__u64 sum_ns;
+	__u64 max_ns;
 };
 
 struct tt_event {

@@ -7,5 +7,7 @@ int do_trace(int argc, char **argv);
 int do_closewait(int argc, char **argv);
 int do_timeline(int argc, char **argv);
 int do_version(int argc, char **argv);
+int do_hist(int argc, char **argv);
+int do_export(int argc, char **argv);
 
 #endif /* __TT_CMDS_H */

@@ -118,6 +118,42 @@ static void set_filter(struct tcptrail_bpf *skel, const struct tt_filter *f,
 	ro->filter_states = f->states;
 	ro->filter_cgroup = f->cgroup;
 	ro->wakeup_bytes = wake > (1 << 20) ? 1 << 20 : wake;
+	ephemeral_range(&ro->eph_lo, &ro->eph_hi);
+	if (o->agg) {
+		ro->aggregate = true;
+		ro->emit_events = !o->agg->no_events;
+		ro->hist_states = o->agg->states;
+		ro->hist_key = o->agg->key;
+		ro->hist_unit_ns = o->agg->unit_ns;
+	}
+}
+
+/* room for every port, and the 'other' keys, inserted before attaching */
+static int size_hists(struct tcptrail_bpf *skel, const struct tt_aggregate *a)
+{
+	__u32 nstates = a ? __builtin_popcount(a->states) : 0;
+	__u32 n = a ? (a->max_ports + 1) * nstates : 1;
+
+	return bpf_map__set_max_entries(skel->maps.hists, n ? n : 1);
+}
+
+static int insert_other_keys(struct tcptrail_bpf *skel,
+			     const struct tt_aggregate *a, int ncpus)
+{
+	struct tt_hist *zero = calloc(ncpus, sizeof(*zero));
+	int fd = bpf_map__fd(skel->maps.hists), err = 0;
+
+	if (!zero)
+		return -ENOMEM;
+	for (__u32 st = 0; st < 32 && !err; st++) {
+		struct tt_hist_key k = { .port = TT_PORT_OTHER, .state = st };
+
+		if ((a->states & (1U << st)) &&
+		    bpf_map_update_elem(fd, &k, zero, BPF_NOEXIST))
+			err = -errno;
+	}
+	free(zero);
+	return err;
 }
 
 /* classic tracepoints are found through tracefs: mount it if absent */
@@ -173,11 +209,17 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	set_filter(skel, f, o);
 	bpf_program__set_autoload(skel->progs.tt_state_btf, btf);
 	bpf_program__set_autoload(skel->progs.tt_state_tp, !btf);
-	bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
+	bpf_map__set_max_entries(skel->maps.events,
+				 o->agg && o->agg->no_events ? 4096 :
+							       o->ringbuf_size);
+	size_hists(skel, o->agg);
 	/* the map the other program would use is left at its minimum */
 	if (btf)
 		bpf_map__set_max_entries(skel->maps.sk_states_hash, 1);
 	err = tcptrail_bpf__load(skel);
+	if (!err && o->agg)
+		err = insert_other_keys(skel, o->agg,
+					libbpf_num_possible_cpus());
 	if (!err)
 		err = attach(skel, btf);
 	if (err) {
@@ -286,6 +328,16 @@ void tt_tracer_stop(struct tt_tracer *t)
 int tt_tracer_events_fd(const struct tt_tracer *t)
 {
 	return bpf_map__fd(t->skel->maps.events);
+}
+
+int tt_tracer_hists_fd(const struct tt_tracer *t)
+{
+	return bpf_map__fd(t->skel->maps.hists);
+}
+
+int tt_tracer_transitions_fd(const struct tt_tracer *t)
+{
+	return bpf_map__fd(t->skel->maps.transitions);
 }
 
 int tt_tracer_counters(const struct tt_tracer *t, struct tt_counters *sum)

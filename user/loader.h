@@ -9,7 +9,17 @@
 
 enum tt_attach_mode { TT_ATTACH_AUTO, TT_ATTACH_FORCE_BTF, TT_ATTACH_FORCE_TP };
 
+/* in-kernel aggregation for hist and export */
+struct tt_aggregate {
+	bool no_events; /* nothing through the ring buffer */
+	__u32 states; /* bit n: histogram the time spent in state n */
+	enum tt_key_mode key;
+	__u64 unit_ns; /* histogram unit */
+	__u32 max_ports; /* keys per state before TT_PORT_OTHER */
+};
+
 struct tt_loader_opts {
+	const struct tt_aggregate *agg; /* NULL: none */
 	const char *btf_path;
 	__u64 ringbuf_size;
 	enum tt_attach_mode attach;
@@ -40,5 +50,7 @@ __u64 tt_tracer_missed(const struct tt_tracer *t);
 int tt_tracer_events_fd(const struct tt_tracer *t);
 int tt_tracer_counters(const struct tt_tracer *t, struct tt_counters *sum);
 const char *tt_attach_kind_str(enum tt_attach_kind kind);
+int tt_tracer_hists_fd(const struct tt_tracer *t);
+int tt_tracer_transitions_fd(const struct tt_tracer *t);
 
 #endif /* __TT_LOADER_H */
