@@ -70,7 +70,7 @@ SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 $(OUTPUT)/unit_tests_san: $(UNIT_SRC) $(USER_SRC) $(SKEL)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(SAN_FLAGS) $(WARN) -std=gnu11 $(CPPFLAGS) $(UNIT_SRC) \
-		$(USER_SRC) -lbpf -lelf -lz -lcmocka -o $@
+		$(USER_SRC) -lbpf -lelf -lz -levent_extra -levent_core -lcmocka -o $@
 
 unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san
 	$(Q)$(OUTPUT)/unit_tests

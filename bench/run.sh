@@ -26,7 +26,8 @@ SECS=${SECS:-5}
 SETTLE=${SETTLE:-1.5}
 CHURN_ARGS=${CHURN_ARGS:-}
 KEEP=${KEEP:-0}
-DEFAULT_MODES="untraced trace-null trace-text trace-json tcpstates bpftrace"
+DEFAULT_MODES="untraced trace-null trace-text trace-json hist export tcpstates bpftrace"
+EXPORT_PORT=${EXPORT_PORT:-19977}
 MODES=${MODES:-$DEFAULT_MODES}
 
 ATTACH_TIMEOUT=20	# s: a tracer that has not attached by then is reported
@@ -52,6 +53,8 @@ BT_PROG='tracepoint:sock:inet_sock_set_state /args->protocol == 6/ {
 #   CMD       tracer command line, run with stdout to a file (empty: none)
 #   HEADER    ERE of stdout lines that are not events (blank lines never are)
 #   EVENTS    ERE of stdout lines that are events (when set, HEADER is unused)
+#   COUNT     how events are counted: lines (of stdout, default), scrape (sum
+#             of tcptrail_transitions_total from export), none
 #   LOST_RE   ERE whose number is a count of lost events, searched in the
 #             tracer's stdout and stderr (empty: the tracer does not say)
 #   NEEDS     program the mode needs
@@ -64,6 +67,7 @@ mode_def()
 	HEADER=
 	EVENTS=
 	LOST_RE=
+	COUNT=lines
 	NEEDS=
 	OPTIONAL=0
 	case $1 in
@@ -96,6 +100,19 @@ mode_def()
 		LOST_RE='lost [0-9]+ events'
 		NEEDS=$TCPSTATES
 		OPTIONAL=1
+		;;
+	hist)
+		# in-kernel histograms of every state: no per-event output
+		CMD=("$TCPTRAIL" hist -j --all-states)
+		COUNT=none
+		LOST_RE='"lost":[0-9]+'
+		NEEDS=$TCPTRAIL
+		;;
+	export)
+		# transitions counted in the kernel, read back from /metrics
+		CMD=("$TCPTRAIL" export --all-states --listen "127.0.0.1:$EXPORT_PORT")
+		COUNT=scrape
+		NEEDS=$TCPTRAIL
 		;;
 	bpftrace)
 		# "Lost N events" on stdout, when bpftrace notices at all
@@ -272,6 +289,12 @@ cleanup()
 	exit "$rc"
 }
 
+scrape_transitions()
+{
+	curl -sf "http://127.0.0.1:$EXPORT_PORT/metrics" |
+		awk '/^tcptrail_transitions_total/ { s += $2 } END { print s + 0 }'
+}
+
 run_round()
 {
 	local mode=$1 round=$2 base out err cout t0 t1 c0=0 c1=0 rc=0
@@ -316,6 +339,7 @@ run_round()
 		wait_drained "$out"
 		c1=$(cpu_ticks "$TRACER_PID")
 		t1=$(now)
+		[[ $COUNT == scrape ]] && events=$(scrape_transitions)
 		stop_tracer "$TRACER_PID"
 	else
 		t1=$(now)
@@ -332,7 +356,11 @@ run_round()
 	fi
 
 	if ((${#CMD[@]})); then
-		if [[ -n $EVENTS ]]; then
+		if [[ $COUNT == none ]]; then
+			events=-
+		elif [[ $COUNT == scrape ]]; then
+			: # read before the tracer stopped
+		elif [[ -n $EVENTS ]]; then
 			events=$(grep -cE "$EVENTS" "$out" || true)
 		else
 			events=$(grep -cvE "${HEADER:-^$}|^$" "$out" || true)

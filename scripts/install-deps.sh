@@ -7,12 +7,14 @@
 set -eu
 
 # build: compiler for user space, clang for BPF, bpftool for the skeleton,
-# static archives of libbpf, libelf and zlib
-pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev"
-# test: unit tests, integration tests, netns, format check
+# static archives of libbpf, libelf and zlib; libevent for export's HTTP
+pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libevent-dev"
+# test: unit tests, integration tests, netns, format check; promtool and a
+# real Prometheus server for export's tests
 pkgs="$pkgs libcmocka-dev python3 python3-pytest iproute2 tmux clang-format"
+pkgs="$pkgs prometheus"
 if [ "${1:-}" = "--bench" ]; then
-	pkgs="$pkgs libbpf-tools bpftrace"
+	pkgs="$pkgs libbpf-tools bpftrace curl"
 fi
 
 missing=""

@@ -379,12 +379,11 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		limit_conns(x);
 }
 
-static int serve(struct exporter *x)
+/* bound before the tracer attaches: a taken port fails fast */
+static int listen_http(struct exporter *x)
 {
 	const struct export_env *env = x->env;
-	struct timeval tick = { 0, TICK_US };
 	struct evhttp_bound_socket *bound;
-	struct event *ev;
 
 	x->base = event_base_new();
 	x->http = x->base ? evhttp_new(x->base) : NULL;
@@ -408,10 +407,20 @@ static int serve(struct exporter *x)
 	}
 	x->listener = evhttp_bound_socket_get_listener(bound);
 	x->lfd = evhttp_bound_socket_get_fd(bound);
+	return 0;
+}
+
+static int serve(struct exporter *x)
+{
+	const struct export_env *env = x->env;
+	struct timeval tick = { 0, TICK_US };
+	struct event *ev;
+
 	ev = event_new(x->base, -1, EV_PERSIST, on_tick, x);
 	if (!ev || event_add(ev, &tick)) {
 		p_err("cannot set up a timer");
-		event_free(ev);
+		if (ev)
+			event_free(ev);
 		return TT_EXIT_FAILURE;
 	}
 	fprintf(stderr,
@@ -424,6 +433,9 @@ static int serve(struct exporter *x)
 		x->err = TT_EXIT_FAILURE;
 	}
 	event_free(ev);
+	fprintf(stderr, "tcptrail: %llu scrapes, %llu times at --max-conns\n",
+		(unsigned long long)x->scrapes,
+		(unsigned long long)x->paused_times);
 	return x->err;
 }
 
@@ -445,7 +457,9 @@ int do_export(int argc, char **argv)
 		p_err("cannot set up: %s", strerror(errno));
 		return TT_EXIT_FAILURE;
 	}
-	err = tt_tracer_start(&x.t, &env.lo, &env.filter);
+	err = listen_http(&x);
+	if (!err)
+		err = tt_tracer_start(&x.t, &env.lo, &env.filter);
 	if (err)
 		goto out;
 	x.socks = sockets__open(&x.t, &env.lo, x.sock_states);
@@ -456,9 +470,6 @@ int do_export(int argc, char **argv)
 	if (env.duration_ns)
 		x.deadline = now_ns() + env.duration_ns;
 	err = serve(&x);
-	fprintf(stderr, "tcptrail: %llu scrapes, %llu times at --max-conns\n",
-		(unsigned long long)x.scrapes,
-		(unsigned long long)x.paused_times);
 out:
 	if (x.http)
 		evhttp_free(x.http);

@@ -296,7 +296,7 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 	       tt_attach_kind_str(t->kind),
 	       t->kind == TT_ATTACH_TP_BTF ? "socket storage" :
 					     "a 65536-entry hash",
-	       (unsigned long long)o->ringbuf_size);
+	       (unsigned long long)bpf_map__max_entries(t->skel->maps.events));
 	return 0;
 }
 

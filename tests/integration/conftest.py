@@ -52,7 +52,7 @@ def bpf():
 class Tracer:
     """tcptrail running in the background, output to a file."""
 
-    def __init__(self, tmp_path, args, name="trace"):
+    def __init__(self, tmp_path, args, name="trace", ready=b"Tracing"):
         self.out_path = tmp_path / f"{name}.out"
         self.err_path = tmp_path / f"{name}.err"
         self.out = open(self.out_path, "wb")
@@ -60,7 +60,7 @@ class Tracer:
         self.proc = subprocess.Popen([TCPTRAIL] + args, stdout=self.out,
                                      stderr=self.err)
         deadline = time.monotonic() + 20
-        while b"Tracing" not in self.err_path.read_bytes():
+        while ready not in self.err_path.read_bytes():
             if self.proc.poll() is not None:
                 raise AssertionError("tcptrail exited early: "
                                      + self.err_path.read_text())
@@ -106,8 +106,8 @@ class Tracer:
 def tracer(tmp_path, bpf):
     started = []
 
-    def start(*args, name="trace"):
-        t = Tracer(tmp_path, list(args), name)
+    def start(*args, name="trace", ready=b"Tracing"):
+        t = Tracer(tmp_path, list(args), name, ready)
         started.append(t)
         return t
 

@@ -1,0 +1,294 @@
+# SPDX-License-Identifier: GPL-2.0
+"""tcptrail export: Prometheus metrics over HTTP, checked by promtool and
+scraped by a real Prometheus server."""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from conftest import PEER, PY, TCPTRAIL, free_port, run_exchange
+
+SERVING = b"Serving metrics"
+
+
+def need(tool):
+    path = shutil.which(tool)
+    if not path:
+        msg = f"{tool} NOT INSTALLED: test skipped (scripts/install-deps.sh)"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return path
+
+
+def get(port, path="/metrics", method="GET", timeout=5):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                 method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, dict(r.headers), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
+
+
+def samples(text):
+    """{(name, frozenset(labels)): value}"""
+    out = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r'([a-z_]+)(?:\{(.*)\})? (\S+)$', line)
+        assert m, f"unparsable sample line: {line!r}"
+        labels = frozenset(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
+        out[(m.group(1), labels)] = float(m.group(3))
+    return out
+
+
+def value(s, name, **labels):
+    return s.get((name, frozenset((k, str(v)) for k, v in labels.items())))
+
+
+def buckets(s, state, port):
+    """[(le, cumulative count)] sorted by le, +Inf last"""
+    out = []
+    for (name, labels), v in s.items():
+        d = dict(labels)
+        if name == "tcptrail_state_duration_seconds_bucket" and \
+                d["state"] == state and d["port"] == str(port):
+            out.append((float(d["le"]), v))
+    return sorted(out)
+
+
+@pytest.fixture
+def exporter(tracer):
+    def start(*args):
+        port = free_port()
+        t = tracer("export", "--listen", f"127.0.0.1:{port}", *args,
+                   name="export", ready=SERVING)
+        t.port = port
+        return t
+    return start
+
+
+def test_metrics_pass_promtool_and_match_the_traffic(exporter):
+    promtool = need("promtool")
+    p = free_port()
+    t = exporter("--port", str(p))
+    run_exchange(port=p, hold=[0.04, 0.3, 0.7], count=3)
+    time.sleep(1.1)  # past the exporter's one-second refresh
+    code, headers, text = get(t.port)
+    assert code == 200
+    assert headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    chk = subprocess.run([promtool, "check", "metrics"], input=text,
+                         capture_output=True, text=True, timeout=30)
+    assert chk.returncode == 0, chk.stdout + chk.stderr
+    s = samples(text)
+    cw = dict(state="close_wait", port=p)
+    assert value(s, "tcptrail_state_duration_seconds_count", **cw) == 3
+    total = value(s, "tcptrail_state_duration_seconds_sum", **cw)
+    assert 1.04 <= total < 1.2
+    b = buckets(s, "close_wait", p)
+    les = [le for le, _ in b]
+    assert les[-1] == float("inf") and les == sorted(les)
+    counts = [c for _, c in b]
+    assert counts == sorted(counts), "buckets must be cumulative"
+    assert counts[-1] == 3
+    # each hold is in the first bucket whose bound is >= it, not before:
+    # the edges 0.065536 (0.04 s), 0.524288 (0.3 s), 1.048576 (0.7 s)
+    at = dict(b)
+    assert at[0.032768] == 0 and at[0.065536] == 1
+    assert at[0.262144] == 1 and at[0.524288] == 2
+    assert at[0.524288] == 2 and at[1.048576] == 3
+    # server and client sides, every transition, counted once each
+    tr = lambda f, to: value(s, "tcptrail_transitions_total", **{
+        "from": f, "to": to})
+    assert tr("established", "close_wait") == 3
+    assert tr("close_wait", "last_ack") == 3
+    assert tr("fin_wait2", "time_wait") == 3
+    assert value(s, "tcptrail_lost_events_total") == 0
+    info = [k for k in s if k[0] == "tcptrail_build_info"]
+    assert len(info) == 1 and ("attach", "tp_btf/inet_sock_set_state") in \
+        info[0][1]
+    assert t.stop() == 0
+
+
+def test_sockets_gauge_seeded_with_sockets_older_than_tcptrail(exporter):
+    """a socket already in CLOSE_WAIT when export starts is counted, with
+    an age, at the first scrape"""
+    p = free_port()
+    srv = subprocess.Popen([PY, PEER, "server", "--port", str(p),
+                            "--hold", "6"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert srv.stdout.readline().startswith("ready")
+        cli = subprocess.Popen([PY, PEER, "client", "--port", str(p)])
+        time.sleep(1.5)  # the server sits in CLOSE_WAIT
+        t = exporter("--port", str(p))
+        _, _, text = get(t.port)
+        s = samples(text)
+        assert value(s, "tcptrail_sockets", state="close_wait", port=p) == 1
+        age = value(s, "tcptrail_closewait_oldest_seconds", port=p)
+        assert age is not None and 1.0 <= age < 6, text
+        assert t.stop() == 0
+    finally:
+        srv.kill()
+        srv.wait()
+        cli.wait(timeout=10)
+
+
+def test_port_labels_are_bounded(exporter):
+    p, q, r = free_port(), free_port(), free_port()
+    t = exporter("--max-ports", "1", "--port", f"{p},{q},{r}")
+    run_exchange(port=p, hold=0.01, count=3)
+    run_exchange(port=q, hold=0.01)
+    run_exchange(port=r, hold=0.01)
+    time.sleep(1.1)
+    s = samples(get(t.port)[2])
+    ports = {dict(l)["port"] for n, l in s
+             if n == "tcptrail_state_duration_seconds_count"}
+    assert ports == {str(p), "other"}, ports
+    assert value(s, "tcptrail_state_duration_seconds_count",
+                 state="close_wait", port="other") == 2
+    assert t.stop() == 0
+
+
+def test_paths_methods_and_head(exporter):
+    t = exporter()
+    assert get(t.port, "/nope")[0] == 404
+    assert get(t.port, "/metrics/x")[0] == 404
+    code, headers, _ = get(t.port, "/metrics", "POST")
+    assert code == 405 and headers["Allow"] == "GET, HEAD"
+    assert get(t.port, "/metrics", "DELETE")[0] == 405
+    code, _, body = get(t.port, "/")
+    assert code == 200 and 'href="/metrics"' in body
+    code, _, body = get(t.port, "/metrics", "HEAD")
+    assert code == 200 and body == ""
+    assert get(t.port, "/metrics?x=1")[0] == 200
+    assert t.stop() == 0
+
+
+def test_slow_client_times_out_and_stalls_nobody(exporter):
+    t = exporter("--timeout", "2")
+    slow = socket.create_connection(("127.0.0.1", t.port))
+    slow.sendall(b"GET /metr")  # and nothing more
+    t0 = time.monotonic()
+    assert get(t.port, timeout=2)[0] == 200, "a slow client stalled others"
+    assert time.monotonic() - t0 < 1.5
+    slow.settimeout(10)
+    got = slow.recv(4096)  # the server gives up on it
+    waited = time.monotonic() - t0
+    slow.close()
+    assert 1.5 <= waited < 6, waited
+    assert not got or got.startswith(b"HTTP/1.1 408") or b" 400 " in got
+    assert t.stop() == 0
+
+
+def test_connection_limit_queues_the_rest(exporter):
+    t = exporter("--max-conns", "2", "--timeout", "30")
+    idle = [socket.create_connection(("127.0.0.1", t.port))
+            for _ in range(2)]
+    time.sleep(0.3)
+    # accepted by the kernel, but not served while two are open
+    with pytest.raises((socket.timeout, TimeoutError, urllib.error.URLError)):
+        get(t.port, timeout=1)
+    idle[0].close()
+    code, _, _ = get(t.port, timeout=3)
+    assert code == 200
+    idle[1].close()
+    assert t.stop() == 0
+    assert re.search(r"[1-9]\d* times at --max-conns", t.stderr), t.stderr
+
+
+def test_real_prometheus_scrapes_and_answers_queries(exporter, tmp_path):
+    prometheus = need("prometheus")
+    p = free_port()
+    t = exporter("--port", str(p))
+    web = free_port()
+    cfg = tmp_path / "prometheus.yml"
+    cfg.write_text(
+        "global:\n  scrape_interval: 1s\n"
+        "scrape_configs:\n  - job_name: tcptrail\n"
+        f"    static_configs:\n      - targets: ['127.0.0.1:{t.port}']\n")
+    log = open(tmp_path / "prometheus.log", "wb")
+    prom = subprocess.Popen(
+        [prometheus, f"--config.file={cfg}",
+         f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+         f"--web.listen-address=127.0.0.1:{web}"],
+        stdout=log, stderr=subprocess.STDOUT)
+
+    def query(q):
+        url = (f"http://127.0.0.1:{web}/api/v1/query?"
+               + urllib.parse.urlencode({"query": q}))
+        with urllib.request.urlopen(url, timeout=5) as r:
+            d = json.load(r)
+        assert d["status"] == "success", d
+        return [float(x["value"][1]) for x in d["data"]["result"]]
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if get(web, "/-/ready")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "prometheus did not start"
+            time.sleep(0.2)
+        run_exchange(port=p, hold=[0.3, 0.35, 0.4, 0.7], count=4)
+        sel = f'{{state="close_wait",port="{p}"}}'
+        deadline = time.monotonic() + 20
+        while query(f"tcptrail_state_duration_seconds_count{sel}") != [4.0]:
+            assert time.monotonic() < deadline, \
+                (tmp_path / "prometheus.log").read_text()[-2000:]
+            time.sleep(0.5)
+        [median] = query("histogram_quantile(0.5, "
+                         f"tcptrail_state_duration_seconds_bucket{sel})")
+        # 3 of 4 in (0.262144, 0.524288]: Prometheus interpolates there
+        assert 0.262144 < median <= 0.524288, median
+        [p99] = query("histogram_quantile(0.99, "
+                      f"tcptrail_state_duration_seconds_bucket{sel})")
+        assert 0.524288 < p99 <= 1.048576, p99
+        [s] = query(f"tcptrail_state_duration_seconds_sum{sel}")
+        assert 1.75 <= s < 2.0
+        up = query('up{job="tcptrail"}')
+        assert up == [1.0]
+    finally:
+        prom.terminate()
+        prom.wait(timeout=20)
+        log.close()
+    assert t.stop() == 0
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--listen", "localhost:9976"], "not a numeric IPv4 or IPv6"),
+    (["--listen", "127.0.0.1"], "expected ADDR:PORT"),
+    (["--listen", "::1:9976"], "in brackets"),
+    (["--listen", "127.0.0.1:0"], "invalid --listen"),
+    (["--listen", "127.0.0.1:70000"], "invalid --listen"),
+    (["--max-conns", "0"], "invalid --max-conns"),
+    (["--timeout", "x"], "invalid --timeout"),
+])
+def test_bad_input_exits_2(args, msg):
+    p = subprocess.run([TCPTRAIL, "export"] + args, capture_output=True,
+                       text=True, timeout=10)
+    assert p.returncode == 2
+    assert msg in p.stderr.splitlines()[0], p.stderr
+
+
+def test_port_in_use_is_one_clear_error(bpf):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        p = subprocess.run([TCPTRAIL, "export", "--listen",
+                            f"127.0.0.1:{port}"], capture_output=True,
+                           text=True, timeout=20)
+    assert p.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in p.stderr, p.stderr
