@@ -9,5 +9,6 @@ int do_timeline(int argc, char **argv);
 int do_version(int argc, char **argv);
 int do_hist(int argc, char **argv);
 int do_export(int argc, char **argv);
+int do_check(int argc, char **argv);
 
 #endif /* __TT_CMDS_H */

@@ -86,23 +86,46 @@ int resolve_netns(const char *arg, __u32 *inum, const char **why)
 }
 
 /* the cgroup v2 mount point, from /proc/self/mountinfo */
-static int cgroup2_root(char *buf, size_t len)
+int cgroup2_root(char *buf, size_t len)
 {
-	char line[1024], mnt[PATH_MAX];
 	FILE *f = fopen("/proc/self/mountinfo", "r");
+	char *line = NULL;
+	size_t cap = 0, o = 0;
 	int ret = -1;
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		const char *sep = strstr(line, " - cgroup2 ");
+	/* lines can be longer than any fixed buffer: read each whole */
+	while (getline(&line, &cap, f) > 0) {
+		const char *p = line, *end;
 
-		if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1) {
-			snprintf(buf, len, "%s", mnt);
-			ret = 0;
+		if (!strstr(line, " - cgroup2 "))
+			continue;
+		/* the fifth field, with the kernel's \ooo escapes decoded */
+		for (int i = 0; i < 4 && p; i++)
+			if ((p = strchr(p, ' ')))
+				p++;
+		if (!p)
 			break;
+		end = p + strcspn(p, " \n");
+		while (p < end && o + 1 < len) {
+			if (*p == '\\' && end - p >= 4 && p[1] >= '0' &&
+			    p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+			    p[3] >= '0' && p[3] <= '7') {
+				buf[o++] = (p[1] - '0') << 6 |
+					   (p[2] - '0') << 3 | (p[3] - '0');
+				p += 4;
+			} else {
+				buf[o++] = *p++;
+			}
 		}
+		if (p == end && o) {
+			buf[o] = '\0';
+			ret = 0;
+		}
+		break;
 	}
+	free(line);
 	fclose(f);
 	return ret;
 }

@@ -30,6 +30,9 @@ extern const struct argp filter_argp;
 bool tt_filter_match(const struct tt_filter *f, __u16 family, __u16 sport,
 		     __u16 dport, __u32 netns, __u32 owner_pid);
 
+/* the cgroup v2 mount point, from /proc/self/mountinfo: 0 or -1 */
+int cgroup2_root(char *buf, size_t len);
+
 /* resolvers, exposed for tests: 0, or -1 with *why set */
 int resolve_netns(const char *arg, __u32 *inum, const char **why);
 int resolve_cgroup(const char *arg, __u64 *id, const char **why);

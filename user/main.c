@@ -28,6 +28,8 @@ static const struct cmd cmds[] = {
 	  "per-port histograms of time in CLOSE_WAIT (or any state), in-kernel" },
 	{ "export", do_export,
 	  "serve the histograms and counters to Prometheus (/metrics)" },
+	{ "check", do_check,
+	  "run a command; fail if it leaks CLOSE_WAIT sockets (CI, JUnit)" },
 	{ "version", do_version,
 	  "version, and what this kernel lets tcptrail do (--json)" },
 	{ "help", do_help, "this text" },

@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: GPL-2.0
+"""tcptrail check: a command's sockets against the rules, exit codes,
+JSON and JUnit reports."""
+import json
+import os
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import PY, TCPTRAIL, free_port, run_exchange
+
+WORKLOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "ck_workload.py")
+
+
+def check(tmp_path, *args, cmd=None, timeout=60, pre=()):
+    j, x = tmp_path / "r.json", tmp_path / "r.xml"
+    argv = list(pre) + [TCPTRAIL, "check", "--json", str(j), "--junit",
+                        str(x)] + list(args)
+    if cmd:
+        argv += ["--"] + cmd
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    rep = json.loads(j.read_text()) if j.exists() and j.stat().st_size \
+        else None
+    xml = ET.parse(x).getroot() if x.exists() and x.stat().st_size else None
+    return p, rep, xml
+
+
+def work(mode, port, arg):
+    return [PY, WORKLOAD, mode, str(port), str(arg)]
+
+
+def cases(xml):
+    """{(classname, name): failure text or None}"""
+    out = {}
+    for tc in xml.iter("testcase"):
+        f = tc.find("failure")
+        out[(tc.get("classname"), tc.get("name"))] = \
+            None if f is None else f.text
+    return out
+
+
+def cgroup2_mount():
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            if " - cgroup2 " in line:
+                return line.split()[4]
+    pytest.skip("no cgroup v2 mount")
+
+
+def leftover_cgroups():
+    with open("/proc/self/cgroup") as f:
+        own = [l.strip()[3:] for l in f if l.startswith("0::")][0]
+    found = []
+    for d in {cgroup2_mount(), cgroup2_mount() + own}:
+        found += [x for x in os.listdir(d) if x.startswith("tcptrail-check")]
+    return found
+
+
+def attached_programs():
+    p = subprocess.run(["bpftool", "prog", "show"], capture_output=True,
+                       text=True)
+    return len(re.findall(r"name tt_state_", p.stdout))
+
+
+def test_clean_command_passes(tmp_path, bpf):
+    port = free_port()
+    p, rep, xml = check(tmp_path, "--max-closewait", "1s",
+                        cmd=work("clean", port, 3))
+    assert p.returncode == 0, p.stderr
+    assert "tcptrail check: PASS (watching cgroup" in p.stderr
+    assert rep["result"] == "pass" and rep["watch"] == "cgroup"
+    assert rep["cmd_exit"] == 0 and rep["violations"] == []
+    assert rep["connections"] == 6 and rep["closewait_episodes"] == 3
+    [ps] = [x for x in rep["ports"] if x["port"] == port]
+    assert ps["closewait_episodes"] == 3 and ps["connections"] == 6
+    assert xml.tag == "testsuites" and xml.get("failures") == "0"
+    c = cases(xml)
+    assert c[("tcptrail.leak",
+              f"port {port}: no socket left in CLOSE_WAIT")] is None
+    assert ("tcptrail.max_closewait", f"port {port}: no CLOSE_WAIT longer "
+            "than the limit (1.000s)") in c
+
+
+def test_leak_fails_with_3_and_names_the_socket(tmp_path, bpf):
+    port = free_port()
+    p, rep, xml = check(tmp_path, "--grace", "1s",
+                        cmd=work("leak", port, 8))
+    # the holder outlives the check: moved out, the cgroup removed
+    assert leftover_cgroups() == []
+    assert p.returncode == 3, p.stderr
+    assert rep["result"] == "fail" and rep["cmd_exit"] == 0
+    [v] = rep["violations"]
+    assert v["rule"] == "leak" and v["port"] == port
+    assert v["lport"] == port and v["laddr"] == "127.0.0.1"
+    assert v["state"] == "CLOSE_WAIT" and v["owner_comm"] == "python3"
+    assert 900 <= v["duration_ms"] < 5000
+    f = cases(xml)[("tcptrail.leak",
+                    f"port {port}: no socket left in CLOSE_WAIT")]
+    assert f and f"127.0.0.1:{port} <-> 127.0.0.1:{v['rport']}" in f
+    assert xml.get("failures") == "1"
+    assert f"leak: port {port}: pid " in p.stderr
+
+
+def test_slow_close_breaks_max_closewait(tmp_path, bpf):
+    port = free_port()
+    p, rep, xml = check(tmp_path, "--max-closewait", "300ms",
+                        cmd=work("slow", port, 0.8))
+    assert p.returncode == 3, p.stderr
+    [v] = rep["violations"]
+    assert v["rule"] == "max_closewait" and 800 <= v["duration_ms"] < 1500
+    assert rep["broken"] == {"max_closewait": 1, "leak": 0, "open": 0}
+    # the same hold under a laxer limit passes
+    p, rep, _ = check(tmp_path, "--max-closewait", "2s",
+                      cmd=work("slow", free_port(), 0.8))
+    assert p.returncode == 0 and rep["violations"] == []
+
+
+def test_fail_on_open(tmp_path, bpf):
+    port = free_port()
+    p, rep, _ = check(tmp_path, "--fail-on-open", cmd=work("open", port, 6))
+    assert p.returncode == 3, p.stderr
+    rules = sorted((v["rule"], v["state"]) for v in rep["violations"])
+    # both ends of the connection, and not the listener (closed anyway)
+    assert rules == [("open", "ESTABLISHED"), ("open", "ESTABLISHED")]
+    # without the flag, an open connection is no failure
+    p, rep, _ = check(tmp_path, cmd=work("open", free_port(), 6))
+    assert p.returncode == 0, p.stderr
+
+
+def test_command_exit_status_passes_through(tmp_path, bpf):
+    p, rep, _ = check(tmp_path, cmd=work("exit", free_port(), 7))
+    assert p.returncode == 7
+    assert rep["cmd_exit"] == 7 and rep["result"] == "pass"
+    p, _, _ = check(tmp_path, cmd=["sh", "-c", "kill -TERM $$"])
+    assert p.returncode == 128 + 15
+
+
+def test_only_the_command_is_watched(tmp_path, bpf):
+    """a leak outside the command's cgroup, during the check, is not its"""
+    outside = free_port()
+    srv = subprocess.Popen(work("slow", outside, 3))
+    try:
+        p, rep, _ = check(tmp_path, cmd=work("clean", free_port(), 2))
+    finally:
+        srv.wait(timeout=20)
+    assert p.returncode == 0, p.stderr
+    assert all(x["port"] != outside for x in rep["ports"]), rep
+
+
+def test_process_tree_when_cgroup_is_read_only(tmp_path, bpf):
+    port = free_port()
+    cg = cgroup2_mount()
+    p, rep, _ = check(tmp_path, cmd=work("leak", port, 8),
+                      pre=["unshare", "-m", "sh", "-c",
+                           f"mount -o remount,bind,ro {cg} && "
+                           "exec \"$0\" \"$@\""])
+    assert "following the command's process tree instead" in p.stderr
+    assert p.returncode == 3, p.stderr
+    assert rep["watch"] == "process tree"
+    assert [v["rule"] for v in rep["violations"]] == ["leak"]
+
+
+def test_host_mode_with_duration(tmp_path, tracer):
+    port = free_port()
+    j = tmp_path / "host.json"
+    t = tracer("check", "-d", "3", "--lport", str(port), "--json", str(j),
+               name="check")
+    srv = subprocess.Popen(work("leak", port, 8))
+    srv.wait(timeout=10)
+    assert t.proc.wait(timeout=20) == 3, t.stderr
+    rep = json.loads(j.read_text())
+    assert rep["watch"] == "host" and rep["cmd"] is None
+    assert [v["port"] for v in rep["violations"]] == [port]
+
+
+def test_hostile_command_name_in_reports(tmp_path, bpf):
+    """what a process puts in its name stays inert in XML and JSON"""
+    port = free_port()
+    name = "<x&\"\x1b]0;\n"
+    script = (f"import ctypes,sys; ctypes.CDLL(None).prctl(15, "
+              f"{name.encode()!r}, 0, 0, 0); sys.argv = "
+              f"[{WORKLOAD!r}, 'leak', '{port}', '8']; "
+              f"exec(open({WORKLOAD!r}).read())")
+    p, rep, xml = check(tmp_path, cmd=[PY, "-c", script])
+    assert p.returncode == 3, p.stderr
+    [v] = rep["violations"]
+    assert v["owner_comm"] == name
+    f = cases(xml)[("tcptrail.leak",
+                    f"port {port}: no socket left in CLOSE_WAIT")]
+    assert "(<x&\"\\x1b]0;\\x0a)" in f, f
+    assert "\x1b" not in p.stderr
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--max-closewait", "10parsecs"], "invalid --max-closewait"),
+    (["--grace", "-1s"], "invalid --grace"),
+    (["--"], "missing CMD after --"),
+    (["extra"], "the command goes after --"),
+    (["-d", "1", "--", "true"], "--duration is for watching without"),
+    (["--key", "x", "--", "true"], "invalid --key"),
+])
+def test_bad_input_exits_2(args, msg):
+    p = subprocess.run([TCPTRAIL, "check"] + args, capture_output=True,
+                       text=True, timeout=10)
+    assert p.returncode == 2
+    assert msg in p.stderr.splitlines()[0], p.stderr
+
+
+def test_unexecutable_command_exits_2_and_detaches(tmp_path, bpf):
+    before = attached_programs()
+    p, rep, _ = check(tmp_path, cmd=["/nonexistent/cmd", "x"])
+    assert p.returncode == 2
+    assert "cannot execute '/nonexistent/cmd': No such file" in p.stderr
+    assert attached_programs() == before
+    assert leftover_cgroups() == []
