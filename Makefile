@@ -30,6 +30,8 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
+include mk/vm.mk
+
 .PHONY: all static test unit integration bench run format format-check vmlinux clean deps
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -79,7 +81,7 @@ unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san
 integration: $(OUTPUT)/tcptrail
 	$(Q)$(PYTHON) -m pytest -v -rfE -p no:cacheprovider tests/integration
 
-test: unit integration
+test: unit integration test-vm
 
 bench: $(OUTPUT)/tcptrail
 	$(Q)bench/run.sh

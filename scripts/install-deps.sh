@@ -13,6 +13,8 @@ pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libevent-dev"
 # real Prometheus server for export's tests
 pkgs="$pkgs libcmocka-dev python3 python3-pytest iproute2 tmux clang-format"
 pkgs="$pkgs prometheus"
+# the VM test: Debian 12's own kernel in qemu, a busybox initramfs
+pkgs="$pkgs qemu-system-x86 busybox-static"
 if [ "${1:-}" = "--bench" ]; then
 	pkgs="$pkgs libbpf-tools bpftrace curl"
 fi

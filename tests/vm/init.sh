@@ -1,0 +1,123 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# /init of the VM test's initramfs (busybox sh, PID 1). Runs build/tcptrail,
+# unchanged, against loopback traffic from /bin/workload, and reports on
+# the serial console, for tests/vm/test_vm.py to read:
+#   TT_KERNEL <uname -r>
+#   TT_RESULT <step> rc=<n>          one per command
+#   TT_BEGIN <name> ... TT_END <name>  a file's content, verbatim
+#   TT_DONE                          every step ran
+# Every step is bounded by timeout; at the end the machine powers off.
+# Never exits on error: a step that fails is a result, not a stop.
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PATH
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+mount -t tmpfs tmpfs /tmp
+mount -t tracefs tracefs /sys/kernel/tracing
+mount -t bpf bpf /sys/fs/bpf
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+# kernel messages from here on go to the dmesg dump, not between our lines
+dmesg -n 1
+ip link set lo up
+hostname tcptrail-vm
+
+result()
+{
+	echo "TT_RESULT $1 rc=$2"
+}
+
+# dump NAME FILE: FILE between markers; awk ends the last line for us
+dump()
+{
+	echo "TT_BEGIN $1"
+	[ -f "$2" ] && awk 1 "$2"
+	echo "TT_END $1"
+}
+
+# trace_step NAME PORT [tcptrail trace options]: trace --json for 3 s
+# while the workload makes one connection to 127.0.0.1:PORT, the server
+# holding CLOSE_WAIT for 300 ms (longer than a delayed ACK, so the
+# client's path does not depend on timing)
+trace_step()
+{
+	name=$1
+	port=$2
+	shift 2
+	timeout 60 tcptrail trace --json -d 3 --port "$port" "$@" \
+		>"/tmp/$name.out" 2>"/tmp/$name.err" &
+	tpid=$!
+	# attached when it says so on stderr (the 3 s start then)
+	i=0
+	while ! grep -q '^Tracing' "/tmp/$name.err" 2>/dev/null; do
+		kill -0 "$tpid" 2>/dev/null || break
+		i=$((i + 1))
+		[ "$i" -ge 600 ] && break
+		sleep 0.1
+	done
+	timeout 30 workload clean "$port" 1 300 >"/tmp/$name.wl" 2>&1
+	result "$name.workload" $?
+	wait "$tpid"
+	result "$name" $?
+	dump "$name.workload" "/tmp/$name.wl"
+	dump "$name.out" "/tmp/$name.out"
+	dump "$name.err" "/tmp/$name.err"
+}
+
+# check_step NAME [tcptrail check arguments]: --json and --junit files
+# are /tmp/NAME.json and /tmp/NAME.xml
+check_step()
+{
+	name=$1
+	shift
+	timeout 60 tcptrail check "$@" >"/tmp/$name.out" 2>"/tmp/$name.err"
+	result "$name" $?
+	dump "$name.out" "/tmp/$name.out"
+	dump "$name.err" "/tmp/$name.err"
+	dump "$name.json" "/tmp/$name.json"
+	dump "$name.xml" "/tmp/$name.xml"
+}
+
+# a fresh line, whatever the firmware left on the last one
+echo
+echo "TT_KERNEL $(uname -r)"
+echo "TT_PROC_VERSION $(cat /proc/version)"
+echo "TT_NPROC $(nproc)"
+
+# (a) what the kernel lets tcptrail do
+timeout 60 tcptrail version --json >/tmp/version.out 2>/tmp/version.err
+result version $?
+dump version.out /tmp/version.out
+dump version.err /tmp/version.err
+
+# (b) trace with the kernel's BTF
+trace_step trace 5555
+
+# (c) the same with BTF from a file
+cp /sys/kernel/btf/vmlinux /tmp/vmlinux.btf
+trace_step trace-btf 5555 --btf /tmp/vmlinux.btf
+
+# (b') the classic tracepoint fallback
+trace_step trace-tp 5555 --attach tracepoint
+
+# (d) check: a socket left in CLOSE_WAIT, held by the workload's child for
+# 10 s after the workload itself exits: a leak, exit status 3
+check_step check-leak --max-closewait 1s --grace 2s \
+	--json /tmp/check-leak.json --junit /tmp/check-leak.xml \
+	-- workload leak 5556 10000
+
+# (e) check: three connections, every socket closed at once: exit status 0
+check_step check-clean --max-closewait 1s --grace 2s \
+	--json /tmp/check-clean.json --junit /tmp/check-clean.xml \
+	-- workload clean 5557 3
+
+dmesg >/tmp/dmesg
+dump dmesg /tmp/dmesg
+echo TT_DONE
+sync
+poweroff -f
+# not reached; if it were, PID 1 exiting panics and panic=-1 ends qemu
+sleep 5

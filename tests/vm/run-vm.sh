@@ -1,0 +1,97 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Boot Debian 12's cloud kernel in qemu (TCG: no KVM needed) with a
+# minimal initramfs that runs build/tcptrail, unchanged, and its checks
+# (tests/vm/init.sh); the serial console goes to build/vm/console.log.
+#   tests/vm/run-vm.sh
+# Needs: build/tcptrail, build/vm/workload (make test-vm builds both),
+# qemu-system-x86_64, busybox (busybox-static), apt-get (the kernel is
+# fetched once, see fetch-kernel.sh).
+# Environment: TCPTRAIL (binary, default build/tcptrail), VM_OUT (default
+# build/vm), VM_TIMEOUT (seconds before qemu is killed, default 240),
+# VM_MEM (default 512M), VM_SMP (default 2), VM_APPEND (extra kernel
+# command line).
+# Exit status: 0 when the guest ran every step (whatever their results:
+# the caller reads the TT_RESULT lines), 1 otherwise, with the last 40
+# lines of the console.
+set -eu
+
+cd "$(dirname "$0")/../.."
+tcptrail=${TCPTRAIL:-build/tcptrail}
+out=${VM_OUT:-build/vm}
+vm_timeout=${VM_TIMEOUT:-240}
+log=$out/console.log
+stage=$out/initramfs.d
+initrd=$out/initramfs.cpio
+
+fail()
+{
+	echo "run-vm: $*" >&2
+	exit 1
+}
+
+for f in "$tcptrail" "$out/workload"; do
+	[ -x "$f" ] || fail "$f is missing: run 'make test-vm'"
+done
+command -v qemu-system-x86_64 >/dev/null ||
+	fail "qemu-system-x86_64 not found (Debian: qemu-system-x86)"
+busybox=$(command -v busybox) || fail "busybox not found (busybox-static)"
+
+tests/vm/fetch-kernel.sh "$out"
+
+# copy FILE into the initramfs at DEST, with the shared libraries and the
+# loader it names (ldd), at their own paths: nothing is relinked
+add_bin()
+{
+	mkdir -p "$stage/${2%/*}"
+	cp -L "$1" "$stage/$2"
+	for lib in $(ldd "$1" 2>/dev/null |
+		awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }'); do
+		[ -e "$stage$lib" ] && continue
+		mkdir -p "$stage/${lib%/*}"
+		cp -L "$lib" "$stage$lib"
+	done
+}
+
+rm -rf "$stage"
+mkdir -p "$stage"
+(cd "$stage" && mkdir -p bin sbin usr/bin usr/sbin dev proc sys tmp etc root)
+add_bin "$busybox" bin/busybox
+for applet in $("$busybox" --list-full); do
+	[ -e "$stage/$applet" ] || [ -L "$stage/$applet" ] ||
+		ln -s /bin/busybox "$stage/$applet"
+done
+add_bin "$tcptrail" bin/tcptrail
+add_bin "$out/workload" bin/workload
+cp tests/vm/init.sh "$stage/init"
+chmod 755 "$stage/init"
+# uncompressed: quicker to unpack under TCG than to gunzip
+(cd "$stage" && find . | LC_ALL=C sort | "$busybox" cpio -o -H newc) \
+	>"$initrd"
+
+rm -f "$log"
+start=$(date +%s)
+rc=0
+# qemu exits 0 whatever happens in the guest: the log says what happened
+timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
+	-accel tcg -smp "${VM_SMP:-2}" -m "${VM_MEM:-512M}" \
+	-nodefaults -display none -no-reboot \
+	-serial "file:$log" \
+	-kernel "$out/vmlinuz" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 quiet ${VM_APPEND:-}" || rc=$?
+secs=$(($(date +%s) - start))
+
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	echo "run-vm: qemu killed after ${vm_timeout} s; last console lines:" >&2
+elif [ "$rc" -ne 0 ]; then
+	echo "run-vm: qemu failed (status $rc); last console lines:" >&2
+elif ! grep -aq '^TT_DONE' "$log" 2>/dev/null; then
+	echo "run-vm: the guest stopped before TT_DONE; last console lines:" >&2
+	rc=1
+else
+	grep -a '^TT_RESULT' "$log" | tr -d '\r'
+	echo "run-vm: guest ran in $secs s; console in $log"
+	exit 0
+fi
+[ -f "$log" ] && tail -n 40 "$log" | tr -d '\r' >&2
+exit 1
