@@ -86,26 +86,7 @@ struct {
 
 __u64 next_sock_id = 1;
 
-/*
- * accept() has no state transition: its exit tracepoint records who took
- * the socket here, and the next transition of that socket (the FIN, in
- * softirq, most often) moves it into the socket's state. The ports tell
- * a stale entry from a new socket at a reused address.
- */
-struct accept_owner {
-	__u32 tgid;
-	__u16 sport;
-	__u16 dport;
-	char comm[TT_COMM_LEN];
-};
-
-/* preallocated: updates are cheap; every entry is taken once, see below */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct accept_owner);
-} accepted SEC(".maps");
+#include "accept.bpf.h"
 
 /* what both attach points read from the socket, the same way */
 struct tuple {
@@ -494,11 +475,8 @@ int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 static __always_inline int on_accept(long fd)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct accept_owner a = {};
 	struct file **fds, *f;
 	struct socket *sock;
-	struct sock *sk;
-	__u64 key;
 
 	if (fd < 0)
 		return 0;
@@ -506,15 +484,7 @@ static __always_inline int on_accept(long fd)
 	if (!fds || bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
 		return 0;
 	sock = BPF_CORE_READ(f, private_data);
-	sk = BPF_CORE_READ(sock, sk);
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
-		return 0;
-	a.tgid = bpf_get_current_pid_tgid() >> 32;
-	a.sport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	a.dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	bpf_get_current_comm(a.comm, sizeof(a.comm));
-	key = (__u64)sk;
-	bpf_map_update_elem(&accepted, &key, &a, BPF_ANY);
+	note_accept(BPF_CORE_READ(sock, sk));
 	return 0;
 }
 

@@ -21,8 +21,11 @@ struct feature {
 	int ok; /* 1 yes, 0 no, -1 not probed (needs root) */
 };
 
-/* a failed probe is an answer, not an error to print: quiet */
-static int probe_attach(enum tt_attach_mode mode)
+/*
+ * A failed probe is an answer, not an error to print: quiet. *accept:
+ * the path the tracer chose for owners at accept().
+ */
+static int probe_attach(enum tt_attach_mode mode, enum tt_accept_kind *accept)
 {
 	struct tt_loader_opts lo = { .ringbuf_size = 4096,
 				     .attach = mode,
@@ -31,8 +34,11 @@ static int probe_attach(enum tt_attach_mode mode)
 	struct tt_tracer t;
 	int ok = !tt_tracer_start(&t, &lo, &f);
 
-	if (ok)
+	if (ok) {
+		if (accept)
+			*accept = t.accept;
 		tt_tracer_stop(&t);
+	}
 	return ok;
 }
 
@@ -71,6 +77,8 @@ int do_version(int argc, char **argv)
 		  -1 },
 		{ "accept", "syscalls:sys_exit_accept4 (owners at accept)",
 		  -1 },
+		{ "accept_fexit", "fexit/inet_csk_accept (owners at accept)",
+		  -1 },
 		{ "iter_tcp", "iter/tcp (sockets that predate tcptrail)", -1 },
 	};
 
@@ -88,11 +96,15 @@ int do_version(int argc, char **argv)
 				 "--json)",
 				 argv[1]);
 	if (root) {
-		fs[6].ok = probe_iter();
-		fs[3].ok = probe_attach(TT_ATTACH_FORCE_BTF);
-		fs[4].ok = probe_attach(TT_ATTACH_FORCE_TP);
+		enum tt_accept_kind accept = TT_ACCEPT_NONE;
+
+		fs[7].ok = probe_iter();
+		fs[3].ok = probe_attach(TT_ATTACH_FORCE_BTF, &accept);
+		fs[4].ok = probe_attach(TT_ATTACH_FORCE_TP,
+					fs[3].ok ? NULL : &accept);
 		/* the attach probes mount tracefs where it was missing */
 		fs[5].ok = !access(SYSCALL_TP, F_OK);
+		fs[6].ok = accept == TT_ACCEPT_FEXIT;
 	}
 	uname(&u);
 	if (json) {

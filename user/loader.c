@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #include "common.h"
 #include "loader.h"
+#include "accept_fexit.skel.h"
 #include "tcptrail.skel.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
@@ -182,17 +183,68 @@ static int attach(struct tcptrail_bpf *skel, bool btf)
 		link = bpf_program__attach(skel->progs.tt_state_tp);
 		skel->links.tt_state_tp = link;
 	}
-	if (!link)
+	return link ? 0 : -errno;
+}
+
+/* fexit/inet_csk_accept where it loads, sharing the tracer's table */
+static int attach_accept_fexit(struct tt_tracer *t,
+			       const struct tt_loader_opts *o)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path);
+	struct accept_fexit_bpf *fx = accept_fexit_bpf__open_opts(&oo);
+	int err;
+
+	if (!fx)
 		return -errno;
+	err = bpf_map__reuse_fd(fx->maps.accepted,
+				bpf_map__fd(t->skel->maps.accepted));
+	if (!err)
+		err = accept_fexit_bpf__load(fx);
+	if (!err)
+		err = accept_fexit_bpf__attach(fx);
+	if (err) {
+		accept_fexit_bpf__destroy(fx);
+		return err;
+	}
+	t->fexit = fx;
+	return 0;
+}
+
+/* owners at accept(): probe fexit, then degrade to the syscalls' exits */
+static void attach_accept(struct tt_tracer *t, const struct tt_loader_opts *o)
+{
+	struct tcptrail_bpf *skel = t->skel;
+	int err = attach_accept_fexit(t, o);
+
+	if (!err) {
+		t->accept = TT_ACCEPT_FEXIT;
+		return;
+	}
+	p_info("fexit/inet_csk_accept: %s: owners at accept() from the "
+	       "syscalls tracepoints",
+	       strerror(-err));
 	skel->links.tt_accept4_exit =
 		bpf_program__attach(skel->progs.tt_accept4_exit);
 	skel->links.tt_accept_exit =
 		bpf_program__attach(skel->progs.tt_accept_exit);
-	if (!skel->links.tt_accept4_exit || !skel->links.tt_accept_exit)
+	if (skel->links.tt_accept4_exit && skel->links.tt_accept_exit)
+		t->accept = TT_ACCEPT_SYSCALLS;
+	else
 		p_info("owners at accept() not tracked (syscalls tracepoints: "
 		       "%s): accepted sockets take their listener's owner",
 		       strerror(errno));
-	return 0;
+}
+
+const char *tt_accept_kind_str(enum tt_accept_kind kind)
+{
+	switch (kind) {
+	case TT_ACCEPT_FEXIT:
+		return "fexit/inet_csk_accept";
+	case TT_ACCEPT_SYSCALLS:
+		return "syscalls:sys_exit_accept4";
+	default:
+		return "none";
+	}
 }
 
 static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
@@ -292,8 +344,10 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 			explain(err, o);
 		return TT_EXIT_FAILURE;
 	}
-	p_info("attached %s; per-socket state in %s; ring buffer %llu bytes",
-	       tt_attach_kind_str(t->kind),
+	attach_accept(t, o);
+	p_info("attached %s; owners at accept() from %s; per-socket state in "
+	       "%s; ring buffer %llu bytes",
+	       tt_attach_kind_str(t->kind), tt_accept_kind_str(t->accept),
 	       t->kind == TT_ATTACH_TP_BTF ? "socket storage" :
 					     "a 65536-entry hash",
 	       (unsigned long long)bpf_map__max_entries(t->skel->maps.events));
@@ -302,6 +356,8 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 
 void tt_tracer_detach(struct tt_tracer *t)
 {
+	if (t->fexit)
+		accept_fexit_bpf__detach(t->fexit);
 	if (t->skel)
 		tcptrail_bpf__detach(t->skel);
 }
@@ -321,6 +377,8 @@ __u64 tt_tracer_missed(const struct tt_tracer *t)
 
 void tt_tracer_stop(struct tt_tracer *t)
 {
+	accept_fexit_bpf__destroy(t->fexit);
+	t->fexit = NULL;
 	tcptrail_bpf__destroy(t->skel);
 	t->skel = NULL;
 }

@@ -32,10 +32,20 @@ struct tt_loader_opts {
 extern const struct argp loader_argp;
 
 struct tcptrail_bpf;
+struct accept_fexit_bpf;
+
+/* how accepted sockets get their owner */
+enum tt_accept_kind {
+	TT_ACCEPT_NONE, /* they keep their listener's */
+	TT_ACCEPT_FEXIT,
+	TT_ACCEPT_SYSCALLS,
+};
 
 struct tt_tracer {
 	struct tcptrail_bpf *skel;
+	struct accept_fexit_bpf *fexit; /* NULL where fexit is refused */
 	enum tt_attach_kind kind;
+	enum tt_accept_kind accept;
 	int ncpus;
 };
 
@@ -50,6 +60,7 @@ __u64 tt_tracer_missed(const struct tt_tracer *t);
 int tt_tracer_events_fd(const struct tt_tracer *t);
 int tt_tracer_counters(const struct tt_tracer *t, struct tt_counters *sum);
 const char *tt_attach_kind_str(enum tt_attach_kind kind);
+const char *tt_accept_kind_str(enum tt_accept_kind kind);
 int tt_tracer_hists_fd(const struct tt_tracer *t);
 int tt_tracer_transitions_fd(const struct tt_tracer *t);
 

@@ -507,3 +507,20 @@ def test_version_probes_the_kernel(bpf):
     p = subprocess.run([TCPTRAIL, "version", "now"], capture_output=True,
                        text=True)
     assert p.returncode == 2 and "unexpected argument 'now'" in p.stderr
+
+
+def test_accept_path_agrees_with_the_probe(bpf):
+    """-v names the path the tracer took for owners at accept(); version
+    probed the same kernel: fexit where it loads, else the syscalls'"""
+    v = json.loads(subprocess.run([TCPTRAIL, "version", "--json"],
+                                  capture_output=True, text=True,
+                                  timeout=60).stdout)
+    p = subprocess.run([TCPTRAIL, "trace", "-v", "-d", "300ms"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    want = "fexit/inet_csk_accept" if v["features"]["accept_fexit"] \
+        else "syscalls:sys_exit_accept4"
+    assert f"owners at accept() from {want};" in p.stderr, p.stderr
+    if not v["features"]["accept_fexit"]:
+        assert re.search(r"^fexit/inet_csk_accept: .*: owners at accept\(\) "
+                         r"from the syscalls tracepoints$", p.stderr, re.M)

@@ -103,6 +103,12 @@ trace_step trace-btf 5555 --btf /tmp/vmlinux.btf
 # (b') the classic tracepoint fallback
 trace_step trace-tp 5555 --attach tracepoint
 
+# (b'') which path each probe-and-degrade choice took: -v's summary line
+timeout 60 tcptrail trace -v -d 1 >/dev/null 2>/tmp/attach.err
+result attach $?
+grep -E '^(attached|fexit|tp_btf)' /tmp/attach.err >/tmp/attach.out
+dump attach.out /tmp/attach.out
+
 # (d) check: a socket left in CLOSE_WAIT, held by the workload's child for
 # 10 s after the workload itself exits: a leak, exit status 3
 check_step check-leak --max-closewait 1s --grace 2s \

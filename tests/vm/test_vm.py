@@ -28,7 +28,7 @@ TOOLS = ("qemu-system-x86_64", "busybox", "apt-get", "dpkg-deb")
 PORT_TRACE, PORT_LEAK, PORT_CLEAN = 5555, 5556, 5557
 HOLD_MS = 300  # the workload's CLOSE_WAIT in the trace steps (init.sh)
 FEATURES = ("btf", "ringbuf", "sk_storage", "tp_btf", "tracepoint",
-            "accept", "iter_tcp")
+            "accept", "accept_fexit", "iter_tcp")
 
 # firmware and terminal escape sequences on the serial line
 ESCAPES = re.compile(rb"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]"
@@ -143,6 +143,16 @@ def test_version_json(vm):
     not_true = {k: v["features"].get(k) for k in FEATURES
                 if v["features"].get(k) is not True}
     assert not not_true, f"features not available on {vm.kernel}: {not_true}"
+
+
+def test_probe_and_degrade_choices(vm):
+    """fexit loads on 6.1 (it is refused on a locked-down host): owners at
+    accept() come from fexit/inet_csk_accept, transitions from tp_btf"""
+    assert vm.rc("attach") == 0
+    out = "\n".join(vm.block("attach.out"))
+    assert "attached tp_btf/inet_sock_set_state; owners at accept() from " \
+        "fexit/inet_csk_accept;" in out, out
+    assert "syscalls" not in out, out
 
 
 def workload_pid(vm, step):
