@@ -72,7 +72,8 @@ static void violate(struct ck_state *s, enum ck_rule rule,
 	v->rport = c->rport;
 	memcpy(v->laddr, c->laddr, TT_ADDR_LEN);
 	memcpy(v->raddr, c->raddr, TT_ADDR_LEN);
-	v->state = c->state;
+	/* the state the time was spent in, or the one the grace ended in */
+	v->state = rule == CK_MAX_CLOSEWAIT ? TCP_CLOSE_WAIT : c->state;
 	v->pid = c->pid;
 	memcpy(v->comm, c->comm, TT_COMM_LEN);
 	v->ns = ns;

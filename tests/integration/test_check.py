@@ -111,6 +111,7 @@ def test_slow_close_breaks_max_closewait(tmp_path, bpf):
     assert p.returncode == 3, p.stderr
     [v] = rep["violations"]
     assert v["rule"] == "max_closewait" and 800 <= v["duration_ms"] < 1500
+    assert v["state"] == "CLOSE_WAIT"
     assert rep["broken"] == {"max_closewait": 1, "leak": 0, "open": 0}
     # the same hold under a laxer limit passes
     p, rep, _ = check(tmp_path, "--max-closewait", "2s",
