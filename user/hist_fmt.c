@@ -58,7 +58,8 @@ static void bars(struct out *o, const struct tt_hist *h, __u64 unit_ns)
 	out_lit(o, ": count    distribution");
 	out_end_line(o);
 	for (int s = first; s >= 0 && s <= last; s++) {
-		__u64 n = h->slots[s], w = most ? n * BAR_WIDTH / most : 0;
+		__u64 n = h->slots[s];
+		__u64 w = most ? (__u64)((double)n * BAR_WIDTH / most) : 0;
 		size_t start;
 
 		if (n && !w)

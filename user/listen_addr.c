@@ -36,6 +36,10 @@ int parse_listen_addr(const char *s, char host[LISTEN_HOST_MAX], __u16 *port,
 	}
 	if (parse_u64(colon + 1, 1, 65535, &p, why))
 		return -1;
+	if (*s == '[' && !hlen) {
+		*why = "empty brackets: [::1]:PORT, or :PORT for loopback";
+		return -1;
+	}
 	if (!hlen) {
 		h = "127.0.0.1";
 		hlen = strlen(h);
@@ -46,9 +50,10 @@ int parse_listen_addr(const char *s, char host[LISTEN_HOST_MAX], __u16 *port,
 	}
 	memcpy(host, h, hlen);
 	host[hlen] = '\0';
-	if (inet_pton(AF_INET, host, buf) != 1 &&
-	    inet_pton(AF_INET6, host, buf) != 1) {
-		*why = "not a numeric IPv4 or IPv6 address";
+	if (*s == '[' ? inet_pton(AF_INET6, host, buf) != 1 :
+			inet_pton(AF_INET, host, buf) != 1) {
+		*why = *s == '[' ? "not a numeric IPv6 address" :
+				   "not a numeric IPv4 or IPv6 address";
 		return -1;
 	}
 	*port = p;

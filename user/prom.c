@@ -152,8 +152,9 @@ static void transitions(struct out *o, const struct prom_input *in)
 	header(o, "tcptrail_transitions_total", "counter",
 	       "TCP state transitions; to=\"time_wait\" is inferred from "
 	       "the hand-off to a time-wait socket.");
-	for (__u32 from = 0; from < TT_NSTATES; from++) {
-		for (__u32 to = 0; to < TT_NSTATES; to++) {
+	/* 0 and 14, 15 are no state: nothing to name them by */
+	for (__u32 from = 1; from < TT_TCP_STATE_MAX; from++) {
+		for (__u32 to = 1; to < TT_TCP_STATE_MAX; to++) {
 			__u64 n = in->transitions[from * TT_NSTATES + to];
 
 			if (!n)
@@ -170,15 +171,38 @@ static void transitions(struct out *o, const struct prom_input *in)
 }
 
 /* sums per (state, label port): socks may repeat a merged key */
+static int by_state_port(const void *pa, const void *pb)
+{
+	const struct prom_sockets *a = pa, *b = pb;
+
+	if (a->state != b->state)
+		return a->state < b->state ? -1 : 1;
+	return a->port < b->port ? -1 : a->port > b->port;
+}
+
+/*
+ * Every kept port has a sample in every covered state, 0 when no socket
+ * is there: a gauge drops to 0 rather than going stale.
+ */
 static void sockets(struct out *o, const struct prom_input *in,
 		    const bool *keep)
 {
-	struct prom_sockets *m = calloc(in->nsocks + 1, sizeof(*m));
-	size_t n = 0;
+	size_t nkeep = 0, n = 0;
+	struct prom_sockets *m;
 
+	for (__u32 p = 0; p < TT_PORT_OTHER; p++)
+		nkeep += keep[p];
+	m = calloc(in->nsocks + nkeep * TT_NSTATES + 1, sizeof(*m));
 	if (!m) {
 		o->err = o->err ? o->err : ENOMEM;
 		return;
+	}
+	for (__u32 st = 0; st < TT_NSTATES; st++) {
+		if (!(in->sock_states & (1U << st)))
+			continue;
+		for (__u32 p = 0; p < TT_PORT_OTHER; p++)
+			if (keep[p])
+				m[n++] = (struct prom_sockets){ p, st, 0, 0 };
 	}
 	for (size_t i = 0; i < in->nsocks; i++) {
 		struct prom_sockets s = in->socks[i];
@@ -195,6 +219,7 @@ static void sockets(struct out *o, const struct prom_input *in,
 		if (s.oldest_ns > m[j].oldest_ns)
 			m[j].oldest_ns = s.oldest_ns;
 	}
+	qsort(m, n, sizeof(*m), by_state_port);
 	header(o, "tcptrail_sockets", "gauge",
 	       "TCP sockets now in a state, by service port.");
 	for (size_t j = 0; j < n; j++) {

@@ -13,5 +13,10 @@ int main(void)
 	failed += run_sink_tests();
 	failed += run_idmap_tests();
 	failed += run_portstats_tests();
+	failed += run_histmap_tests();
+	failed += run_prom_tests();
+	failed += run_hist_fmt_tests();
+	failed += run_listen_addr_tests();
+	failed += run_service_tests();
 	return failed ? 1 : 0;
 }

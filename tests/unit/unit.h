@@ -19,6 +19,11 @@ int run_event_tests(void);
 int run_sink_tests(void);
 int run_idmap_tests(void);
 int run_portstats_tests(void);
+int run_histmap_tests(void);
+int run_prom_tests(void);
+int run_hist_fmt_tests(void);
+int run_listen_addr_tests(void);
+int run_service_tests(void);
 
 /* strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF */
 bool utf8_valid(const unsigned char *s, size_t n);
