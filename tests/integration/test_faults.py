@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Faults: a full disk, signals at any moment in every subcommand, two
+instances at once, and valgrind over a real run."""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from conftest import ROOT, TCPTRAIL, free_port, run_exchange
+
+CHURN = os.path.join(ROOT, "build", "churn")
+
+
+def our_programs():
+    p = subprocess.run(["bpftool", "prog", "show"], capture_output=True,
+                       text=True, check=True)
+    return len(re.findall(r"name tt_", p.stdout))
+
+
+def churn(secs):
+    if not os.path.exists(CHURN):
+        subprocess.run(["make", "-C", ROOT, "build/churn"], check=True,
+                       capture_output=True)
+    subprocess.run([CHURN, "-d", str(secs)], check=True, capture_output=True,
+                   timeout=secs + 30)
+
+
+def test_full_disk_is_one_error_and_detaches(tracer, tmp_path):
+    before = our_programs()
+    mnt = tempfile.mkdtemp(prefix="tt-tiny-")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt],
+                   check=True)
+    try:
+        with open(os.path.join(mnt, "out.json"), "wb") as out:
+            p = subprocess.Popen([TCPTRAIL, "trace", "-j"], stdout=out,
+                                 stderr=subprocess.PIPE, text=True)
+            time.sleep(1.0)
+            churn(2)
+            err = p.communicate(timeout=20)[1]
+    finally:
+        subprocess.run(["umount", mnt], check=False)
+        os.rmdir(mnt)
+    assert p.returncode == 1
+    assert "Error: cannot write output: No space left on device" in err, err
+    assert our_programs() == before
+
+
+MODES = {
+    "trace": (["trace"], b"Tracing"),
+    "timeline": (["timeline"], b"Tracing"),
+    "closewait": (["closewait"], b"Tracing"),
+    "hist": (["hist"], b"Measuring"),
+    "export": (["export", "--listen", "127.0.0.1:{port}"], b"Serving"),
+    "check": (["check", "--json", "{tmp}/c.json"], b"Tracing"),
+}
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM,
+                                 signal.SIGHUP])
+def test_signals_leave_nothing_attached(tracer, tmp_path, mode, sig):
+    before = our_programs()
+    args, ready = MODES[mode]
+    args = [a.format(port=free_port(), tmp=tmp_path) for a in args]
+    t = tracer(*args, name=mode, ready=ready)
+    assert our_programs() > before
+    run_exchange(hold=0.01)
+    rc = t.stop(sig)
+    assert our_programs() == before, f"{mode} left programs attached"
+    # a leak-free host check passes; everything else ends normally
+    assert rc == 0, t.stderr
+
+
+def test_two_instances_are_independent(tracer):
+    p, q = free_port(), free_port()
+    a = tracer("trace", "-j", "--port", str(p), name="a")
+    b = tracer("trace", "-j", "--port", str(q), name="b")
+    run_exchange(port=p, hold=0.01, count=3)
+    assert a.stop() == 0
+    # b keeps working after a has detached
+    run_exchange(port=q, hold=0.01, count=2)
+    assert b.stop() == 0
+    ea, eb = a.json_events(), b.json_events()
+    assert ea and all(p in (e["lport"], e["rport"]) for e in ea)
+    assert eb and all(q in (e["lport"], e["rport"]) for e in eb)
+    # every transition of each: listener 3, and 9 + 5 per connection
+    assert len(ea) == 2 + 3 * 10 and len(eb) == 2 + 2 * 10, \
+        (len(ea), len(eb))
+    assert a.summary()[1] == 0 and b.summary()[1] == 0
+
+
+def test_valgrind_finds_no_leak_in_a_real_run(bpf, tmp_path):
+    vg = shutil.which("valgrind")
+    if not vg:
+        pytest.skip("valgrind not installed")
+    err = tmp_path / "vg.err"
+    with open(err, "wb") as ef:
+        p = subprocess.Popen(
+            [vg, "--leak-check=full", "--show-leak-kinds=definite,indirect",
+             "--errors-for-leak-kinds=definite,indirect",
+             "--error-exitcode=9",
+             f"--suppressions={ROOT}/tests/valgrind.supp",
+             TCPTRAIL, "trace", "-j", "-d", "12"],
+            stdout=subprocess.PIPE, stderr=ef)
+        deadline = time.monotonic() + 60
+        while b"Tracing" not in err.read_bytes():
+            assert p.poll() is None, err.read_text()
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        run_exchange(hold=0.01, count=3)
+        out = p.communicate(timeout=120)[0]
+    text = err.read_text()
+    assert p.returncode == 0, text[-3000:]
+    assert "ERROR SUMMARY: 0 errors" in text, text[-3000:]
+    assert len([l for l in out.splitlines() if l]) >= 32
