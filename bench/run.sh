@@ -26,7 +26,7 @@ SECS=${SECS:-5}
 SETTLE=${SETTLE:-1.5}
 CHURN_ARGS=${CHURN_ARGS:-}
 KEEP=${KEEP:-0}
-DEFAULT_MODES="untraced trace-null trace-text trace-json hist export tcpstates bpftrace"
+DEFAULT_MODES="untraced trace-null trace-text trace-json timeline closewait hist export tcpstates bpftrace"
 EXPORT_PORT=${EXPORT_PORT:-19977}
 MODES=${MODES:-$DEFAULT_MODES}
 
@@ -53,6 +53,7 @@ BT_PROG='tracepoint:sock:inet_sock_set_state /args->protocol == 6/ {
 #   CMD       tracer command line, run with stdout to a file (empty: none)
 #   HEADER    ERE of stdout lines that are not events (blank lines never are)
 #   EVENTS    ERE of stdout lines that are events (when set, HEADER is unused)
+#   PER       transitions per output line expected (1: one per transition)
 #   COUNT     how events are counted: lines (of stdout, default), scrape (sum
 #             of tcptrail_transitions_total from export), none
 #   LOST_RE   ERE whose number is a count of lost events, searched in the
@@ -68,6 +69,7 @@ mode_def()
 	EVENTS=
 	LOST_RE=
 	COUNT=lines
+	PER=1
 	NEEDS=
 	OPTIONAL=0
 	case $1 in
@@ -100,6 +102,23 @@ mode_def()
 		LOST_RE='lost [0-9]+ events'
 		NEEDS=$TCPSTATES
 		OPTIONAL=1
+		;;
+	timeline)
+		# one line per socket when it closes: 2 per connection of 10
+		CMD=("$TCPTRAIL" timeline)
+		HEADER='^TIME'
+		LOST_RE='[0-9]+ lost'
+		PER=5
+		NEEDS=$TCPTRAIL
+		;;
+	closewait)
+		# one line per CLOSE_WAIT episode: 1 per connection of 10
+		CMD=("$TCPTRAIL" closewait)
+		HEADER='^(TIME|SERVICE|Per|$)'
+		EVENTS='^[0-9]+\.[0-9]+ +[0-9]+ '
+		LOST_RE='[0-9]+ lost'
+		PER=10
+		NEEDS=$TCPTRAIL
 		;;
 	hist)
 		# in-kernel histograms of every state: no per-event output
@@ -347,6 +366,7 @@ run_round()
 
 	rate=$(churn_field rate <"$cout")
 	expected=$(churn_field transitions_expected <"$cout")
+	[[ -n $expected ]] && expected=$((expected / PER))
 	errors=$(churn_field errors <"$cout")
 	if [[ -z $rate || -z $expected ]]; then
 		sed 's/^/  /' "$base.churn.err" >&2
@@ -499,7 +519,7 @@ main()
 		"churn ${CHURN_ARGS:-(defaults)}"
 	report "$modes"
 	echo "ratio: median conn/s over untraced median; events%: median of" \
-		"events written / transitions expected; cpu%: tracer's user space only"
+		"events written / expected (transitions, or connection lines for timeline and closewait); cpu%: tracer's user space only"
 	if ((${#FAILED[@]})); then
 		note "failed: ${!FAILED[*]}"
 		return 1
