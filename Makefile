@@ -32,7 +32,7 @@ endif
 
 include mk/vm.mk
 
-.PHONY: all static test unit integration bench run format format-check vmlinux clean deps
+.PHONY: all static test unit integration bench cost run format format-check vmlinux clean deps
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -85,6 +85,10 @@ test: unit integration test-vm
 
 bench: $(OUTPUT)/tcptrail
 	$(Q)bench/run.sh
+
+# user-space instructions per event (valgrind callgrind)
+cost: $(OUTPUT)/tcptrail $(OUTPUT)/churn
+	$(Q)bench/cost.sh
 
 run: $(OUTPUT)/tcptrail
 	$(OUTPUT)/tcptrail trace
