@@ -32,6 +32,8 @@ const volatile __u64 wakeup_bytes = 64 * 1024;
 /* trace, timeline, closewait read events; hist and export read maps */
 const volatile bool emit_events = true;
 const volatile bool aggregate;
+/* owners: not needed by hist and export unless --pid filters on them */
+const volatile bool track_owner = true;
 const volatile __u32 hist_states; /* bit n: time in state n */
 const volatile __u8 hist_key; /* enum tt_key_mode */
 const volatile __u64 hist_unit_ns = 1000;
@@ -324,20 +326,21 @@ static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 				   struct sk_state *st)
 {
 	__u64 now = bpf_ktime_get_ns(), delta = TT_DELTA_UNKNOWN;
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 pid_tgid = track_owner ? bpf_get_current_pid_tgid() : 0;
 	struct tt_event *e;
 	__u32 owner = 0;
 	__u8 flags = 0;
 
 	/* state is kept for filtered-out events too: the next may match */
 	if (st) {
-		delta = track(st, sk, oldstate, newstate, now, t->owned,
-			      pid_tgid);
+		delta = track(st, sk, oldstate, newstate, now,
+			      track_owner && t->owned, pid_tgid);
 		/*
 		 * An accepted socket looks until accept() has left its mark;
 		 * not before it is established, when accept() cannot have run.
 		 */
-		if ((st->flags & (TT_F_PASSIVE | TT_F_OWNER_ACCEPT)) ==
+		if (track_owner &&
+		    (st->flags & (TT_F_PASSIVE | TT_F_OWNER_ACCEPT)) ==
 			    TT_F_PASSIVE &&
 		    oldstate != TCP_LISTEN && oldstate != TCP_SYN_RECV)
 			take_accept_owner(st, sk, t, !t->owned);

@@ -126,6 +126,7 @@ static void set_filter(struct tcptrail_bpf *skel, const struct tt_filter *f,
 		ro->hist_states = o->agg->states;
 		ro->hist_key = o->agg->key;
 		ro->hist_unit_ns = o->agg->unit_ns;
+		ro->track_owner = !o->agg->no_events || f->tgid;
 	}
 }
 
@@ -344,7 +345,8 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 			explain(err, o);
 		return TT_EXIT_FAILURE;
 	}
-	attach_accept(t, o);
+	if (t->skel->rodata->track_owner)
+		attach_accept(t, o);
 	p_info("attached %s; owners at accept() from %s; per-socket state in "
 	       "%s; ring buffer %llu bytes",
 	       tt_attach_kind_str(t->kind), tt_accept_kind_str(t->accept),
