@@ -31,6 +31,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 include mk/vm.mk
+include mk/fuzz.mk
 
 .PHONY: all static test unit integration bench cost run format format-check vmlinux clean deps
 .DELETE_ON_ERROR:
@@ -81,7 +82,7 @@ unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san
 integration: $(OUTPUT)/tcptrail
 	$(Q)$(PYTHON) -m pytest -v -rfE -p no:cacheprovider tests/integration
 
-test: unit integration test-vm
+test: unit fuzz-short integration test-vm
 
 bench: $(OUTPUT)/tcptrail
 	$(Q)bench/run.sh

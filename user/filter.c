@@ -19,7 +19,9 @@
 #endif
 #define PID_MAX_LIMIT 4194304
 /* set outside inet_sock_set_state: a filter on them would match nothing */
-#define UNREPORTED_STATES ((1U << TCP_TIME_WAIT) | (1U << TCP_NEW_SYN_RECV))
+#define UNREPORTED_STATES                                   \
+	((1U << TCP_TIME_WAIT) | (1U << TCP_NEW_SYN_RECV) | \
+	 (1U << TCP_BOUND_INACTIVE))
 
 enum {
 	OPT_LPORT = 0x100,
@@ -245,7 +247,8 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 				bad_len, bad));
 		if (states & UNREPORTED_STATES)
 			exit(usage_err("invalid --state '%s': the kernel does "
-				       "not report time_wait or new_syn_recv; "
+				       "not report time_wait, new_syn_recv or "
+				       "bound_inactive; "
 				       "the time-wait hand-off shows as "
 				       "fin_wait2 (or closing) -> close",
 				       arg));

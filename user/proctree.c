@@ -23,7 +23,11 @@ __u32 proctree_parse_ppid(const char *stat, size_t len)
 	}
 	if (!p || (size_t)(p - stat) + 5 > len || p[1] != ' ' || p[3] != ' ')
 		return 0;
-	v = strtoul(p + 4, &end, 10);
+	v = 0;
+	end = (char *)p + 4;
+	while (end < stat + len && *end >= '0' && *end <= '9' &&
+	       v <= 0xffffffffUL)
+		v = v * 10 + (*end++ - '0');
 	if (end == p + 4 || v > 0xffffffffUL)
 		return 0;
 	return v;
