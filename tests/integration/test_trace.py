@@ -496,8 +496,11 @@ def test_version_probes_the_kernel(bpf):
                        text=True)
     assert p.returncode == 0
     v = json.loads(p.stdout)
-    # this kernel loads everything tcptrail uses (fentry is not used yet)
-    assert all(v["features"].values()), v
+    # everything tcptrail needs loads here; fexit is optional (this
+    # machine's locked-down kernel refuses it, the 6.1 VM test loads it)
+    f = dict(v["features"])
+    assert isinstance(f.pop("accept_fexit"), bool)
+    assert all(f.values()), v
     assert v["kernel"] == os.uname().release
     p = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534",
                         "--clear-groups", TCPTRAIL, "version", "--json"],
