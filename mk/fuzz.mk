@@ -28,7 +28,8 @@ FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer \
 # target -> the user/ files it links; resolve, owners and proc #include
 # filter.c, owners.c and common.c themselves, with their file system
 # calls redirected to fakes
-FUZZ_TARGETS := ports duration states addr resolve owners proc sink out
+FUZZ_TARGETS := ports duration states addr resolve owners proc sink out \
+	prom check_report hist_fmt
 fuzz_user_ports := parse.c filter.c tcp_state.c common.c
 fuzz_user_duration := parse.c common.c
 fuzz_user_states := tcp_state.c common.c
@@ -39,6 +40,18 @@ fuzz_user_proc := proctree.c
 fuzz_user_sink := sink.c sink_text.c sink_json.c textfmt.c out.c event.c \
 	tcp_state.c common.c
 fuzz_user_out := out.c textfmt.c sink.c event.c common.c
+fuzz_user_prom := prom.c histmap.c out.c tcp_state.c common.c
+fuzz_user_check_report := check_report.c check_rules.c idmap.c portstats.c \
+	service.c event.c textfmt.c sink.c out.c tcp_state.c common.c
+fuzz_user_hist_fmt := hist_fmt.c histmap.c service.c textfmt.c sink.c \
+	event.c out.c tcp_state.c common.c
+# libbpf: prom.c prints its version, histmap.c reads maps with it
+fuzz_libs_prom := -lbpf
+fuzz_libs_hist_fmt := -lbpf
+# prom.c and check_report.c walk all 65536 ports several times per call:
+# comparison tracing there costs about 2/3 of the executions, guides little
+fuzz_cflags_prom := -fno-sanitize-coverage=trace-cmp
+fuzz_cflags_check_report := -fno-sanitize-coverage=trace-cmp
 fuzz_resolve_deps := user/filter.c
 fuzz_owners_deps := user/owners.c
 fuzz_proc_deps := user/common.c
@@ -56,9 +69,10 @@ $(FUZZ_DIR)/$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_common.c \
 		$(addprefix user/,$(fuzz_user_$(1))) $(fuzz_$(1)_deps) \
 		$(FUZZ_HDRS) | $(FUZZ_DIR)
 	$$(call msg,FUZZCC,$$@)
-	$$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$(WARN) -std=gnu11 $$(CPPFLAGS) \
+	$$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_cflags_$(1)) $$(WARN) \
+		-std=gnu11 $$(CPPFLAGS) \
 		-Itests/fuzz tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_common.c \
-		$(addprefix user/,$(fuzz_user_$(1))) -o $$@
+		$(addprefix user/,$(fuzz_user_$(1))) $(fuzz_libs_$(1)) -o $$@
 
 fuzz-$(1): $(FUZZ_DIR)/$(1)
 	$$(Q)tests/fuzz/run.sh $$< $(1) $$(FUZZ_TIME) $(FUZZ_DIR)

@@ -64,6 +64,8 @@ static void bars(struct out *o, const struct tt_hist *h, __u64 unit_ns)
 
 		if (n && !w)
 			w = 1;
+		/* no flush within the line: the padding measures o->len */
+		out_reserve(o, TT_LINE_MAX);
 		out_pad(o, 5);
 		slot_range(o, s);
 		out_lit(o, ": ");

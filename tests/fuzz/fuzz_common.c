@@ -543,3 +543,85 @@ bool json_u64_is(const struct json_member *m, uint64_t v)
 
 	return m && m->val_len == (size_t)n && !memcmp(m->val, want, n);
 }
+
+/* where the value at s[i] ends; s is valid JSON, so only nesting matters */
+static size_t json_skip_value(const char *s, size_t n, size_t i)
+{
+	int depth = 0;
+	bool str = false;
+
+	for (; i < n; i++) {
+		char c = s[i];
+
+		if (str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				str = false;
+			continue;
+		}
+		if (c == '"') {
+			str = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (!depth)
+				break;
+			depth--;
+		} else if (c == ',' && !depth) {
+			break;
+		}
+	}
+	return i;
+}
+
+static bool json_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t json_skip_ws(const char *s, size_t n, size_t i)
+{
+	while (i < n && json_ws(s[i]))
+		i++;
+	return i;
+}
+
+bool json_array_next(const char *a, size_t n, size_t *pos, const char **elem,
+		     size_t *elen)
+{
+	size_t i = *pos, end;
+
+	if (!i) {
+		i = json_skip_ws(a, n, 0);
+		if (i >= n || a[i] != '[')
+			return false;
+		i++;
+	}
+	i = json_skip_ws(a, n, i);
+	if (i >= n || a[i] == ']')
+		return false;
+	end = json_skip_value(a, n, i);
+	*elem = a + i;
+	*elen = end;
+	while (*elen > i && json_ws(a[*elen - 1]))
+		(*elen)--;
+	*elen -= i;
+	*pos = end < n && a[end] == ',' ? end + 1 : end;
+	return true;
+}
+
+bool dec_u64(const char *s, size_t n, uint64_t *v)
+{
+	*v = 0;
+	if (!n || n > 20 || (n > 1 && s[0] == '0'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned int d = (unsigned char)s[i] - '0';
+
+		if (d > 9 || *v > (UINT64_MAX - d) / 10)
+			return false;
+		*v = *v * 10 + d;
+	}
+	return true;
+}

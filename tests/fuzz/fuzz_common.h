@@ -85,5 +85,14 @@ long json_decode_string(const char *s, size_t n, char *buf, size_t cap);
 bool json_string_is(const struct json_member *m, const char *want, size_t len);
 /* the member is the decimal number v */
 bool json_u64_is(const struct json_member *m, uint64_t v);
+/*
+ * The elements of a JSON array whose raw text is a[0..n) (already checked
+ * by json_parse_object): *pos starts at 0; each call sets the next
+ * element's raw text, and returns false past the last one.
+ */
+bool json_array_next(const char *a, size_t n, size_t *pos, const char **elem,
+		     size_t *elen);
+/* the raw text s[0..n) is a plain decimal integer that fits in a uint64 */
+bool dec_u64(const char *s, size_t n, uint64_t *v);
 
 #endif /* __TT_FUZZ_COMMON_H */

@@ -276,9 +276,196 @@ def proc():
     write("proc", "range_missing", u8(1 | 4))
 
 
+def prom():
+    def key(state, port):
+        """state byte, port byte (0xff other, 0x80 + u16, or small)"""
+        if port == "other":
+            return u8(state) + u8(0xff)
+        if port < 0x80:
+            return u8(state) + u8(port)
+        return u8(state) + u8(0x80) + u16(port)
+
+    def hist(state, port, slots, count=None, total=0, mx=0):
+        h = key(state, port) + u8(len(slots))
+        h += b"".join(u8(s) + u32(n) for s, n in slots)
+        if count is not None:
+            h += u64(count)
+        return h + u64(total) + u64(mx)
+
+    def sock(state, port, count, oldest):
+        return key(state, port) + u32(count) + u64(oldest)
+
+    def head(opts=1, unnamed=0, cap=0, mp=15, big=None,
+             states=(1 << 1) | (1 << 8), counters=(0, 0, 0, 0)):
+        h = u8(opts) + u8(unnamed) + u8(cap)
+        h += u8(0x80) + u32(big - 1) if big else u8(mp)
+        return h + u32(states) + b"".join(u64(c) for c in counters)
+
+    def trans(*cells):
+        return u8(len(cells)) + b"".join(u8(f * 16 + t) + u64(n)
+                                         for f, t, n in cells)
+
+    web = [hist(1, 80, [(3, 10), (10, 5), (39, 1)], total=9000000, mx=2**40),
+           hist(8, 443, [(0, 1), (20, 2)], total=2000000000, mx=900000000),
+           hist(8, "other", [(5, 7)], total=300000, mx=40000)]
+    socks = [sock(8, 443, 3, 5000000000), sock(1, 80, 12, 0),
+             sock(1, 51234, 1, 10)]
+    write("prom", "basic", head(opts=1 | 8, counters=(3, 2, 1, 0)) +
+          trans((2, 1, 5), (1, 8, 4), (8, 9, 3), (5, 6, 2)) +
+          u8(len(web)) + b"".join(web) + u8(len(socks)) + b"".join(socks))
+    many = [hist(1, p, [(p % 40, p)], total=p * 1000, mx=p * 1000)
+            for p in (22, 80, 443, 8080, 9000, 5432)]
+    write("prom", "merge_max1", head(opts=2, mp=0, states=0xffff) +
+          u8(len(many)) + b"".join(many) + u8(2) + sock(8, 22, 100, 7) +
+          sock(8, 9000, 1, 2**63))
+    ties = [hist(4, p, [(1, 1)], total=1, mx=1) for p in (5, 6, 7, 8)]
+    write("prom", "ties_max2", head(mp=1, states=1 << 4) + u8(len(ties)) +
+          b"".join(ties) + u8(2) + sock(4, 9, 0, 0) + sock(4, 5, 0, 0))
+    write("prom", "relaxed", head(opts=4 | 2) + u8(2) +
+          hist(1, 80, [(2, 3)], count=5, total=7, mx=9) +
+          hist(1, 81, [(2, 3)], count=0, total=7, mx=9) + u8(0))
+    write("prom", "unnamed_0", head(unnamed=0, states=1 | (1 << 8)) +
+          u8(2) + hist(0, 80, [(1, 2)], total=3) + hist(15, 80, [(2, 1)]) +
+          u8(2) + sock(0, 80, 4, 4) + sock(31, "other", 1, 1))
+    write("prom", "unnamed_31", head(unnamed=18, mp=3) + u8(1) +
+          hist(20, "other", [(39, 2**32 - 1)], total=2**55, mx=2**64 - 1) +
+          u8(1) + sock(20, 443, 2**32 - 1, 2**64 - 1))
+    big = [hist(1, 1000 + i, [(i, 1)]) for i in range(48)]
+    write("prom", "max_ports_70000", head(big=70000, states=2**32 - 1,
+                                          counters=(2**64 - 1,) * 4) +
+          u8(48) + b"".join(big) + u8(0))
+    write("prom", "empty", u8(0))
+
+
+def hist_fmt():
+    def entry(state, port, slots, count=None, total=0, mx=0, huge=False):
+        e = u8(state) if state < 0xff else u8(0xff) + u32(state)
+        if port == "other":
+            e += u8(0xff)
+        elif port < 0x80:
+            e += u8(port)
+        else:
+            e += u8(0x80) + u16(port)
+        e += u8(len(slots)) + b"".join(
+            u8(s) + (u64(n) if huge else u32(n)) for s, n in slots)
+        if count is not None:
+            e += u64(count)
+        return e + u64(total) + u64(mx)
+
+    def head(opts=0, cap=0, untimed=0, lost=0, elapsed=1500000000):
+        return u8(opts) + u8(cap) + u64(untimed) + u64(lost) + u64(elapsed)
+
+    es = [entry(8, 8080, [(3, 10), (4, 3), (9, 1)], total=123456789,
+                mx=480000),
+          entry(1, "other", [(0, 1), (39, 2)], total=10**12, mx=2**50)]
+    write("hist_fmt", "us_service", head(untimed=7, lost=2) + u8(2) +
+          b"".join(es))
+    write("hist_fmt", "ms_lport", head(opts=1 | 4) + u8(2) + b"".join(es))
+    write("hist_fmt", "rport_unknown_state", head(opts=2) + u8(2) +
+          entry(0, 22, [(1, 1)]) + entry(2**32 - 1, 65535, [(38, 5)]))
+    write("hist_fmt", "key_out_of_range", head(opts=3) + u8(1) +
+          entry(13, 0, [(2, 2)]))
+    # a memfd and a tiny buffer: flushes land inside bar lines
+    wide = [entry(5, 80 + i, [(s, 1000 * s + i) for s in range(0, 40, 5)],
+                  total=i, mx=i) for i in range(6)]
+    write("hist_fmt", "fd_flush_midline", head(opts=32, cap=2) + u8(6) +
+          b"".join(wide))
+    write("hist_fmt", "huge", head(opts=16) + u8(1) +
+          entry(8, 443, [(3, 2**64 - 1), (4, 2**63), (5, 3)], huge=True,
+                total=2**64 - 1, mx=2**64 - 1))
+    write("hist_fmt", "relaxed", head(opts=8) + u8(1) +
+          entry(4, 443, [(3, 10)], count=1000, mx=5))
+    write("hist_fmt", "empty", head(untimed=3))
+    write("hist_fmt", "empty_no_untimed", b"")
+
+
+def check_report():
+    AF_UNSPEC_SEL = 2
+
+    def rec(sock, old, new, flags=0x01, fam=0, sport=8080, dport=51234,
+            ts=10**9, delta=2**64 - 1, tgid=4242, owner=0,
+            saddr=b"\x7f\0\0\x01", daddr=b"\x0a\0\0\x02",
+            comm=b"server", owner_comm=b""):
+        r = u8(sock) + u8(old) + u8(new) + u8(flags)
+        r += u8(fam) if fam in (0, 1) else u8(AF_UNSPEC_SEL) + u16(fam)
+        alen = 4 if fam == 0 else 16
+        return (r + u16(sport) + u16(dport) + u64(ts) + u64(delta) +
+                u32(tgid) + u32(owner) + saddr.ljust(alen, b"\0")[:alen] +
+                daddr.ljust(alen, b"\0")[:alen] +
+                comm.ljust(16, b"\0")[:16] +
+                owner_comm.ljust(16, b"\0")[:16])
+
+    def head(opts=0, key=0, conns=15, cap=0, maxcw=None, lost=None,
+             status=None, times=(5 * 10**9, 10**9, 1700000000, 20 * 10**9)):
+        h = u8(opts) + u8(key) + u8(conns) + u8(cap)
+        if maxcw is not None:
+            h += u64(maxcw)
+        if lost is not None:
+            h += u64(lost)
+        if status is not None:
+            h += u32(status)
+        return h + b"".join(u64(t) for t in times)
+
+    def argv(*args):
+        a = u8(len(args))
+        for x in args:
+            a += (u8(0xff) + field(x[1:])) if x[:1] == b"\xff" else field(x)
+        return a
+
+    passive = 0x10 | 0x01
+    flow = (rec(1, 3, 1, passive, ts=10**9) +            # SYN_RECV -> EST
+            rec(1, 1, 8, passive, ts=2 * 10**9) +        # -> CLOSE_WAIT
+            rec(2, 2, 1, 0x08 | 0x01, sport=40000, dport=443,
+                ts=10**9) +
+            rec(2, 1, 8, 0x08, sport=40000, dport=443, ts=3 * 10**9) +
+            rec(2, 8, 9, 0x08 | 0x01, sport=40000, dport=443,
+                ts=6 * 10**9, delta=3 * 10**9) +        # too long
+            rec(2, 9, 7, 0x08, sport=40000, dport=443, ts=7 * 10**9))
+    write("check_report", "leak_and_maxcw", head(
+        opts=1 << 1 | 1 << 2 | 1 << 7, maxcw=10**9, status=0) +
+        argv(b"curl", b"-s", b"http://x/?a=1&b=<2>") + flow)
+    write("check_report", "open_rport", head(opts=1 | 2 << 3, key=2) +
+          rec(3, 2, 1, 0x08, sport=50000, dport=5432) +
+          rec(4, 0, 10, 0x01, sport=5432, dport=0))
+    hostile = (b"\x1b[31m\"<&'>\\", b"\xfe\xff\xc3(\x7f\x01\n\t",
+               b"\xe2\x82\xac\xf0\x9f\x98\x80\xed\xa0\x80",
+               b"\xff" + b"\xc3\xa9ab\\" * 3)
+    write("check_report", "hostile", head(
+        opts=1 << 2 | 1 << 1 | 1 << 3 | 1 << 7, maxcw=1, status=255) +
+        argv(*hostile) +
+        rec(5, 1, 8, 0x02 | 0x01, owner=777,
+            comm=b"\x00hidden", owner_comm=b"\"<&>\\\x7f\x80\xff\x01 ab") +
+        rec(5, 8, 9, 0x02, owner=777, delta=5,
+            owner_comm=b"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xc0\xaf\xf4\x90") +
+        rec(6, 0xff, 8, 0x01, comm=b"A" * 16) +
+        rec(6, 8, 0x20, 0x01, delta=2**64 - 2))
+    # 1100 rounds: more than the 1000 violations listed
+    write("check_report", "many", head(opts=1 << 6 | 1 << 1 | 1,
+                                       maxcw=1) +
+          u16(1099) + flow[len(flow) // 3:])
+    write("check_report", "pass_cmd", head(opts=1 << 2 | 1 << 7,
+                                           status=0) +
+          argv(b"true") + rec(8, 2, 1, 0x08) + rec(8, 1, 4, 0x08) +
+          rec(8, 4, 7, 0x08))
+    write("check_report", "lost_only", head(opts=1 << 5 | 1 << 4,
+                                            lost=2**64 - 1))
+    v6 = b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\x02"
+    write("check_report", "families", head(opts=0) +
+          rec(9, 1, 8, 0x01, fam=1, saddr=v6, daddr=b"\0" * 15 + b"\1") +
+          rec(10, 1, 8, 0x01, fam=7, sport=1, dport=2) +
+          rec(11, 1, 8, 0x00, fam=0xffff))
+    write("check_report", "table_full", head(opts=1, conns=0) +
+          b"".join(rec(i, 2, 1, 0x08, sport=40000 + i, dport=80)
+                   for i in (1, 2, 3)))
+    write("check_report", "long_arg", head(opts=1 << 2) +
+          argv(b"\xff" + b"\xe2\x82\xac\x01", b"x" * 200))
+    write("check_report", "empty", b"")
+
+
 TARGETS = {"ports": ports, "duration": duration, "states": states,
            "resolve": resolve, "owners": owners, "sink": sink, "out": out,
-           "addr": addr, "proc": proc}
+           "addr": addr, "proc": proc, "prom": prom, "hist_fmt": hist_fmt,
+           "check_report": check_report}
 
 if __name__ == "__main__":
     for t in sys.argv[1:] or TARGETS:

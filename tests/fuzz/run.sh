@@ -31,5 +31,5 @@ rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
 cov=$(echo "$done" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 ft=$(echo "$done" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 corp=$(echo "$done" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
-printf '  %-8s %-9s %ss: %s runs, %s/s, cov %s, ft %s, corpus %s\n' \
+printf '  %-8s %-12s %ss: %s runs, %s/s, cov %s, ft %s, corpus %s\n' \
 	FUZZ "$name" "$secs" "$runs" "$rate" "$cov" "$ft" "$corp"
