@@ -36,6 +36,11 @@ enum tt_event_flags {
 	 * starts rather than the connection ending (inferred).
 	 */
 	TT_F_TIME_WAIT = 1 << 6,
+	/*
+	 * TIME_WAIT -> CLOSE of a time-wait socket, seen where fentry
+	 * loads (bpf/tw_fentry.bpf.c); sock_id 0, the tuple names it.
+	 */
+	TT_F_TIME_WAIT_END = 1 << 7,
 };
 
 #define TT_F_OPENER (TT_F_ACTIVE | TT_F_PASSIVE)

@@ -25,10 +25,12 @@ struct feature {
  * A failed probe is an answer, not an error to print: quiet. *accept:
  * the path the tracer chose for owners at accept().
  */
-static int probe_attach(enum tt_attach_mode mode, enum tt_accept_kind *accept)
+static int probe_attach(enum tt_attach_mode mode, enum tt_accept_kind *accept,
+			int *tw)
 {
 	struct tt_loader_opts lo = { .ringbuf_size = 4096,
 				     .attach = mode,
+				     .tw_end = true,
 				     .quiet = true };
 	struct tt_filter f = {};
 	struct tt_tracer t;
@@ -37,6 +39,8 @@ static int probe_attach(enum tt_attach_mode mode, enum tt_accept_kind *accept)
 	if (ok) {
 		if (accept)
 			*accept = t.accept;
+		if (tw)
+			*tw = t.tw != NULL;
 		tt_tracer_stop(&t);
 	}
 	return ok;
@@ -79,6 +83,7 @@ int do_version(int argc, char **argv)
 		  -1 },
 		{ "accept_fexit", "fexit/inet_csk_accept (owners at accept)",
 		  -1 },
+		{ "tw_fentry", "fentry/inet_twsk_kill (end of TIME_WAIT)", -1 },
 		{ "iter_tcp", "iter/tcp (sockets that predate tcptrail)", -1 },
 	};
 
@@ -97,11 +102,14 @@ int do_version(int argc, char **argv)
 				 argv[1]);
 	if (root) {
 		enum tt_accept_kind accept = TT_ACCEPT_NONE;
+		int tw = 0;
 
-		fs[7].ok = probe_iter();
-		fs[3].ok = probe_attach(TT_ATTACH_FORCE_BTF, &accept);
+		fs[8].ok = probe_iter();
+		fs[3].ok = probe_attach(TT_ATTACH_FORCE_BTF, &accept, &tw);
 		fs[4].ok = probe_attach(TT_ATTACH_FORCE_TP,
-					fs[3].ok ? NULL : &accept);
+					fs[3].ok ? NULL : &accept,
+					fs[3].ok ? NULL : &tw);
+		fs[7].ok = tw;
 		/* the attach probes mount tracefs where it was missing */
 		fs[5].ok = !access(SYSCALL_TP, F_OK);
 		fs[6].ok = accept == TT_ACCEPT_FEXIT;

@@ -12,6 +12,7 @@
 #include "common.h"
 #include "loader.h"
 #include "accept_fexit.skel.h"
+#include "tw_fentry.skel.h"
 #include "tcptrail.skel.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
@@ -236,6 +237,32 @@ static void attach_accept(struct tt_tracer *t, const struct tt_loader_opts *o)
 		       strerror(errno));
 }
 
+/* fentry/inet_twsk_kill, writing into the tracer's ring buffer */
+static int attach_tw_end(struct tt_tracer *t, const struct tt_loader_opts *o)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path);
+	struct tw_fentry_bpf *tw = tw_fentry_bpf__open_opts(&oo);
+	int err;
+
+	if (!tw)
+		return -errno;
+	err = bpf_map__reuse_fd(tw->maps.events,
+				bpf_map__fd(t->skel->maps.events));
+	if (!err)
+		err = bpf_map__reuse_fd(tw->maps.counters,
+					bpf_map__fd(t->skel->maps.counters));
+	if (!err)
+		err = tw_fentry_bpf__load(tw);
+	if (!err)
+		err = tw_fentry_bpf__attach(tw);
+	if (err) {
+		tw_fentry_bpf__destroy(tw);
+		return err;
+	}
+	t->tw = tw;
+	return 0;
+}
+
 const char *tt_accept_kind_str(enum tt_accept_kind kind)
 {
 	switch (kind) {
@@ -347,6 +374,16 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 	}
 	if (t->skel->rodata->track_owner)
 		attach_accept(t, o);
+	if (o->tw_end) {
+		err = attach_tw_end(t, o);
+		if (err)
+			p_info("fentry/inet_twsk_kill: %s: the end of TIME_WAIT "
+			       "from iter/tcp polling",
+			       strerror(-err));
+		else
+			p_info("the end of TIME_WAIT from fentry/inet_twsk_kill");
+		err = 0;
+	}
 	p_info("attached %s; owners at accept() from %s; per-socket state in "
 	       "%s; ring buffer %llu bytes",
 	       tt_attach_kind_str(t->kind), tt_accept_kind_str(t->accept),
@@ -358,6 +395,8 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 
 void tt_tracer_detach(struct tt_tracer *t)
 {
+	if (t->tw)
+		tw_fentry_bpf__detach(t->tw);
 	if (t->fexit)
 		accept_fexit_bpf__detach(t->fexit);
 	if (t->skel)
@@ -379,6 +418,8 @@ __u64 tt_tracer_missed(const struct tt_tracer *t)
 
 void tt_tracer_stop(struct tt_tracer *t)
 {
+	tw_fentry_bpf__destroy(t->tw);
+	t->tw = NULL;
 	accept_fexit_bpf__destroy(t->fexit);
 	t->fexit = NULL;
 	tcptrail_bpf__destroy(t->skel);

@@ -20,6 +20,7 @@ struct tt_aggregate {
 
 struct tt_loader_opts {
 	const struct tt_aggregate *agg; /* NULL: none */
+	bool tw_end; /* timeline: the end of TIME_WAIT where fentry loads */
 	const char *btf_path;
 	__u64 ringbuf_size;
 	enum tt_attach_mode attach;
@@ -33,6 +34,7 @@ extern const struct argp loader_argp;
 
 struct tcptrail_bpf;
 struct accept_fexit_bpf;
+struct tw_fentry_bpf;
 
 /* how accepted sockets get their owner */
 enum tt_accept_kind {
@@ -44,6 +46,7 @@ enum tt_accept_kind {
 struct tt_tracer {
 	struct tcptrail_bpf *skel;
 	struct accept_fexit_bpf *fexit; /* NULL where fexit is refused */
+	struct tw_fentry_bpf *tw; /* NULL unless asked for and loaded */
 	enum tt_attach_kind kind;
 	enum tt_accept_kind accept;
 	int ncpus;

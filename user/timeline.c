@@ -14,62 +14,9 @@
 #include "stream.h"
 #include "tcp_state.h"
 #include "textfmt.h"
+#include "timeline.h"
 
-#define PATH_MAX_STEPS 16
-#define TW_CHECK_NS 1000000000ULL
-/* the kernel's TCP_TIMEWAIT_LEN, and a margin: stop looking after it */
-#define TW_MAX_NS 62000000000ULL
 #define MAX_CONNS_DEFAULT 65536
-
-enum closer { CLOSER_UNKNOWN, CLOSER_LOCAL, CLOSER_PEER, CLOSER_RESET };
-
-struct tl_env {
-	struct tt_filter filter;
-	struct tt_loader_opts lo;
-	struct tt_output_opts out;
-	bool open;
-	__u64 max_conns;
-};
-
-struct tl_step {
-	__u64 ns; /* time spent in the state, TT_DELTA_UNKNOWN if unknown */
-	__u8 state;
-};
-
-struct tl_conn {
-	__u64 id;
-	__u64 first_ns; /* entered the first state of the path */
-	__u64 since_ns; /* entered the current state */
-	__u32 pid;
-	char comm[TT_COMM_LEN];
-	__u16 family;
-	__u16 lport;
-	__u16 rport;
-	__u8 laddr[TT_ADDR_LEN];
-	__u8 raddr[TT_ADDR_LEN];
-	__u8 flags; /* TT_F_ACTIVE, TT_F_PASSIVE */
-	__u8 state; /* current */
-	__u8 closer;
-	__u8 nsteps;
-	bool partial; /* first seen mid-life, or a transition was missed */
-	bool truncated; /* more steps than PATH_MAX_STEPS: middle dropped */
-	bool listener;
-	bool time_wait; /* handed to a time-wait socket: followed until gone */
-	__u32 netns;
-	struct tl_step steps[PATH_MAX_STEPS];
-};
-
-struct tl_run {
-	const struct tl_env *env;
-	struct sink_ctx sc;
-	struct idmap *conns;
-	struct sockets *socks; /* to see time-wait sockets go; may be NULL */
-	__u32 netns; /* ours: the only one the iterator walks */
-	__u64 next_tw_check;
-	size_t in_time_wait;
-	__u64 printed;
-	__u64 dropped;
-};
 
 static const char doc[] =
 	"Print the life of each TCP connection when it ends: its owner,\n"
@@ -82,11 +29,14 @@ static const char doc[] =
 	"\n"
 	"TIME_WAIT: the tracepoint reports the hand-off to a time-wait socket\n"
 	"as FIN_WAIT2 (or CLOSING) -> CLOSE; tcptrail tells it from a reset by\n"
-	"the socket's error (none at a hand-off) and marks it inferred. It then\n"
-	"looks once a second (iter/tcp) for the time-wait socket and prints\n"
-	"the entry when it is gone, about 60 s later; at exit the ones still in\n"
-	"TIME_WAIT are printed as open. In other network namespaces, which the\n"
+	"the socket's error (none at a hand-off). Where fentry programs load,\n"
+	"the kernel also reports the time-wait socket's end (inet_twsk_kill):\n"
+	"TIME_WAIT then has an exact length, in every network namespace.\n"
+	"Elsewhere tcptrail looks once a second (iter/tcp) for the time-wait\n"
+	"socket, marks TIME_WAIT inferred, and prints the entry when it is\n"
+	"gone, about 60 s later; in other network namespaces, which the\n"
 	"iterator does not walk, TIME_WAIT ends the path, its length unknown.\n"
+	"At exit the ones still in TIME_WAIT are printed as open.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  tcptrail timeline --port 443\n"
@@ -139,7 +89,7 @@ static const struct argp argp = {
 	.children = stream_argp_children,
 };
 
-static void add_step(struct tl_conn *c, __u8 state, __u64 ns)
+void tl_add_step(struct tl_conn *c, __u8 state, __u64 ns)
 {
 	if (c->nsteps == PATH_MAX_STEPS) {
 		/* keep the start and the end: drop from the middle */
@@ -187,8 +137,8 @@ static void header(struct tl_run *r)
 }
 
 /* the current state ends the path: with its time so far if still open */
-static void print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
-		       bool open)
+void tl_print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
+		   bool open)
 {
 	__u64 life = now > c->first_ns ? now - c->first_ns : 0;
 	struct out *o = r->sc.o;
@@ -228,7 +178,7 @@ static void print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 				out_lit(o, "null");
 			else
 				json_ms(o, c->steps[i].ns);
-			if (c->steps[i].state == TCP_TIME_WAIT)
+			if (c->steps[i].state == TCP_TIME_WAIT && !c->tw_exact)
 				out_lit(o, ",\"inferred\":true");
 			out_char(o, '}');
 		}
@@ -263,7 +213,7 @@ static void print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 			out_char(o, '?');
 		else
 			out_human(o, c->steps[i].ns);
-		if (c->steps[i].state == TCP_TIME_WAIT)
+		if (c->steps[i].state == TCP_TIME_WAIT && !c->tw_exact)
 			out_lit(o, " (inferred)");
 		out_lit(o, " -> ");
 		if (c->truncated && i == PATH_MAX_STEPS / 2 - 1)
@@ -320,8 +270,13 @@ static void note_closer(struct tl_conn *c, __u8 old, __u8 new)
 static bool on_event(void *ctx, const struct tt_event *e)
 {
 	struct tl_run *r = ctx;
-	struct tl_conn *c = idmap__lookup(r->conns, e->sock_id);
+	struct tl_conn *c;
 
+	if (e->flags & TT_F_TIME_WAIT_END) {
+		tl_tw_end(r, e);
+		return true;
+	}
+	c = idmap__lookup(r->conns, e->sock_id);
 	if (!c) {
 		c = idmap__insert(r->conns, e->sock_id);
 		if (!c) {
@@ -340,7 +295,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 		if (e->oldstate != TCP_CLOSE &&
 		    !(e->oldstate == TCP_LISTEN && (e->flags & TT_F_PASSIVE))) {
 			c->partial = true;
-			add_step(c, e->oldstate, TT_DELTA_UNKNOWN);
+			tl_add_step(c, e->oldstate, TT_DELTA_UNKNOWN);
 		}
 	} else if (e->oldstate != c->state) {
 		/*
@@ -348,11 +303,11 @@ static bool on_event(void *ctx, const struct tt_event *e)
 		 * that CPU, or the ring buffer was full): the time since the
 		 * last one seen spans states we cannot tell apart.
 		 */
-		add_step(c, c->state, TT_DELTA_UNKNOWN);
-		add_step(c, e->oldstate, TT_DELTA_UNKNOWN);
+		tl_add_step(c, c->state, TT_DELTA_UNKNOWN);
+		tl_add_step(c, e->oldstate, TT_DELTA_UNKNOWN);
 		c->partial = true;
 	} else {
-		add_step(c, e->oldstate, e->delta_ns);
+		tl_add_step(c, e->oldstate, e->delta_ns);
 	}
 	update_endpoints(c, e);
 	note_closer(c, e->oldstate, e->newstate);
@@ -361,15 +316,11 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	if (e->newstate == TCP_CLOSE && (e->flags & TT_F_TIME_WAIT)) {
 		/* the connection lives on as a time-wait socket */
 		c->state = TCP_TIME_WAIT;
-		/* iter/tcp sees only our own network namespace */
-		if (r->socks && c->netns == r->netns) {
-			c->time_wait = true;
-			r->in_time_wait++;
+		if (tl_tw_enter(r, c))
 			return true;
-		}
 	}
 	if (e->newstate == TCP_CLOSE) {
-		print_conn(r, c, e->ts_ns, false);
+		tl_print_conn(r, c, e->ts_ns, false);
 		r->printed++;
 		idmap__delete(r->conns, e->sock_id);
 	}
@@ -381,70 +332,6 @@ static void on_lost(void *ctx, __u64 n)
 	struct tl_run *r = ctx;
 
 	out_lost_marker(r->sc.o, r->env->out.json, n);
-}
-
-struct tw_scan {
-	struct tl_run *r;
-	const __u64 *alive; /* tuple keys of time-wait sockets, sorted */
-	size_t nalive;
-	__u64 now;
-	__u64 *done;
-	size_t ndone;
-};
-
-static void tw_check_one(void *ctx, __u64 id, void *value)
-{
-	struct tw_scan *ts = ctx;
-	struct tl_conn *c = value;
-	__u64 key;
-
-	if (!c->time_wait)
-		return;
-	key = tt_tuple_key(c->family, c->laddr, c->lport, c->raddr, c->rport);
-	if (ts->now - c->since_ns < TW_MAX_NS &&
-	    bsearch(&key, ts->alive, ts->nalive, sizeof(key), cmp_u64))
-		return;
-	/* gone since the last look: TIME_WAIT ended within TW_CHECK_NS */
-	add_step(c, TCP_TIME_WAIT, ts->now - c->since_ns);
-	c->state = TCP_CLOSE;
-	c->time_wait = false;
-	print_conn(ts->r, c, ts->now, false);
-	ts->r->printed++;
-	ts->done[ts->ndone++] = id;
-}
-
-/* once a second, while connections sit in TIME_WAIT: which are gone? */
-static void tl_tick(void *ctx, __u64 now)
-{
-	struct tl_run *r = ctx;
-	struct tw_scan ts = { .r = r, .now = now };
-	struct tt_sock_rec *recs;
-	__u64 *alive;
-	size_t n;
-
-	if (!r->in_time_wait || now < r->next_tw_check)
-		return;
-	r->next_tw_check = now + TW_CHECK_NS;
-	if (sockets__snapshot(r->socks, &recs, &n))
-		return;
-	alive = calloc(n + 1, sizeof(*alive));
-	ts.done = calloc(r->in_time_wait, sizeof(*ts.done));
-	if (alive && ts.done) {
-		for (size_t i = 0; i < n; i++)
-			alive[i] = tt_tuple_key(recs[i].family, recs[i].saddr,
-						recs[i].sport, recs[i].daddr,
-						recs[i].dport);
-		qsort(alive, n, sizeof(*alive), cmp_u64);
-		ts.alive = alive;
-		ts.nalive = n;
-		idmap__for_each(r->conns, tw_check_one, &ts);
-		for (size_t i = 0; i < ts.ndone; i++)
-			idmap__delete(r->conns, ts.done[i]);
-		r->in_time_wait -= ts.ndone;
-	}
-	free(ts.done);
-	free(alive);
-	free(recs);
 }
 
 static const struct stream_ops tl_ops = {
@@ -466,7 +353,7 @@ static void print_open(void *ctx, __u64 id, void *value)
 	(void)id;
 	/* handed to a time-wait socket: closed here, but not yet gone */
 	if (c->time_wait || oc->r->env->open)
-		print_conn(oc->r, c, oc->now, true);
+		tl_print_conn(oc->r, c, oc->now, true);
 }
 
 int do_timeline(int argc, char **argv)
@@ -488,6 +375,7 @@ int do_timeline(int argc, char **argv)
 		p_err("out of memory");
 		return TT_EXIT_FAILURE;
 	}
+	env.lo.tw_end = true;
 	err = stream_open(&s, &env.lo, &env.filter, &tl_ops, &r);
 	if (err)
 		goto cleanup;
@@ -496,11 +384,7 @@ int do_timeline(int argc, char **argv)
 	r.sc.wide = env.out.wide;
 	if (!stat("/proc/self/ns/net", &st))
 		r.netns = st.st_ino;
-	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_TIME_WAIT);
-	if (!r.socks)
-		p_warn("time-wait sockets not followed (iter/tcp: %s): "
-		       "TIME_WAIT ends the path, its length unknown",
-		       strerror(errno));
+	tl_tw_open(&r, &s, &env.lo);
 	header(&r);
 	err = stream_run(&s, env.out.duration_ns);
 	if ((env.open || r.in_time_wait) && s.stop != STOP_OUTPUT) {
@@ -517,7 +401,7 @@ int do_timeline(int argc, char **argv)
 		       (unsigned long long)r.dropped,
 		       (unsigned long long)env.max_conns);
 cleanup:
-	sockets__close(r.socks);
+	tl_tw_close(&r);
 	stream_close(&s);
 	idmap__free(r.conns);
 	return err;

@@ -500,6 +500,7 @@ def test_version_probes_the_kernel(bpf):
     # machine's locked-down kernel refuses it, the 6.1 VM test loads it)
     f = dict(v["features"])
     assert isinstance(f.pop("accept_fexit"), bool)
+    assert isinstance(f.pop("tw_fentry"), bool)
     assert all(f.values()), v
     assert v["kernel"] == os.uname().release
     p = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534",

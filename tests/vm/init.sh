@@ -120,6 +120,27 @@ check_step check-clean --max-closewait 1s --grace 2s \
 	--json /tmp/check-clean.json --junit /tmp/check-clean.xml \
 	-- workload clean 5557 3
 
+# (f) the end of TIME_WAIT from fentry: one connection in a network
+# namespace of its own; when the workload exits the namespace goes, and
+# the client's time-wait socket with it, 60 s early
+timeout 60 tcptrail timeline -j -d 6 --port 5560 \
+	>/tmp/timeline-tw.out 2>/tmp/timeline-tw.err &
+tpid=$!
+i=0
+while ! grep -q '^Tracing' /tmp/timeline-tw.err 2>/dev/null; do
+	kill -0 "$tpid" 2>/dev/null || break
+	i=$((i + 1))
+	[ "$i" -ge 600 ] && break
+	sleep 0.1
+done
+timeout 30 unshare -n sh -c 'ip link set lo up && workload clean 5560 1 100' \
+	>/tmp/timeline-tw.wl 2>&1
+result timeline-tw.workload $?
+wait "$tpid"
+result timeline-tw $?
+dump timeline-tw.out /tmp/timeline-tw.out
+dump timeline-tw.err /tmp/timeline-tw.err
+
 dmesg >/tmp/dmesg
 dump dmesg /tmp/dmesg
 echo TT_DONE

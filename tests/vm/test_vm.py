@@ -28,7 +28,7 @@ TOOLS = ("qemu-system-x86_64", "busybox", "apt-get", "dpkg-deb")
 PORT_TRACE, PORT_LEAK, PORT_CLEAN = 5555, 5556, 5557
 HOLD_MS = 300  # the workload's CLOSE_WAIT in the trace steps (init.sh)
 FEATURES = ("btf", "ringbuf", "sk_storage", "tp_btf", "tracepoint",
-            "accept", "accept_fexit", "iter_tcp")
+            "accept", "accept_fexit", "tw_fentry", "iter_tcp")
 
 # firmware and terminal escape sequences on the serial line
 ESCAPES = re.compile(rb"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]"
@@ -153,6 +153,23 @@ def test_probe_and_degrade_choices(vm):
     assert "attached tp_btf/inet_sock_set_state; owners at accept() from " \
         "fexit/inet_csk_accept;" in out, out
     assert "syscalls" not in out, out
+
+
+def test_time_wait_end_from_fentry(vm):
+    """where fentry loads, the time-wait socket's end is reported: the
+    client's TIME_WAIT has an exact length (not inferred), here cut short
+    when its network namespace went away, in another namespace than
+    tcptrail's own"""
+    assert vm.rc("timeline-tw.workload") == 0, vm.block("timeline-tw.err")
+    assert vm.rc("timeline-tw") == 0, vm.block("timeline-tw.err")
+    entries = json_lines(vm.block("timeline-tw.out"))
+    (cli,) = [e for e in entries if e.get("opened") == "active"]
+    path = cli["path"]
+    assert [p["state"] for p in path][-2:] == ["TIME_WAIT", "CLOSE"], path
+    tw = path[-2]
+    assert "inferred" not in tw, tw
+    assert tw["ms"] is not None and 0 < tw["ms"] < 5000, tw
+    assert cli["open"] is False
 
 
 def workload_pid(vm, step):

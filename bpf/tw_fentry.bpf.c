@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The end of TIME_WAIT, where fentry loads: inet_twsk_kill() unhashes a
+ * time-wait socket when its timer fires, when a new connection reuses it
+ * or when its namespace goes. The tracepoint never reports time-wait
+ * sockets; this writes a TIME_WAIT -> CLOSE record for them into the
+ * tracer's ring buffer (shared with it, as are its counters).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "tcptrail.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define TCP_TIME_WAIT 6
+#define TCP_CLOSE 7
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tt_counters);
+} counters SEC(".maps");
+
+SEC("fentry/inet_twsk_kill")
+int BPF_PROG(tt_tw_end, struct inet_timewait_sock *tw)
+{
+	const struct sock_common *skc = &tw->__tw_common;
+	__u16 family = skc->skc_family;
+	struct tt_event *e;
+	__u32 zero = 0;
+
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		struct tt_counters *c = bpf_map_lookup_elem(&counters, &zero);
+
+		if (c)
+			c->c[TT_CNT_LOST]++;
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->delta_ns = TT_DELTA_UNKNOWN;
+	e->pid = bpf_get_current_pid_tgid();
+	e->tgid = bpf_get_current_pid_tgid() >> 32;
+	e->netns = skc->skc_net.net->ns.inum;
+	if (family == AF_INET) {
+		*(__u32 *)e->saddr = skc->skc_rcv_saddr;
+		*(__u32 *)e->daddr = skc->skc_daddr;
+	} else {
+		__builtin_memcpy(e->saddr, &skc->skc_v6_rcv_saddr, 16);
+		__builtin_memcpy(e->daddr, &skc->skc_v6_daddr, 16);
+	}
+	e->sport = skc->skc_num;
+	e->dport = bpf_ntohs(skc->skc_dport);
+	e->family = family;
+	e->oldstate = TCP_TIME_WAIT;
+	e->newstate = TCP_CLOSE;
+	e->flags = TT_F_TIME_WAIT_END;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
