@@ -293,6 +293,9 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 				 o->agg && o->agg->no_events ? 4096 :
 							       o->ringbuf_size);
 	size_hists(skel, o->agg);
+	/* no accept() hook without owners: the table at its minimum */
+	if (o->agg && o->agg->no_events && !f->tgid)
+		bpf_map__set_max_entries(skel->maps.accepted, 1);
 	/* the map the other program would use is left at its minimum */
 	if (btf)
 		bpf_map__set_max_entries(skel->maps.sk_states_hash, 1);

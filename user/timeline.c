@@ -395,6 +395,12 @@ int do_timeline(int argc, char **argv)
 	}
 	if (stream_summary(&s, "events") && !err)
 		err = TT_EXIT_FAILURE;
+	if (r.tw_unfollowed)
+		p_warn("%llu connections entered TIME_WAIT while a quarter of "
+		       "--max-conns (%llu) were there already: their TIME_WAIT "
+		       "was not followed",
+		       (unsigned long long)r.tw_unfollowed,
+		       (unsigned long long)env.max_conns / 4);
 	if (r.dropped)
 		p_warn("%llu transitions of connections beyond --max-conns "
 		       "(%llu) were not followed",

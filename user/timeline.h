@@ -65,6 +65,7 @@ struct tl_run {
 	__u32 netns; /* ours: the only one the iterator walks */
 	__u64 next_tw_check;
 	size_t in_time_wait;
+	__u64 tw_unfollowed; /* past the bound on time-wait sockets followed */
 	__u64 printed;
 	__u64 dropped;
 };

@@ -51,6 +51,16 @@ bool tl_tw_enter(struct tl_run *r, struct tl_conn *c)
 {
 	struct tw_ref *ref;
 
+	/*
+	 * Under churn, time-wait sockets outnumber open connections 60 s to
+	 * the second: followed without a bound they would fill the table
+	 * and starve new connections. A quarter of it at most; past that,
+	 * TIME_WAIT ends the path, its length unknown.
+	 */
+	if (r->in_time_wait >= r->env->max_conns / 4) {
+		r->tw_unfollowed++;
+		return false;
+	}
 	if (r->tw_fentry) {
 		ref = idmap__insert(r->tw_index, conn_key(c));
 		if (!ref)

@@ -186,3 +186,25 @@ def test_time_wait_followed_until_the_kernel_drops_it(tracer):
     assert tw["state"] == "TIME_WAIT" and tw["inferred"]
     # gone between two looks a second apart
     assert 59000 <= tw["ms"] <= 62500, tw
+
+
+def test_time_wait_followers_are_bounded(tracer):
+    """under churn, time-wait sockets would fill the table and starve new
+    connections: at most a quarter of --max-conns is spent on them, the
+    rest end their path at the hand-off, and nothing goes unreported"""
+    port = free_port()
+    t = tracer("timeline", "-j", "--max-conns", "8", "--port", str(port),
+               name="tl")
+    run_exchange(port=port, hold=0.01, count=5)
+    assert t.stop() == 0, t.stderr
+    clients = [c for c in conns(t) if c["opened"] == "active"]
+    assert len(clients) == 5
+    followed = [c for c in clients if c["open"]]
+    ended = [c for c in clients if not c["open"]]
+    # two still followed in TIME_WAIT at exit, three ended at the hand-off
+    assert len(followed) == 2 and len(ended) == 3, clients
+    assert all(c["path"][-1]["state"] == "TIME_WAIT" for c in clients)
+    assert "3 connections entered TIME_WAIT while a quarter of " \
+        "--max-conns (2) were there already" in t.stderr, t.stderr
+    servers = [c for c in conns(t) if c["opened"] == "passive"]
+    assert len(servers) == 5
