@@ -32,6 +32,7 @@ endif
 
 include mk/vm.mk
 include mk/fuzz.mk
+include mk/bench.mk
 
 .PHONY: all static test unit integration bench cost run format format-check vmlinux clean deps
 .DELETE_ON_ERROR:
