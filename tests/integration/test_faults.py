@@ -160,3 +160,38 @@ def test_valgrind_finds_no_leak_in_a_real_run(bpf, tmp_path):
     assert p.returncode == 0, text[-3000:]
     assert "ERROR SUMMARY: 0 errors" in text, text[-3000:]
     assert len([l for l in out.splitlines() if l]) >= 32
+
+
+def test_burst_of_close_waits_is_seen_or_counted(tracer, netns):
+    """10,000 connections half-closed at once (bench/hold): every
+    CLOSE_WAIT transition is either in the stream or counted as missed by
+    the kernel (the program was already running on that CPU), and what is
+    in the stream matches the sockets the kernel lists"""
+    hold = os.path.join(ROOT, "build", "hold")
+    if not os.path.exists(hold):
+        subprocess.run(["make", "-C", ROOT, "build/hold"], check=True,
+                       capture_output=True)
+    n = 10000
+    p = subprocess.Popen(["ip", "netns", "exec", netns, hold, "-n", str(n)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True)
+    try:
+        assert p.stdout.readline().startswith(f"ready {n} ")
+        t = tracer("trace", "-j", "--state", "close_wait", "--netns", netns,
+                   name="burst")
+        p.stdin.write("half\n")
+        p.stdin.flush()
+        assert p.stdout.readline().strip() == f"half {n}"
+        assert t.stop() == 0, t.stderr
+        listed = subprocess.run(
+            ["ip", "netns", "exec", netns, "ss", "-tanH", "state",
+             "close-wait"], capture_output=True, text=True).stdout
+        into = [e for e in t.json_events() if e["new"] == "CLOSE_WAIT"]
+        assert len(listed.splitlines()) == n
+        assert t.summary()[1] == 0
+        assert len(into) <= n and len(into) + t.missed() >= n, \
+            (len(into), t.missed())
+    finally:
+        p.stdin.write("quit\n")
+        p.stdin.close()
+        p.wait(timeout=60)
