@@ -44,17 +44,7 @@ const volatile __u16 eph_hi = 60999;
 /* One bit per port; indexes: 0 local, 1 remote, 2 either side. */
 const volatile __u64 port_bits[3][1024];
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct tt_counters);
-} counters SEC(".maps");
+#include "events.bpf.h"
 
 /* per CPU: no atomics on the hot path, and an exact max */
 struct {
@@ -101,15 +91,6 @@ struct tuple {
 	__u8 saddr[TT_ADDR_LEN];
 	__u8 daddr[TT_ADDR_LEN];
 };
-
-static __always_inline void count(enum tt_counter which)
-{
-	__u32 zero = 0;
-	struct tt_counters *c = bpf_map_lookup_elem(&counters, &zero);
-
-	if (c && which < TT_CNT_MAX)
-		c->c[which]++;
-}
 
 static __always_inline bool port_in(int set, __u16 port)
 {

@@ -18,17 +18,7 @@
 #define TCP_TIME_WAIT 6
 #define TCP_CLOSE 7
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4096);
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct tt_counters);
-} counters SEC(".maps");
+#include "events.bpf.h"
 
 SEC("fentry/inet_twsk_kill")
 int BPF_PROG(tt_tw_end, struct inet_timewait_sock *tw)
@@ -36,16 +26,12 @@ int BPF_PROG(tt_tw_end, struct inet_timewait_sock *tw)
 	const struct sock_common *skc = &tw->__tw_common;
 	__u16 family = skc->skc_family;
 	struct tt_event *e;
-	__u32 zero = 0;
 
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		struct tt_counters *c = bpf_map_lookup_elem(&counters, &zero);
-
-		if (c)
-			c->c[TT_CNT_LOST]++;
+		count(TT_CNT_LOST);
 		return 0;
 	}
 	__builtin_memset(e, 0, sizeof(*e));

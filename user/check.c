@@ -16,6 +16,7 @@
 #include "cmds.h"
 #include "common.h"
 #include "event.h"
+#include "outopts.h"
 #include "parse.h"
 #include "proctree.h"
 #include "stream.h"
@@ -106,14 +107,6 @@ static const struct argp_child children[] = {
 	{},
 };
 
-static void parse_time(const char *opt, const char *arg, __u64 *ns)
-{
-	const char *why;
-
-	if (parse_duration_ns(arg, false, ns, &why))
-		exit(usage_err("invalid %s '%s': %s", opt, arg, why));
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct check_env *env = state->input;
@@ -126,27 +119,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env->grace_ns = 1000000000ULL;
 		break;
 	case OPT_MAX_CW:
-		parse_time("--max-closewait", arg,
-			   &env->rules.max_closewait_ns);
-		if (!env->rules.max_closewait_ns)
-			exit(usage_err("invalid --max-closewait '%s': must be "
-				       "more than 0",
-				       arg));
+		env->rules.max_closewait_ns =
+			opt_duration("--max-closewait", arg, false, 1);
 		break;
 	case OPT_FAIL_OPEN:
 		env->rules.fail_on_open = true;
 		break;
 	case OPT_GRACE:
-		parse_time("--grace", arg, &env->grace_ns);
+		env->grace_ns = opt_duration("--grace", arg, false, 0);
 		break;
 	case 'd':
-		if (parse_duration_ns(arg, true, &env->duration_ns, &why))
-			exit(usage_err("invalid --duration '%s': %s", arg,
-				       why));
-		if (!env->duration_ns)
-			exit(usage_err("invalid --duration '%s': must be more "
-				       "than 0",
-				       arg));
+		env->duration_ns = opt_duration("--duration", arg, true, 1);
 		break;
 	case OPT_KEY:
 		if (parse_key_mode(arg, &env->rules.key, &why))

@@ -75,8 +75,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env->interval_ns = 1000000000ULL;
 		break;
 	case OPT_MIN:
-		if (parse_duration_ns(arg, false, &env->min_ns, &why))
-			exit(usage_err("invalid --min '%s': %s", arg, why));
+		env->min_ns = opt_duration("--min", arg, false, 0);
 		break;
 	case OPT_KEY:
 		if (parse_key_mode(arg, &env->key, &why))
@@ -86,12 +85,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env->live = true;
 		break;
 	case OPT_INTERVAL:
-		if (parse_duration_ns(arg, true, &env->interval_ns, &why))
-			exit(usage_err("invalid --interval '%s': %s", arg,
-				       why));
-		if (env->interval_ns < 100000000ULL)
-			exit(usage_err("invalid --interval '%s': at least 100ms",
-				       arg));
+		env->interval_ns =
+			opt_duration("--interval", arg, true, 100000000ULL);
 		break;
 	case OPT_MAX_OPEN:
 		if (parse_u64(arg, 1, 1 << 24, &env->max_open, &why))

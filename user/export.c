@@ -20,6 +20,7 @@
 #include "histmap.h"
 #include "listen_addr.h"
 #include "loader.h"
+#include "outopts.h"
 #include "parse.h"
 #include "prom.h"
 #include "service.h"
@@ -141,10 +142,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			exit(usage_err("invalid --timeout '%s': %s", arg, why));
 		break;
 	case 'd':
-		if (parse_duration_ns(arg, true, &env->duration_ns, &why) ||
-		    !env->duration_ns)
-			exit(usage_err("invalid --duration '%s': %s", arg,
-				       env->duration_ns ? why : "must be > 0"));
+		env->duration_ns = opt_duration("--duration", arg, true, 1);
 		break;
 	case ARGP_KEY_ARG:
 		exit(usage_err("unexpected argument '%s'", arg));

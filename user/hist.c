@@ -12,6 +12,7 @@
 #include "hist_fmt.h"
 #include "histmap.h"
 #include "loader.h"
+#include "outopts.h"
 #include "parse.h"
 #include "stream.h"
 
@@ -72,16 +73,6 @@ static const struct argp_child children[] = {
 	{},
 };
 
-static void parse_time(const char *opt, const char *arg, __u64 *ns)
-{
-	const char *why;
-
-	if (parse_duration_ns(arg, true, ns, &why))
-		exit(usage_err("invalid %s '%s': %s", opt, arg, why));
-	if (*ns < 100000000ULL)
-		exit(usage_err("invalid %s '%s': at least 100ms", opt, arg));
-}
-
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct hist_env *env = state->input;
@@ -93,10 +84,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->child_inputs[2] = &env->lo;
 		break;
 	case 'i':
-		parse_time("--interval", arg, &env->interval_ns);
+		env->interval_ns =
+			opt_duration("--interval", arg, true, 100000000ULL);
 		break;
 	case 'd':
-		parse_time("--duration", arg, &env->duration_ns);
+		env->duration_ns =
+			opt_duration("--duration", arg, true, 100000000ULL);
 		break;
 	case 'j':
 		env->json = true;

@@ -15,10 +15,26 @@ static const struct argp_option output_options[] = {
 	{},
 };
 
+__u64 opt_duration(const char *opt, const char *arg, bool bare_seconds,
+		   __u64 min_ns)
+{
+	const char *why;
+	__u64 ns;
+
+	if (parse_duration_ns(arg, bare_seconds, &ns, &why))
+		exit(usage_err("invalid %s '%s': %s", opt, arg, why));
+	if (ns < min_ns && min_ns == 1)
+		exit(usage_err("invalid %s '%s': must be more than 0", opt,
+			       arg));
+	if (ns < min_ns)
+		exit(usage_err("invalid %s '%s': at least %llums", opt, arg,
+			       (unsigned long long)min_ns / 1000000));
+	return ns;
+}
+
 static error_t output_parse(int key, char *arg, struct argp_state *state)
 {
 	struct tt_output_opts *o = state->input;
-	const char *why;
 
 	switch (key) {
 	case 'j':
@@ -31,13 +47,7 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 		o->wide = true;
 		break;
 	case 'd':
-		if (parse_duration_ns(arg, true, &o->duration_ns, &why))
-			exit(usage_err("invalid --duration '%s': %s", arg,
-				       why));
-		if (!o->duration_ns)
-			exit(usage_err("invalid --duration '%s': must be more "
-				       "than 0",
-				       arg));
+		o->duration_ns = opt_duration("--duration", arg, true, 1);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
