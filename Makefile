@@ -88,6 +88,11 @@ test: unit fuzz-short integration test-vm
 bench: $(OUTPUT)/tcptrail
 	$(Q)bench/run.sh
 
+# the benchmark's connection churn (bench/run.sh also builds it if missing)
+$(OUTPUT)/churn: bench/churn.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -std=gnu11 -pthread $< -o $@
+
 # user-space instructions per event (valgrind callgrind)
 cost: $(OUTPUT)/tcptrail $(OUTPUT)/churn
 	$(Q)bench/cost.sh
