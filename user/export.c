@@ -186,27 +186,19 @@ static int gather_sockets(struct exporter *x, struct prom_sockets **out,
 		__u64 age = r->since_ns && r->since_ns <= now ?
 				    now - r->since_ns :
 				    r->idle_ns;
-		__u32 port;
-		size_t j;
 
 		if (!tt_filter_match(&x->filter, r->family, r->sport, r->dport,
 				     r->netns, r->owner_tgid))
 			continue;
-		port = service_port(x->env->agg.agg.key, r->flags, r->sport,
-				    r->dport, x->eph_lo, x->eph_hi);
-		for (j = 0; j < len; j++)
-			if (v[j].port == port && v[j].state == r->state)
-				break;
-		if (j == len)
-			v[len++] =
-				(struct prom_sockets){ port, r->state, 0, 0 };
-		v[j].count++;
-		if (age > v[j].oldest_ns)
-			v[j].oldest_ns = age;
+		v[len++] = (struct prom_sockets){
+			service_port(x->env->agg.agg.key, r->flags, r->sport,
+				     r->dport, x->eph_lo, x->eph_hi),
+			r->state, 1, age
+		};
 	}
 	free(recs);
 	*out = v;
-	*n = len;
+	*n = prom_sockets_merge(v, len);
 	return 0;
 }
 

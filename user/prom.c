@@ -180,6 +180,27 @@ static int by_state_port(const void *pa, const void *pb)
 	return a->port < b->port ? -1 : a->port > b->port;
 }
 
+size_t prom_sockets_merge(struct prom_sockets *v, size_t n)
+{
+	size_t len = 0;
+
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), by_state_port);
+	for (size_t i = 1; i < n; i++) {
+		struct prom_sockets *last = &v[len];
+
+		if (v[i].state == last->state && v[i].port == last->port) {
+			last->count += v[i].count;
+			if (v[i].oldest_ns > last->oldest_ns)
+				last->oldest_ns = v[i].oldest_ns;
+		} else {
+			v[++len] = v[i];
+		}
+	}
+	return len + 1;
+}
+
 /*
  * Every kept port has a sample in every covered state, 0 when no socket
  * is there: a gauge drops to 0 rather than going stale.
@@ -205,21 +226,12 @@ static void sockets(struct out *o, const struct prom_input *in,
 				m[n++] = (struct prom_sockets){ p, st, 0, 0 };
 	}
 	for (size_t i = 0; i < in->nsocks; i++) {
-		struct prom_sockets s = in->socks[i];
-		size_t j;
-
-		if (!keep[s.port])
-			s.port = TT_PORT_OTHER;
-		for (j = 0; j < n; j++)
-			if (m[j].port == s.port && m[j].state == s.state)
-				break;
-		if (j == n)
-			m[n++] = (struct prom_sockets){ s.port, s.state, 0, 0 };
-		m[j].count += s.count;
-		if (s.oldest_ns > m[j].oldest_ns)
-			m[j].oldest_ns = s.oldest_ns;
+		m[n] = in->socks[i];
+		if (!keep[m[n].port])
+			m[n].port = TT_PORT_OTHER;
+		n++;
 	}
-	qsort(m, n, sizeof(*m), by_state_port);
+	n = prom_sockets_merge(m, n);
 	header(o, "tcptrail_sockets", "gauge",
 	       "TCP sockets now in a state, by service port.");
 	for (size_t j = 0; j < n; j++) {

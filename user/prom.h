@@ -27,6 +27,13 @@ struct prom_input {
 };
 
 /*
+ * Sort v by state then port and merge entries of the same pair (counts
+ * summed, the oldest kept): O(n log n) at any number of ports. Returns the
+ * new length.
+ */
+size_t prom_sockets_merge(struct prom_sockets *v, size_t n);
+
+/*
  * Everything, to o. Port labels are bounded: the max_ports ports with the
  * most traffic (timed transitions plus sockets now open) keep their own,
  * the rest are merged under port="other".

@@ -778,6 +778,30 @@ static void test_ports_all_kept(void **state)
 	free(text);
 }
 
+/* one entry per socket in, one per (state, port) out, in order */
+static void test_sockets_merge(void **state)
+{
+	struct prom_sockets v[6] = {
+		{ 443, TCP_CLOSE_WAIT, 1, 5 }, { 80, TCP_CLOSE_WAIT, 1, 9 },
+		{ 443, TCP_CLOSE_WAIT, 1, 7 }, { 80, TCP_ESTABLISHED, 1, 0 },
+		{ 80, TCP_CLOSE_WAIT, 2, 3 },  { 443, TCP_CLOSE_WAIT, 1, 6 },
+	};
+	size_t n;
+
+	(void)state;
+	n = prom_sockets_merge(v, 6);
+	assert_int_equal(n, 3);
+	/* ESTABLISHED (1) before CLOSE_WAIT (8), then by port */
+	assert_int_equal(v[0].state, TCP_ESTABLISHED);
+	assert_int_equal(v[1].port, 80);
+	assert_int_equal(v[1].count, 3);
+	assert_int_equal(v[1].oldest_ns, 9);
+	assert_int_equal(v[2].port, 443);
+	assert_int_equal(v[2].count, 3);
+	assert_int_equal(v[2].oldest_ns, 7);
+	assert_int_equal(prom_sockets_merge(v, 0), 0);
+}
+
 /* traffic is transitions plus open sockets, not transitions alone */
 static void test_ports_weight_sockets(void **state)
 {
@@ -1076,6 +1100,7 @@ int run_prom_tests(void)
 		cmocka_unit_test(test_ports_two_kept),
 		cmocka_unit_test(test_ports_all_kept),
 		cmocka_unit_test(test_ports_weight_sockets),
+		cmocka_unit_test(test_sockets_merge),
 		cmocka_unit_test(test_ports_tie),
 		cmocka_unit_test(test_transitions),
 		cmocka_unit_test(test_state_labels),
