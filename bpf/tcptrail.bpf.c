@@ -205,7 +205,6 @@ static __always_inline void hist_add(const struct tuple *t, __u8 flags,
 	if (slot >= TT_HIST_SLOTS)
 		slot = TT_HIST_SLOTS - 1;
 	h->slots[slot]++;
-	h->count++;
 	h->sum_ns += ns;
 	if (ns > h->max_ns)
 		h->max_ns = ns;

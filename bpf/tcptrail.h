@@ -85,7 +85,7 @@ struct tt_hist_key {
 
 struct tt_hist {
 	__u64 slots[TT_HIST_SLOTS];
-	__u64 count;
+	__u64 count; /* the sum of the slots: filled in by user space */
 	__u64 sum_ns;
 	__u64 max_ns;
 };

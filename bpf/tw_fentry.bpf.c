@@ -26,6 +26,7 @@ int BPF_PROG(tt_tw_end, struct inet_timewait_sock *tw)
 	const struct sock_common *skc = &tw->__tw_common;
 	__u16 family = skc->skc_family;
 	struct tt_event *e;
+	__u64 pid_tgid;
 
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
@@ -37,8 +38,9 @@ int BPF_PROG(tt_tw_end, struct inet_timewait_sock *tw)
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = bpf_ktime_get_ns();
 	e->delta_ns = TT_DELTA_UNKNOWN;
-	e->pid = bpf_get_current_pid_tgid();
-	e->tgid = bpf_get_current_pid_tgid() >> 32;
+	pid_tgid = bpf_get_current_pid_tgid();
+	e->pid = pid_tgid;
+	e->tgid = pid_tgid >> 32;
 	e->netns = skc->skc_net.net->ns.inum;
 	if (family == AF_INET) {
 		*(__u32 *)e->saddr = skc->skc_rcv_saddr;

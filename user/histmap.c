@@ -81,11 +81,7 @@ int histmap_read(int fd, int ncpus, struct hist_entry **out, size_t *n)
 		v[len].key = key;
 		for (int cpu = 0; cpu < ncpus; cpu++)
 			hist_merge(&v[len].h, &percpu[cpu]);
-		/*
-		 * Read while the kernel is between slots[s]++ and count++,
-		 * the two would disagree: the slots are the truth (+Inf must
-		 * equal _count).
-		 */
+		/* the kernel counts only slots: +Inf is _count by construction */
 		v[len].h.count = 0;
 		for (int s = 0; s < TT_HIST_SLOTS; s++)
 			v[len].h.count += v[len].h.slots[s];
