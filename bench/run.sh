@@ -26,7 +26,7 @@ SECS=${SECS:-5}
 SETTLE=${SETTLE:-1.5}
 CHURN_ARGS=${CHURN_ARGS:-}
 KEEP=${KEEP:-0}
-DEFAULT_MODES="untraced trace-null trace-text trace-json timeline closewait hist export tcpstates bpftrace"
+DEFAULT_MODES="untraced trace-null trace-text trace-json timeline closewait hist hist-all export tcpstates bpftrace bpftrace-hist"
 EXPORT_PORT=${EXPORT_PORT:-19977}
 MODES=${MODES:-$DEFAULT_MODES}
 
@@ -46,6 +46,20 @@ BT_PROG='tracepoint:sock:inet_sock_set_state /args->protocol == 6/ {
 		       ntop(args->saddr_v6), args->sport,
 		       ntop(args->daddr_v6), args->dport,
 		       args->oldstate, args->newstate);
+	}
+}'
+
+# hist's peer: time in CLOSE_WAIT per local port, keyed by socket address
+BT_HIST_PROG='tracepoint:sock:inet_sock_set_state /args->protocol == 6/ {
+	if (args->oldstate == 8) {
+		$t = @start[args->skaddr];
+		if ($t) {
+			@us[args->sport] = hist((nsecs - $t) / 1000);
+			delete(@start[args->skaddr]);
+		}
+	}
+	if (args->newstate == 8) {
+		@start[args->skaddr] = nsecs;
 	}
 }'
 
@@ -121,6 +135,13 @@ mode_def()
 		NEEDS=$TCPTRAIL
 		;;
 	hist)
+		# in-kernel histogram of CLOSE_WAIT (the default): no per-event output
+		CMD=("$TCPTRAIL" hist -j)
+		COUNT=none
+		LOST_RE='"lost":[0-9]+'
+		NEEDS=$TCPTRAIL
+		;;
+	hist-all)
 		# in-kernel histograms of every state: no per-event output
 		CMD=("$TCPTRAIL" hist -j --all-states)
 		COUNT=none
@@ -129,7 +150,7 @@ mode_def()
 		;;
 	export)
 		# transitions counted in the kernel, read back from /metrics
-		CMD=("$TCPTRAIL" export --all-states --listen "127.0.0.1:$EXPORT_PORT")
+		CMD=("$TCPTRAIL" export --listen "127.0.0.1:$EXPORT_PORT")
 		COUNT=scrape
 		NEEDS=$TCPTRAIL
 		;;
@@ -138,6 +159,13 @@ mode_def()
 		CMD=("$BPFTRACE" -e "$BT_PROG")
 		HEADER='^(Attaching [0-9]+ probe|Lost [0-9]+ events)'
 		LOST_RE='Lost [0-9]+ events'
+		NEEDS=$BPFTRACE
+		OPTIONAL=1
+		;;
+	bpftrace-hist)
+		# the same histogram as hist, kept by bpftrace
+		CMD=("$BPFTRACE" -e "$BT_HIST_PROG")
+		COUNT=none
 		NEEDS=$BPFTRACE
 		OPTIONAL=1
 		;;
