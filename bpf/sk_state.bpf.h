@@ -20,4 +20,20 @@ struct {
 	__type(value, struct sk_state);
 } sk_states SEC(".maps");
 
+/*
+ * Stateless aggregation: when a socket enters a timed state, the time
+ * goes into this hash, keyed by the socket's address; it leaves when the
+ * socket leaves the state. Every socket ends with a transition to CLOSE,
+ * which is never timed, so nothing stays behind. Far cheaper than socket
+ * storage, which allocates for every new socket and copies for every
+ * accepted one. A full table is counted (untracked), its times untimed.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1); /* sized by user space */
+	__type(key, __u64);
+	__type(value, __u64);
+} entered SEC(".maps");
+
 #endif /* __TT_SK_STATE_BPF_H */

@@ -14,6 +14,7 @@
 #include "sk_state.bpf.h"
 
 #define AF_INET 2
+#define TCP_LISTEN 10
 
 const volatile __u32 want_states; /* bit n: TCP state n */
 
@@ -24,7 +25,7 @@ int tt_sockets(struct bpf_iter__tcp *ctx)
 	struct tt_sock_rec r = {};
 	struct sk_state *st;
 	struct tcp_sock *tp;
-	__u64 now_us;
+	__u64 now_us, key, *since;
 
 	if (!skc || !(want_states & (1U << (skc->skc_state & 31))))
 		return 0;
@@ -52,6 +53,14 @@ int tt_sockets(struct bpf_iter__tcp *ctx)
 		r.idle_ns = (now_us - tp->tcp_mstamp) * 1000;
 	r.ino = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_socket, file,
 			      f_inode, i_ino);
+	/* hist and export keep no socket storage: the opener by the backlog */
+	if (r.state != TCP_LISTEN &&
+	    tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog)
+		r.flags = TT_F_PASSIVE;
+	key = (__u64)tp;
+	since = bpf_map_lookup_elem(&entered, &key);
+	if (since)
+		r.since_ns = *since;
 	st = bpf_sk_storage_get(&sk_states, tp, NULL, 0);
 	if (st && st->skaddr == (__u64)tp) {
 		r.sock_id = st->id;

@@ -32,6 +32,8 @@ const volatile __u64 wakeup_bytes = 64 * 1024;
 /* trace, timeline, closewait read events; hist and export read maps */
 const volatile bool emit_events = true;
 const volatile bool aggregate;
+/* hist and export on tp_btf: no events, no owners, no socket storage */
+const volatile bool agg_stateless;
 /* owners: not needed by hist and export unless --pid filters on them */
 const volatile bool track_owner = true;
 const volatile __u32 hist_states; /* bit n: time in state n */
@@ -45,23 +47,6 @@ const volatile __u16 eph_hi = 60999;
 const volatile __u64 port_bits[3][1024];
 
 #include "events.bpf.h"
-
-/* per CPU: no atomics on the hot path, and an exact max */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 1); /* sized by user space */
-	__type(key, struct tt_hist_key);
-	__type(value, struct tt_hist);
-} hists SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, TT_NSTATES *TT_NSTATES);
-	__type(key, __u32);
-	__type(value, __u64);
-} transitions SEC(".maps");
-
-static struct tt_hist hist_zero;
 
 #include "sk_state.bpf.h"
 
@@ -133,104 +118,7 @@ static __always_inline bool socket_matches(const struct sock *sk,
 	return true;
 }
 
-static __always_inline __u32 floor_log2(__u64 v)
-{
-	__u32 r = 0;
-
-	if (v >> 32) {
-		v >>= 32;
-		r += 32;
-	}
-	if (v >> 16) {
-		v >>= 16;
-		r += 16;
-	}
-	if (v >> 8) {
-		v >>= 8;
-		r += 8;
-	}
-	if (v >> 4) {
-		v >>= 4;
-		r += 4;
-	}
-	if (v >> 2) {
-		v >>= 2;
-		r += 2;
-	}
-	return r + (v >> 1);
-}
-
-static __always_inline bool ephemeral(__u16 port)
-{
-	return port >= eph_lo && port <= eph_hi;
-}
-
-static __always_inline __u32 hist_port(const struct tuple *t, __u8 flags)
-{
-	if (hist_key == TT_KEY_LPORT)
-		return t->sport;
-	if (hist_key == TT_KEY_RPORT)
-		return t->dport;
-	if (flags & TT_F_PASSIVE)
-		return t->sport;
-	if (flags & TT_F_ACTIVE)
-		return t->dport;
-	if (ephemeral(t->sport) && !ephemeral(t->dport))
-		return t->dport;
-	return t->sport;
-}
-
-/*
- * A port that finds the map full goes under TT_PORT_OTHER, whose keys
- * user space inserts before attaching.
- */
-static __always_inline void hist_add(const struct tuple *t, __u8 flags,
-				     int state, __u64 ns)
-{
-	struct tt_hist_key k = { .port = hist_port(t, flags), .state = state };
-	struct tt_hist *h = bpf_map_lookup_elem(&hists, &k);
-	__u64 v = (ns + hist_unit_ns - 1) / hist_unit_ns;
-	__u32 slot = v <= 1 ? 0 : floor_log2(v - 1) + 1;
-
-	if (!h) {
-		bpf_map_update_elem(&hists, &k, &hist_zero, BPF_NOEXIST);
-		h = bpf_map_lookup_elem(&hists, &k);
-	}
-	if (!h) {
-		k.port = TT_PORT_OTHER;
-		h = bpf_map_lookup_elem(&hists, &k);
-		if (!h)
-			return;
-	}
-	if (slot >= TT_HIST_SLOTS)
-		slot = TT_HIST_SLOTS - 1;
-	h->slots[slot]++;
-	h->sum_ns += ns;
-	if (ns > h->max_ns)
-		h->max_ns = ns;
-}
-
-static __always_inline void aggregate_transition(const struct tuple *t,
-						 __u8 flags, int oldstate,
-						 int newstate, __u64 delta)
-{
-	__u32 idx;
-	__u64 *n;
-
-	if (t->time_wait)
-		newstate = TCP_TIME_WAIT;
-	idx = (oldstate & (TT_NSTATES - 1)) * TT_NSTATES +
-	      (newstate & (TT_NSTATES - 1));
-	n = bpf_map_lookup_elem(&transitions, &idx);
-	if (n)
-		(*n)++;
-	if (!(hist_states & (1U << (oldstate & 31))))
-		return;
-	if (delta == TT_DELTA_UNKNOWN)
-		count(TT_CNT_UNTIMED);
-	else
-		hist_add(t, flags, oldstate, delta);
-}
+#include "hist.bpf.h"
 
 /*
  * Per-socket bookkeeping common to both attach points: time in the old
@@ -342,7 +230,7 @@ static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 	}
 
 	if (aggregate)
-		aggregate_transition(t, flags, oldstate, newstate, delta);
+		aggregate_transition(t, flags, oldstate, newstate, delta, true);
 	if (!emit_events)
 		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -389,6 +277,8 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
+	if (agg_stateless)
+		return agg_btf(sk, oldstate, newstate);
 	t.family = sk->__sk_common.skc_family;
 	/* inet_sport lies past struct sock: the verifier wants a probe read */
 	t.sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));

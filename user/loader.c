@@ -132,6 +132,9 @@ static void set_filter(struct tcptrail_bpf *skel, const struct tt_filter *f,
 }
 
 /* room for every port, and the 'other' keys, inserted before attaching */
+/* sockets in a timed state at once, for stateless aggregation */
+#define TT_ENTERED_MAX (1U << 20)
+
 static int size_hists(struct tcptrail_bpf *skel, const struct tt_aggregate *a)
 {
 	__u32 nstates = a ? __builtin_popcount(a->states) : 0;
@@ -287,6 +290,12 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	if (!skel)
 		return -errno;
 	set_filter(skel, f, o);
+	/* classic tracepoints keep their hash of per-socket state */
+	skel->rodata->agg_stateless = btf && o->agg && o->agg->no_events &&
+				      !f->tgid;
+	bpf_map__set_max_entries(skel->maps.entered,
+				 skel->rodata->agg_stateless ? TT_ENTERED_MAX :
+							       1);
 	bpf_program__set_autoload(skel->progs.tt_state_btf, btf);
 	bpf_program__set_autoload(skel->progs.tt_state_tp, !btf);
 	bpf_map__set_max_entries(skel->maps.events,
@@ -390,6 +399,8 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 	p_info("attached %s; owners at accept() from %s; per-socket state in "
 	       "%s; ring buffer %llu bytes",
 	       tt_attach_kind_str(t->kind), tt_accept_kind_str(t->accept),
+	       t->skel->rodata->agg_stateless ?
+		       "a hash of the sockets in a timed state" :
 	       t->kind == TT_ATTACH_TP_BTF ? "socket storage" :
 					     "a 65536-entry hash",
 	       (unsigned long long)bpf_map__max_entries(t->skel->maps.events));

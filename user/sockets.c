@@ -33,6 +33,9 @@ struct sockets *sockets__open(const struct tt_tracer *t,
 	err = bpf_map__reuse_fd(s->skel->maps.sk_states,
 				bpf_map__fd(t->skel->maps.sk_states));
 	if (!err)
+		err = bpf_map__reuse_fd(s->skel->maps.entered,
+					bpf_map__fd(t->skel->maps.entered));
+	if (!err)
 		err = sockets_bpf__load(s->skel);
 	if (err)
 		goto fail;

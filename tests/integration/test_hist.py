@@ -81,6 +81,8 @@ def test_us_all_states_and_interval(tracer):
     # client and server sides both count under the service port
     assert {"SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT1",
             "CLOSE_WAIT", "LAST_ACK"} <= states, states
+    # both ports are ephemeral: the opener, not the port, tells the service
+    assert {h["port"] for h in last["hists"]} == {p}, last
     cw = find(last, "CLOSE_WAIT", p)
     # 50 ms in microseconds: (32768, 65536]
     assert bucket_of(cw, cw["max_ms"] * 1000) == 65536

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * In-kernel histograms and the transition matrix (hist, export, check),
+ * and the stateless aggregation that hist and export use on tp_btf: no
+ * socket storage, only a hash of the sockets now in a timed state.
+ * Included by tcptrail.bpf.c after its filters.
+ */
+#ifndef __TT_HIST_BPF_H
+#define __TT_HIST_BPF_H
+
+/* per CPU: no atomics on the hot path, and an exact max */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1); /* sized by user space */
+	__type(key, struct tt_hist_key);
+	__type(value, struct tt_hist);
+} hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TT_NSTATES *TT_NSTATES);
+	__type(key, __u32);
+	__type(value, __u64);
+} transitions SEC(".maps");
+
+static struct tt_hist hist_zero;
+
+static __always_inline __u32 floor_log2(__u64 v)
+{
+	__u32 r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	return r + (v >> 1);
+}
+
+static __always_inline bool ephemeral(__u16 port)
+{
+	return port >= eph_lo && port <= eph_hi;
+}
+
+static __always_inline __u32 hist_port(const struct tuple *t, __u8 flags)
+{
+	if (hist_key == TT_KEY_LPORT)
+		return t->sport;
+	if (hist_key == TT_KEY_RPORT)
+		return t->dport;
+	if (flags & TT_F_PASSIVE)
+		return t->sport;
+	if (flags & TT_F_ACTIVE)
+		return t->dport;
+	if (ephemeral(t->sport) && !ephemeral(t->dport))
+		return t->dport;
+	return t->sport;
+}
+
+/*
+ * A port that finds the map full goes under TT_PORT_OTHER, whose keys
+ * user space inserts before attaching.
+ */
+static __always_inline void hist_add(const struct tuple *t, __u8 flags,
+				     int state, __u64 ns)
+{
+	struct tt_hist_key k = { .port = hist_port(t, flags), .state = state };
+	struct tt_hist *h = bpf_map_lookup_elem(&hists, &k);
+	__u64 v = (ns + hist_unit_ns - 1) / hist_unit_ns;
+	__u32 slot = v <= 1 ? 0 : floor_log2(v - 1) + 1;
+
+	if (!h) {
+		bpf_map_update_elem(&hists, &k, &hist_zero, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&hists, &k);
+	}
+	if (!h) {
+		k.port = TT_PORT_OTHER;
+		h = bpf_map_lookup_elem(&hists, &k);
+		if (!h)
+			return;
+	}
+	if (slot >= TT_HIST_SLOTS)
+		slot = TT_HIST_SLOTS - 1;
+	h->slots[slot]++;
+	h->sum_ns += ns;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
+
+static __always_inline void aggregate_transition(const struct tuple *t,
+						 __u8 flags, int oldstate,
+						 int newstate, __u64 delta,
+						 bool timed)
+{
+	__u32 idx;
+	__u64 *n;
+
+	if (t->time_wait)
+		newstate = TCP_TIME_WAIT;
+	idx = (oldstate & (TT_NSTATES - 1)) * TT_NSTATES +
+	      (newstate & (TT_NSTATES - 1));
+	n = bpf_map_lookup_elem(&transitions, &idx);
+	if (n)
+		(*n)++;
+	if (!timed || !(hist_states & (1U << (oldstate & 31))))
+		return;
+	if (delta == TT_DELTA_UNKNOWN)
+		count(TT_CNT_UNTIMED);
+	else
+		hist_add(t, flags, oldstate, delta);
+}
+
+/*
+ * The opener without socket storage: an accepted socket is a copy of its
+ * listener and keeps its listen() backlog; a connecting one has none, and
+ * its local port is the kernel's pick, from the ephemeral range. What is
+ * left, a remote port in that range and a local one outside it, is a
+ * listen(fd, 0) server's.
+ */
+static __always_inline __u8 opener_flags(const struct sock *sk,
+					 const struct tuple *t)
+{
+	if (sk->sk_max_ack_backlog)
+		return TT_F_PASSIVE;
+	if (ephemeral(t->dport) && !ephemeral(t->sport))
+		return TT_F_PASSIVE;
+	return TT_F_ACTIVE;
+}
+
+static __always_inline bool agg_filtered(struct sock *sk)
+{
+	return filter_family || filter_lport || filter_rport ||
+	       filter_anyport || filter_netns || filter_cgroup;
+}
+
+static __always_inline void read_ports(const struct sock *sk, struct tuple *t)
+{
+	t->family = sk->__sk_common.skc_family;
+	t->sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	t->dport = bpf_ntohs(sk->__sk_common.skc_dport);
+}
+
+static __always_inline int agg_btf(struct sock *sk, int oldstate, int newstate)
+{
+	__u64 key = (__u64)sk, now, *since;
+	struct tuple t = {};
+	bool ports = false;
+
+	if (agg_filtered(sk)) {
+		read_ports(sk, &t);
+		t.netns = sk->__sk_common.skc_net.net->ns.inum;
+		if (!socket_matches(sk, &t, oldstate, newstate))
+			return 0;
+		ports = true;
+	}
+	if (newstate == TCP_CLOSE &&
+	    (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING))
+		t.time_wait = !sk->sk_err;
+	aggregate_transition(&t, 0, oldstate, newstate, 0, false);
+	if (!(hist_states &
+	      ((1U << (oldstate & 31)) | (1U << (newstate & 31)))))
+		return 0;
+	now = bpf_ktime_get_ns();
+	since = bpf_map_lookup_elem(&entered, &key);
+	if (hist_states & (1U << (oldstate & 31))) {
+		if (!ports)
+			read_ports(sk, &t);
+		if (since)
+			hist_add(&t, opener_flags(sk, &t), oldstate,
+				 now - *since);
+		else
+			count(TT_CNT_UNTIMED);
+	}
+	if (!(hist_states & (1U << (newstate & 31)))) {
+		if (since)
+			bpf_map_delete_elem(&entered, &key);
+	} else if (since) {
+		*since = now;
+	} else if (bpf_map_update_elem(&entered, &key, &now, BPF_ANY)) {
+		count(TT_CNT_UNTRACKED);
+	}
+	return 0;
+}
+
+#endif /* __TT_HIST_BPF_H */
