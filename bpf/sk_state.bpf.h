@@ -21,6 +21,23 @@ struct {
 } sk_states SEC(".maps");
 
 /*
+ * timeline on tp_btf: the state and the path (struct tt_path) in one
+ * allocation, in place of sk_states. A child's copy of its listener's
+ * path is restarted: the child gets a new id.
+ */
+struct sk_path_state {
+	struct sk_state st;
+	struct tt_path path;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct sk_path_state);
+} sk_paths SEC(".maps");
+
+/*
  * Stateless aggregation: when a socket enters a timed state, the time
  * goes into this hash, keyed by the socket's address; it leaves when the
  * socket leaves the state. Every socket ends with a transition to CLOSE,

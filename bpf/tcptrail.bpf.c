@@ -6,6 +6,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "tcptrail.h"
+#include "cgroup.bpf.h"
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -17,7 +18,6 @@
 #define TCP_FIN_WAIT2 5
 #define TCP_TIME_WAIT 6
 #define TCP_CLOSING 11
-#define CGROUP_MAX_DEPTH 32
 
 /* Knobs, set by user space before load. Zero means "no filter". */
 const volatile __u16 filter_family;
@@ -34,6 +34,8 @@ const volatile bool emit_events = true;
 const volatile bool aggregate;
 /* hist and export on tp_btf: no events, no owners, no socket storage */
 const volatile bool agg_stateless;
+/* timeline on tp_btf: paths kept here, one record per connection */
+const volatile bool emit_paths;
 /* owners: not needed by hist and export unless --pid filters on them */
 const volatile bool track_owner = true;
 const volatile __u32 hist_states; /* bit n: time in state n */
@@ -82,19 +84,6 @@ static __always_inline bool port_in(int set, __u16 port)
 	return port_bits[set][port >> 6] & (1ULL << (port & 63));
 }
 
-static __always_inline bool cgroup_matches(const struct sock *sk)
-{
-	struct cgroup *cg = BPF_CORE_READ(sk, sk_cgrp_data.cgroup);
-
-	/* 'self' is the first member: a css parent pointer is its cgroup */
-	for (int i = 0; i < CGROUP_MAX_DEPTH && cg; i++) {
-		if (BPF_CORE_READ(cg, kn, id) == filter_cgroup)
-			return true;
-		cg = (struct cgroup *)BPF_CORE_READ(cg, self.parent);
-	}
-	return false;
-}
-
 /* Filters that depend only on the socket, not on its tracked state. */
 static __always_inline bool socket_matches(const struct sock *sk,
 					   const struct tuple *t, int oldstate,
@@ -113,12 +102,13 @@ static __always_inline bool socket_matches(const struct sock *sk,
 		return false;
 	if (filter_netns && t->netns != filter_netns)
 		return false;
-	if (filter_cgroup && !cgroup_matches(sk))
+	if (filter_cgroup && !sk_in_cgroup(sk, filter_cgroup))
 		return false;
 	return true;
 }
 
 #include "hist.bpf.h"
+#include "path.bpf.h"
 
 /*
  * Per-socket bookkeeping common to both attach points: time in the old
@@ -189,9 +179,19 @@ static __always_inline void take_accept_owner(struct sk_state *st,
 	bpf_map_delete_elem(&accepted, &key);
 }
 
-static __always_inline void handle(const struct sock *sk, const struct tuple *t,
+static __always_inline bool owner_matches(const struct tuple *t, __u8 flags,
+					  __u32 owner, __u64 pid_tgid)
+{
+	if (!filter_tgid)
+		return true;
+	if (flags & TT_F_OWNER_KNOWN)
+		return owner == filter_tgid;
+	return t->owned && (pid_tgid >> 32) == filter_tgid;
+}
+
+static __always_inline void handle(struct sock *sk, const struct tuple *t,
 				   int oldstate, int newstate,
-				   struct sk_state *st)
+				   struct sk_state *st, struct tt_path *path)
 {
 	__u64 now = bpf_ktime_get_ns(), delta = TT_DELTA_UNKNOWN;
 	__u64 pid_tgid = track_owner ? bpf_get_current_pid_tgid() : 0;
@@ -217,17 +217,20 @@ static __always_inline void handle(const struct sock *sk, const struct tuple *t,
 	} else {
 		count(TT_CNT_UNTRACKED);
 	}
-	if (!socket_matches(sk, t, oldstate, newstate))
-		return;
+	if (emit_paths) {
+		struct tt_path *p = NULL;
 
-	if (filter_tgid) {
-		if (flags & TT_F_OWNER_KNOWN) {
-			if (owner != filter_tgid)
-				return;
-		} else if (!t->owned || (pid_tgid >> 32) != filter_tgid) {
-			return;
-		}
+		if (st && path)
+			p = path_transition(t, st, path, oldstate, newstate,
+					    now, delta);
+		if (p && socket_matches(sk, t, oldstate, newstate) &&
+		    owner_matches(t, flags, owner, pid_tgid))
+			path_send(p);
+		return;
 	}
+	if (!socket_matches(sk, t, oldstate, newstate) ||
+	    !owner_matches(t, flags, owner, pid_tgid))
+		return;
 
 	if (aggregate)
 		aggregate_transition(t, flags, oldstate, newstate, delta, true);
@@ -301,16 +304,26 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 				 16);
 		__builtin_memcpy(t.daddr, &sk->__sk_common.skc_v6_daddr, 16);
 	}
+	if (emit_paths) {
+		struct sk_path_state *ps = bpf_sk_storage_get(
+			&sk_paths, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+
+		if (ps)
+			handle(sk, &t, oldstate, newstate, &ps->st, &ps->path);
+		else
+			handle(sk, &t, oldstate, newstate, NULL, NULL);
+		return 0;
+	}
 	st = bpf_sk_storage_get(&sk_states, sk, NULL,
 				BPF_SK_STORAGE_GET_F_CREATE);
-	handle(sk, &t, oldstate, newstate, st);
+	handle(sk, &t, oldstate, newstate, st, NULL);
 	return 0;
 }
 
 SEC("tracepoint/sock/inet_sock_set_state")
 int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 {
-	const struct sock *sk = ctx->skaddr;
+	struct sock *sk = (struct sock *)ctx->skaddr;
 	struct sk_state *st, zero = {};
 	__u64 key = (__u64)sk;
 	struct tuple t = {};
@@ -338,7 +351,7 @@ int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 		bpf_map_update_elem(&sk_states_hash, &key, &zero, BPF_NOEXIST);
 		st = bpf_map_lookup_elem(&sk_states_hash, &key);
 	}
-	handle(sk, &t, ctx->oldstate, ctx->newstate, st);
+	handle(sk, &t, ctx->oldstate, ctx->newstate, st, NULL);
 	if (ctx->newstate == TCP_CLOSE)
 		bpf_map_delete_elem(&sk_states_hash, &key);
 	return 0;

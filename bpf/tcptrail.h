@@ -113,6 +113,48 @@ struct tt_event {
 
 _Static_assert(sizeof(struct tt_event) == 120, "tt_event layout changed");
 
+/* timeline's closer, in struct tt_path */
+enum tt_closer {
+	TT_CLOSER_UNKNOWN,
+	TT_CLOSER_LOCAL,
+	TT_CLOSER_PEER,
+	TT_CLOSER_RESET,
+};
+
+/*
+ * The life of a connection, kept in socket storage by the kernel and sent
+ * once, when it ends (timeline on tp_btf): one record per connection, not
+ * one per transition. Steps past TT_PATH_STEPS keep the first half and a
+ * ring of the latest: step n >= TT_PATH_STEPS lives at
+ * TT_PATH_STEPS / 2 + n % (TT_PATH_STEPS / 2).
+ */
+#define TT_PATH_STEPS 16
+
+struct tt_path {
+	__u64 sock_id;
+	__u64 first_ns; /* the first transition seen */
+	__u64 ts_ns; /* the last one: entered 'state' */
+	__u64 steps_ns[TT_PATH_STEPS]; /* time in states[i], or unknown */
+	__u32 nsteps; /* steps ever added */
+	__u32 owner_tgid;
+	__u32 netns;
+	__u16 sport; /* the last non-zero ones seen */
+	__u16 dport;
+	__u16 family;
+	__u8 state; /* where the path ends: CLOSE, or TIME_WAIT (inferred) */
+	__u8 flags; /* TT_F_OPENER, TT_F_OWNER_KNOWN, TT_F_TIME_WAIT */
+	__u8 closer; /* enum tt_closer */
+	__u8 partial; /* first seen mid-life, or a transition was missed */
+	__u8 listener;
+	__u8 sent; /* the record was sent: the iterator skips it */
+	__u8 states[TT_PATH_STEPS];
+	__u8 saddr[TT_ADDR_LEN];
+	__u8 daddr[TT_ADDR_LEN];
+	char owner_comm[TT_COMM_LEN];
+};
+
+_Static_assert(sizeof(struct tt_path) == 240, "tt_path layout changed");
+
 /*
  * A socket as the iter/tcp program sees it (bpf/sockets.bpf.c): written
  * with bpf_seq_write, one record per socket in a wanted state.
@@ -137,5 +179,18 @@ struct tt_sock_rec {
 };
 
 _Static_assert(sizeof(struct tt_sock_rec) == 104, "tt_sock_rec layout changed");
+
+/*
+ * A connection by its tuple, as timeline follows it through TIME_WAIT
+ * (bpf/tw_probe.bpf.c): local address and port first.
+ */
+struct tt_tuple {
+	__u8 saddr[TT_ADDR_LEN]; /* IPv4: the first 4 bytes, the rest 0 */
+	__u8 daddr[TT_ADDR_LEN];
+	__u16 sport;
+	__u16 dport;
+	__u16 family;
+	__u16 __pad;
+};
 
 #endif /* __TCPTRAIL_H */

@@ -293,6 +293,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	/* classic tracepoints keep their hash of per-socket state */
 	skel->rodata->agg_stateless = btf && o->agg && o->agg->no_events &&
 				      !f->tgid;
+	skel->rodata->emit_paths = btf && o->paths;
 	bpf_map__set_max_entries(skel->maps.entered,
 				 skel->rodata->agg_stateless ? TT_ENTERED_MAX :
 							       1);
@@ -321,6 +322,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	}
 	t->skel = skel;
 	t->kind = kind;
+	t->paths = skel->rodata->emit_paths;
 	return 0;
 }
 
@@ -390,7 +392,7 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 		err = attach_tw_end(t, o);
 		if (err)
 			p_info("fentry/inet_twsk_kill: %s: the end of TIME_WAIT "
-			       "from iter/tcp polling",
+			       "from a look once a second",
 			       strerror(-err));
 		else
 			p_info("the end of TIME_WAIT from fentry/inet_twsk_kill");

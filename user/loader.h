@@ -21,6 +21,7 @@ struct tt_aggregate {
 struct tt_loader_opts {
 	const struct tt_aggregate *agg; /* NULL: none */
 	bool tw_end; /* timeline: the end of TIME_WAIT where fentry loads */
+	bool paths; /* timeline: paths kept in the kernel, where tp_btf loads */
 	const char *btf_path;
 	__u64 ringbuf_size;
 	enum tt_attach_mode attach;
@@ -49,6 +50,7 @@ struct tt_tracer {
 	struct tw_fentry_bpf *tw; /* NULL unless asked for and loaded */
 	enum tt_attach_kind kind;
 	enum tt_accept_kind accept;
+	bool paths; /* the kernel keeps timeline's paths */
 	int ncpus;
 };
 

@@ -81,13 +81,17 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct stream *s = ctx;
 	const struct tt_event *e = tt_event_view(data, size);
+	bool more;
 
-	if (!e) {
+	if (size == sizeof(struct tt_path) && s->ops->path) {
+		e = NULL;
+	} else if (!e) {
 		s->short_records++;
 		return 0;
 	}
 	s->seen++;
-	if (!s->ops->event(s->ctx, e)) {
+	more = e ? s->ops->event(s->ctx, e) : s->ops->path(s->ctx, data);
+	if (!more) {
 		s->stop = STOP_DONE;
 		return -ECANCELED;
 	}

@@ -22,6 +22,8 @@ enum stream_stop {
 struct stream_ops {
 	/* one record; false to stop the stream (STOP_DONE) */
 	bool (*event)(void *ctx, const struct tt_event *e);
+	/* a connection's whole path (struct tt_path), may be NULL */
+	bool (*path)(void *ctx, const struct tt_path *p);
 	/* n events were dropped by the kernel since the last report */
 	void (*lost)(void *ctx, __u64 n);
 	/* called about every 100 ms while running, may be NULL */

@@ -336,6 +336,7 @@ static void on_lost(void *ctx, __u64 n)
 
 static const struct stream_ops tl_ops = {
 	.event = on_event,
+	.path = tl_on_path,
 	.lost = on_lost,
 	.tick = tl_tick,
 };
@@ -376,9 +377,21 @@ int do_timeline(int argc, char **argv)
 		return TT_EXIT_FAILURE;
 	}
 	env.lo.tw_end = true;
+	env.lo.paths = true;
 	err = stream_open(&s, &env.lo, &env.filter, &tl_ops, &r);
 	if (err)
 		goto cleanup;
+	r.paths = s.tracer.paths;
+	if (r.paths && env.open) {
+		err = tl_paths_open(&r, &s, &env.lo, &env.filter);
+		if (err) {
+			p_err("cannot list open connections (iterator over "
+			      "socket storage: %s)",
+			      strerror(-err));
+			err = TT_EXIT_FAILURE;
+			goto cleanup;
+		}
+	}
 	sink_ctx_init(&r.sc, &s.out);
 	r.sc.wall = env.out.wall;
 	r.sc.wide = env.out.wide;
@@ -390,6 +403,13 @@ int do_timeline(int argc, char **argv)
 	if ((env.open || r.in_time_wait) && s.stop != STOP_OUTPUT) {
 		struct open_ctx oc = { .r = &r, .now = now_ns() };
 
+		if (r.paths && env.open) {
+			int e = tl_paths_print_open(&r, oc.now);
+
+			if (e)
+				p_warn("cannot list open connections: %s",
+				       strerror(-e));
+		}
 		idmap__for_each(r.conns, print_open, &oc);
 		out_flush(&s.out);
 	}
@@ -407,6 +427,7 @@ int do_timeline(int argc, char **argv)
 		       (unsigned long long)r.dropped,
 		       (unsigned long long)env.max_conns);
 cleanup:
+	tl_paths_close(&r);
 	tl_tw_close(&r);
 	stream_close(&s);
 	idmap__free(r.conns);

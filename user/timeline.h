@@ -16,7 +16,12 @@
 /* the kernel's TCP_TIMEWAIT_LEN, and a margin: stop looking after it */
 #define TW_MAX_NS 62000000000ULL
 
-enum closer { CLOSER_UNKNOWN, CLOSER_LOCAL, CLOSER_PEER, CLOSER_RESET };
+enum closer {
+	CLOSER_UNKNOWN = TT_CLOSER_UNKNOWN,
+	CLOSER_LOCAL = TT_CLOSER_LOCAL,
+	CLOSER_PEER = TT_CLOSER_PEER,
+	CLOSER_RESET = TT_CLOSER_RESET,
+};
 
 struct tl_env {
 	struct tt_filter filter;
@@ -55,12 +60,18 @@ struct tl_conn {
 	struct tl_step steps[PATH_MAX_STEPS];
 };
 
+struct tl_paths;
+struct tw_probe;
+
 struct tl_run {
 	const struct tl_env *env;
 	struct sink_ctx sc;
 	struct idmap *conns;
 	struct sockets *socks; /* to see time-wait sockets go; may be NULL */
+	bool paths; /* the kernel keeps the paths (tp_btf) */
+	struct tl_paths *open_paths; /* --open with paths: their iterator */
 	bool tw_fentry; /* the kernel reports their end: no polling */
+	struct tw_probe *probe; /* else: looked up by tuple each second */
 	struct idmap *tw_index; /* tuple key -> id, of conns in TIME_WAIT */
 	__u32 netns; /* ours: the only one the iterator walks */
 	__u64 next_tw_check;
@@ -73,6 +84,16 @@ struct tl_run {
 void tl_add_step(struct tl_conn *c, __u8 state, __u64 ns);
 void tl_print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 		   bool open);
+
+/* a path from the kernel as a connection (exposed for tests) */
+void tl_conn_from_path(struct tl_conn *c, const struct tt_path *p);
+/* stream_ops.path: a connection ended, or was handed to a time-wait socket */
+bool tl_on_path(void *ctx, const struct tt_path *p);
+/* --open with paths: the iterator over them, opened early to fail early */
+int tl_paths_open(struct tl_run *r, const struct stream *s,
+		  const struct tt_loader_opts *lo, const struct tt_filter *f);
+int tl_paths_print_open(struct tl_run *r, __u64 now);
+void tl_paths_close(struct tl_run *r);
 
 /* start following time-wait sockets: fentry where it loaded, else iter/tcp */
 void tl_tw_open(struct tl_run *r, struct stream *s,

@@ -2,8 +2,9 @@
 /*
  * timeline's TIME_WAIT: the tracepoint reports only the hand-off. Where
  * fentry loads, the kernel reports the time-wait socket's end too (an
- * exact length, in every namespace); elsewhere, iter/tcp is read once a
- * second while connections wait, in our own namespace only.
+ * exact length, in every namespace); elsewhere, tcptrail looks once a
+ * second for each socket it follows (user/tw_probe.c, or where that does
+ * not load, a walk of iter/tcp), in our own namespace only.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,26 +13,57 @@
 #include "event.h"
 #include "tcp_state.h"
 #include "timeline.h"
+#include "tw_probe.h"
 
 struct tw_ref {
 	__u64 id;
 };
+
+static void conn_tuple(const struct tl_conn *c, struct tt_tuple *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->saddr, c->laddr, sizeof(k->saddr));
+	memcpy(k->daddr, c->raddr, sizeof(k->daddr));
+	k->sport = c->lport;
+	k->dport = c->rport;
+	k->family = c->family;
+}
 
 static __u64 conn_key(const struct tl_conn *c)
 {
 	return tt_tuple_key(c->family, c->laddr, c->lport, c->raddr, c->rport);
 }
 
+/*
+ * Under churn, time-wait sockets outnumber open connections 60 s to the
+ * second: followed without a bound they would fill the table and starve
+ * new connections. A quarter of it at most; past that, TIME_WAIT ends the
+ * path, its length unknown.
+ */
+static __u32 tw_max(const struct tl_run *r)
+{
+	return r->env->max_conns / 4 ? r->env->max_conns / 4 : 1;
+}
+
 void tl_tw_open(struct tl_run *r, struct stream *s,
 		const struct tt_loader_opts *lo)
 {
-	if (s->tracer.tw) {
+	if (s->tracer.tw || (r->probe = tw_probe__open(lo, tw_max(r)))) {
 		r->tw_index =
 			idmap__new(r->env->max_conns, sizeof(struct tw_ref));
-		r->tw_fentry = r->tw_index != NULL;
-		if (r->tw_fentry)
+		r->tw_fentry = r->tw_index && s->tracer.tw;
+		if (r->tw_index && r->probe)
+			p_info("time-wait sockets looked up by tuple once a "
+			       "second (tw_probe)");
+		if (r->tw_index)
 			return;
 	}
+	if (!s->tracer.tw)
+		p_info("time-wait sockets by tuple (tw_probe): %s: walking "
+		       "iter/tcp instead",
+		       strerror(errno));
+	tw_probe__close(r->probe);
+	r->probe = NULL;
 	r->socks = sockets__open(&s->tracer, lo, 1U << TCP_TIME_WAIT);
 	if (!r->socks)
 		p_warn("time-wait sockets not followed (iter/tcp: %s): "
@@ -43,6 +75,8 @@ void tl_tw_close(struct tl_run *r)
 {
 	sockets__close(r->socks);
 	r->socks = NULL;
+	tw_probe__close(r->probe);
+	r->probe = NULL;
 	idmap__free(r->tw_index);
 	r->tw_index = NULL;
 }
@@ -50,22 +84,24 @@ void tl_tw_close(struct tl_run *r)
 bool tl_tw_enter(struct tl_run *r, struct tl_conn *c)
 {
 	struct tw_ref *ref;
+	struct tt_tuple k;
 
-	/*
-	 * Under churn, time-wait sockets outnumber open connections 60 s to
-	 * the second: followed without a bound they would fill the table
-	 * and starve new connections. A quarter of it at most; past that,
-	 * TIME_WAIT ends the path, its length unknown.
-	 */
 	if (r->in_time_wait >= r->env->max_conns / 4) {
 		r->tw_unfollowed++;
 		return false;
 	}
-	if (r->tw_fentry) {
+	if (r->tw_index) {
+		if (r->probe && c->netns != r->netns)
+			return false;
 		ref = idmap__insert(r->tw_index, conn_key(c));
 		if (!ref)
 			return false;
 		ref->id = c->id;
+		conn_tuple(c, &k);
+		if (r->probe && tw_probe__follow(r->probe, &k, true)) {
+			idmap__delete(r->tw_index, conn_key(c));
+			return false;
+		}
 	} else if (!r->socks || c->netns != r->netns) {
 		return false;
 	}
@@ -85,10 +121,8 @@ static void tw_done(struct tl_run *r, struct tl_conn *c, __u64 now)
 		idmap__delete(r->tw_index, conn_key(c));
 }
 
-void tl_tw_end(struct tl_run *r, const struct tt_event *e)
+static void tw_end(struct tl_run *r, __u64 key, __u64 now, bool exact)
 {
-	__u64 key =
-		tt_tuple_key(e->family, e->saddr, e->sport, e->daddr, e->dport);
 	struct tw_ref *ref = r->tw_index ? idmap__lookup(r->tw_index, key) :
 					   NULL;
 	struct tl_conn *c = ref ? idmap__lookup(r->conns, ref->id) : NULL;
@@ -98,10 +132,32 @@ void tl_tw_end(struct tl_run *r, const struct tt_event *e)
 	if (!c || !c->time_wait)
 		return;
 	id = c->id;
-	c->tw_exact = true;
-	tw_done(r, c, e->ts_ns);
+	c->tw_exact = exact;
+	tw_done(r, c, now);
 	idmap__delete(r->conns, id);
 	r->in_time_wait--;
+}
+
+void tl_tw_end(struct tl_run *r, const struct tt_event *e)
+{
+	tw_end(r,
+	       tt_tuple_key(e->family, e->saddr, e->sport, e->daddr, e->dport),
+	       e->ts_ns, true);
+}
+
+struct gone_ctx {
+	struct tl_run *r;
+	__u64 now;
+};
+
+/* gone since the last look: TIME_WAIT ended within TW_CHECK_NS */
+static void probe_gone(void *ctx, const struct tt_tuple *k)
+{
+	struct gone_ctx *g = ctx;
+
+	tw_end(g->r,
+	       tt_tuple_key(k->family, k->saddr, k->sport, k->daddr, k->dport),
+	       g->now, false);
 }
 
 struct tw_scan {
@@ -124,10 +180,16 @@ static void tw_check_one(void *ctx, __u64 id, void *value)
 	key = conn_key(c);
 	/* with fentry, the end comes as a record: only the cut-off here */
 	if (ts->now - c->since_ns < TW_MAX_NS &&
-	    (ts->r->tw_fentry ||
+	    (ts->r->tw_fentry || ts->r->probe ||
 	     bsearch(&key, ts->alive, ts->nalive, sizeof(key), cmp_u64)))
 		return;
 	/* gone since the last look: TIME_WAIT ended within TW_CHECK_NS */
+	if (ts->r->probe) {
+		struct tt_tuple k;
+
+		conn_tuple(c, &k);
+		tw_probe__follow(ts->r->probe, &k, false);
+	}
 	tw_done(ts->r, c, ts->now);
 	ts->done[ts->ndone++] = id;
 }
@@ -144,8 +206,13 @@ void tl_tick(void *ctx, __u64 now)
 	if (!r->in_time_wait || now < r->next_tw_check)
 		return;
 	r->next_tw_check = now + TW_CHECK_NS;
-	if (!r->tw_fentry && sockets__snapshot(r->socks, &recs, &n))
+	if (r->probe) {
+		struct gone_ctx g = { .r = r, .now = now };
+
+		tw_probe__run(r->probe, probe_gone, &g);
+	} else if (!r->tw_fentry && sockets__snapshot(r->socks, &recs, &n)) {
 		return;
+	}
 	alive = calloc(n + 1, sizeof(*alive));
 	ts.done = calloc(r->in_time_wait, sizeof(*ts.done));
 	if (alive && ts.done) {

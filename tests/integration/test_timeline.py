@@ -169,7 +169,7 @@ def test_reset_is_a_real_close_not_time_wait(tracer):
 
 def test_time_wait_followed_until_the_kernel_drops_it(tracer):
     """The time-wait socket lives TCP_TIMEWAIT_LEN (60 s): the entry comes
-    when the iterator no longer sees it, with that length."""
+    when the lookup no longer finds it, with that length."""
     port = free_port()
     t = tracer("timeline", "-j", "--port", str(port))
     run_exchange(port=port)
@@ -186,6 +186,54 @@ def test_time_wait_followed_until_the_kernel_drops_it(tracer):
     assert tw["state"] == "TIME_WAIT" and tw["inferred"]
     # gone between two looks a second apart
     assert 59000 <= tw["ms"] <= 62500, tw
+
+
+def test_time_wait_cut_short_by_reuse(tracer):
+    """A client that connects again from the same port takes over its own
+    time-wait socket (tcp_tw_reuse, on for loopback by default): the
+    lookup a second later finds the tuple in use by the new connection,
+    so the first one's TIME_WAIT ends there, seconds long, not 60 s."""
+    import socket
+    with open("/proc/sys/net/ipv4/tcp_tw_reuse") as f:
+        if f.read().strip() == "0":
+            pytest.skip("tcp_tw_reuse is off here")
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(8)
+    port = ls.getsockname()[1]
+    cport = free_port()
+    t = tracer("timeline", "-j", "-v", "--port", str(port), name="tl")
+
+    def connect():
+        c = socket.socket()
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        c.bind(("127.0.0.1", cport))
+        c.connect(("127.0.0.1", port))
+        s, _ = ls.accept()
+        return c, s
+
+    try:
+        c, s = connect()
+        c.close()  # the client closes first: it keeps the time-wait socket
+        time.sleep(0.2)
+        s.close()
+        time.sleep(2.5)  # tcp_tw_reuse_delay is 1 s
+        c2, s2 = connect()
+        time.sleep(2.5)
+        c2.close()
+        s2.close()
+    finally:
+        ls.close()
+    assert t.stop() == 0, t.stderr
+    firsts = [c for c in conns(t) if c["opened"] == "active"
+              and not c["open"]]
+    assert len(firsts) == 1, conns(t)
+    tw = firsts[0]["path"][-2]
+    assert tw["state"] == "TIME_WAIT" and tw["inferred"]
+    assert 2000 <= tw["ms"] <= 5000, tw
+    if "fentry/inet_twsk_kill:" in t.stderr:
+        assert "time-wait sockets looked up by tuple" in t.stderr, t.stderr
 
 
 def test_time_wait_followers_are_bounded(tracer):

@@ -18,5 +18,6 @@ int main(void)
 	failed += run_hist_fmt_tests();
 	failed += run_listen_addr_tests();
 	failed += run_service_tests();
+	failed += run_path_tests();
 	return failed ? 1 : 0;
 }

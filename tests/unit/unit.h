@@ -24,6 +24,7 @@ int run_prom_tests(void);
 int run_hist_fmt_tests(void);
 int run_listen_addr_tests(void);
 int run_service_tests(void);
+int run_path_tests(void);
 
 /* strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF */
 bool utf8_valid(const unsigned char *s, size_t n);
