@@ -155,44 +155,55 @@ static __always_inline void read_ports(const struct sock *sk, struct tuple *t)
 	t->dport = bpf_ntohs(sk->__sk_common.skc_dport);
 }
 
+/*
+ * Filters decide what is counted, not what is followed: a connecting
+ * socket has no local port at SYN_SENT, yet its time there counts once
+ * the port matches.
+ */
 static __always_inline int agg_btf(struct sock *sk, int oldstate, int newstate)
 {
-	__u64 key = (__u64)sk, now, *since;
+	__u32 old_bit = 1U << (oldstate & 31), new_bit = 1U << (newstate & 31);
+	struct sk_entered *e, v = {};
+	__u64 key = (__u64)sk, now;
 	struct tuple t = {};
-	bool ports = false;
+	bool match = true;
 
 	if (agg_filtered(sk)) {
 		read_ports(sk, &t);
 		t.netns = sk->__sk_common.skc_net.net->ns.inum;
-		if (!socket_matches(sk, &t, oldstate, newstate))
-			return 0;
-		ports = true;
+		match = socket_matches(sk, &t, oldstate, newstate);
 	}
-	if (newstate == TCP_CLOSE &&
-	    (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING))
-		t.time_wait = !sk->sk_err;
-	aggregate_transition(&t, 0, oldstate, newstate, 0, false);
-	if (!(hist_states &
-	      ((1U << (oldstate & 31)) | (1U << (newstate & 31)))))
+	if (match) {
+		if (newstate == TCP_CLOSE &&
+		    (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING))
+			t.time_wait = !sk->sk_err;
+		aggregate_transition(&t, 0, oldstate, newstate, 0, false);
+	}
+	if (!(entered_states & (old_bit | new_bit)))
 		return 0;
 	now = bpf_ktime_get_ns();
-	since = bpf_map_lookup_elem(&entered, &key);
-	if (hist_states & (1U << (oldstate & 31))) {
-		if (!ports)
-			read_ports(sk, &t);
-		if (since)
+	e = bpf_map_lookup_elem(&entered, &key);
+	if (match && (hist_states & old_bit)) {
+		if (e && e->state == oldstate) {
+			if (!agg_filtered(sk))
+				read_ports(sk, &t);
 			hist_add(&t, opener_flags(sk, &t), oldstate,
-				 now - *since);
-		else
+				 now - e->since);
+		} else {
 			count(TT_CNT_UNTIMED);
+		}
 	}
-	if (!(hist_states & (1U << (newstate & 31)))) {
-		if (since)
+	if (!(entered_states & new_bit)) {
+		if (e)
 			bpf_map_delete_elem(&entered, &key);
-	} else if (since) {
-		*since = now;
-	} else if (bpf_map_update_elem(&entered, &key, &now, BPF_ANY)) {
-		count(TT_CNT_UNTRACKED);
+	} else if (e) {
+		e->since = now;
+		e->state = newstate;
+	} else {
+		v.since = now;
+		v.state = newstate;
+		if (bpf_map_update_elem(&entered, &key, &v, BPF_ANY))
+			count(TT_CNT_UNTRACKED);
 	}
 	return 0;
 }

@@ -41,16 +41,25 @@ struct {
  * Stateless aggregation: when a socket enters a timed state, the time
  * goes into this hash, keyed by the socket's address; it leaves when the
  * socket leaves the state. Every socket ends with a transition to CLOSE,
- * which is never timed, so nothing stays behind. Far cheaper than socket
- * storage, which allocates for every new socket and copies for every
- * accepted one. A full table is counted (untracked), its times untimed.
+ * which is never timed, so nothing stays behind, unless the kernel skipped
+ * that transition (counted as missed): the state in the entry keeps such
+ * a leftover from timing the next socket at that address, which replaces
+ * it. Far cheaper than socket storage, which allocates for every new
+ * socket and copies for every accepted one. A full table is counted
+ * (untracked), its times untimed.
  */
+struct sk_entered {
+	__u64 since;
+	__u32 state;
+	__u32 __pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1); /* sized by user space */
 	__type(key, __u64);
-	__type(value, __u64);
+	__type(value, struct sk_entered);
 } entered SEC(".maps");
 
 #endif /* __TT_SK_STATE_BPF_H */

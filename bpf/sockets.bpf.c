@@ -17,6 +17,15 @@
 #define TCP_LISTEN 10
 
 const volatile __u32 want_states; /* bit n: TCP state n */
+/* the tracer keeps no socket storage: guess the opener as it does */
+const volatile bool guess_opener;
+const volatile __u16 eph_lo = 32768;
+const volatile __u16 eph_hi = 60999;
+
+static __always_inline bool ephemeral(__u16 port)
+{
+	return port >= eph_lo && port <= eph_hi;
+}
 
 SEC("iter/tcp")
 int tt_sockets(struct bpf_iter__tcp *ctx)
@@ -25,7 +34,8 @@ int tt_sockets(struct bpf_iter__tcp *ctx)
 	struct tt_sock_rec r = {};
 	struct sk_state *st;
 	struct tcp_sock *tp;
-	__u64 now_us, key, *since;
+	struct sk_entered *e;
+	__u64 now_us, key;
 
 	if (!skc || !(want_states & (1U << (skc->skc_state & 31))))
 		return 0;
@@ -53,14 +63,18 @@ int tt_sockets(struct bpf_iter__tcp *ctx)
 		r.idle_ns = (now_us - tp->tcp_mstamp) * 1000;
 	r.ino = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_socket, file,
 			      f_inode, i_ino);
-	/* hist and export keep no socket storage: the opener by the backlog */
-	if (r.state != TCP_LISTEN &&
-	    tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog)
-		r.flags = TT_F_PASSIVE;
+	/* as opener_flags() in hist.bpf.h: the backlog, then the ports */
+	if (guess_opener && r.state != TCP_LISTEN) {
+		if (tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog ||
+		    (ephemeral(r.dport) && !ephemeral(r.sport)))
+			r.flags = TT_F_PASSIVE;
+		else
+			r.flags = TT_F_ACTIVE;
+	}
 	key = (__u64)tp;
-	since = bpf_map_lookup_elem(&entered, &key);
-	if (since)
-		r.since_ns = *since;
+	e = bpf_map_lookup_elem(&entered, &key);
+	if (e && e->state == r.state)
+		r.since_ns = e->since;
 	st = bpf_sk_storage_get(&sk_states, tp, NULL, 0);
 	if (st && st->skaddr == (__u64)tp) {
 		r.sock_id = st->id;

@@ -39,6 +39,9 @@ const volatile bool emit_paths;
 /* owners: not needed by hist and export unless --pid filters on them */
 const volatile bool track_owner = true;
 const volatile __u32 hist_states; /* bit n: time in state n */
+/* without socket storage: states whose entry time is kept (for export's
+ * socket ages, CLOSE_WAIT as well) */
+const volatile __u32 entered_states;
 const volatile __u8 hist_key; /* enum tt_key_mode */
 const volatile __u64 hist_unit_ns = 1000;
 /* a socket of unknown direction: its service port is not ephemeral */

@@ -17,6 +17,7 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1); /* sized by user space */
 	__type(key, struct tt_tuple);
 	__type(value, __u8);
@@ -24,13 +25,18 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_QUEUE);
-	__uint(max_entries, 1); /* sized by user space, as tw_follow */
+	__uint(max_entries, 1); /* sized by user space */
 	__uint(value_size, sizeof(struct tt_tuple));
 } tw_gone SEC(".maps");
 
 struct walk {
 	struct __sk_buff *skb;
 };
+
+static __always_inline bool v4_mapped(const __u8 *a)
+{
+	return !*(__u64 *)a && *(__u32 *)(a + 8) == bpf_htonl(0xffff);
+}
 
 static long check_one(struct bpf_map *map, const struct tt_tuple *k, __u8 *v,
 		      struct walk *w)
@@ -41,10 +47,20 @@ static long check_one(struct bpf_map *map, const struct tt_tuple *k, __u8 *v,
 	bool alive = false;
 	__u32 len;
 
-	/* as a segment from the peer would name it */
+	/*
+	 * As a segment from the peer would name it. An IPv4 peer of a
+	 * dual-stack socket has a v4-mapped address: the kernel files that
+	 * connection, and its time-wait socket, in the IPv4 table.
+	 */
 	if (k->family == AF_INET) {
 		__builtin_memcpy(&t.ipv4.saddr, k->daddr, 4);
 		__builtin_memcpy(&t.ipv4.daddr, k->saddr, 4);
+		t.ipv4.sport = bpf_htons(k->dport);
+		t.ipv4.dport = bpf_htons(k->sport);
+		len = sizeof(t.ipv4);
+	} else if (v4_mapped(k->saddr) && v4_mapped(k->daddr)) {
+		__builtin_memcpy(&t.ipv4.saddr, k->daddr + 12, 4);
+		__builtin_memcpy(&t.ipv4.daddr, k->saddr + 12, 4);
 		t.ipv4.sport = bpf_htons(k->dport);
 		t.ipv4.dport = bpf_htons(k->sport);
 		len = sizeof(t.ipv4);
@@ -63,8 +79,9 @@ static long check_one(struct bpf_map *map, const struct tt_tuple *k, __u8 *v,
 	}
 	if (!alive) {
 		__builtin_memcpy(&gone, k, sizeof(gone));
-		bpf_map_push_elem(&tw_gone, &gone, 0);
-		bpf_map_delete_elem(&tw_follow, &gone);
+		/* a full queue: reported next time */
+		if (!bpf_map_push_elem(&tw_gone, &gone, 0))
+			bpf_map_delete_elem(&tw_follow, &gone);
 	}
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #include "common.h"
 #include "loader.h"
+#include "tcp_state.h"
 #include "accept_fexit.skel.h"
 #include "tw_fentry.skel.h"
 #include "tcptrail.skel.h"
@@ -294,6 +295,9 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	skel->rodata->agg_stateless = btf && o->agg && o->agg->no_events &&
 				      !f->tgid;
 	skel->rodata->emit_paths = btf && o->paths;
+	if (skel->rodata->agg_stateless)
+		skel->rodata->entered_states = o->agg->states |
+					       (1U << TCP_CLOSE_WAIT);
 	bpf_map__set_max_entries(skel->maps.entered,
 				 skel->rodata->agg_stateless ? TT_ENTERED_MAX :
 							       1);

@@ -32,10 +32,10 @@ static const char doc[] =
 	"the socket's error (none at a hand-off). Where fentry programs load,\n"
 	"the kernel also reports the time-wait socket's end (inet_twsk_kill):\n"
 	"TIME_WAIT then has an exact length, in every network namespace.\n"
-	"Elsewhere tcptrail looks once a second (iter/tcp) for the time-wait\n"
-	"socket, marks TIME_WAIT inferred, and prints the entry when it is\n"
-	"gone, about 60 s later; in other network namespaces, which the\n"
-	"iterator does not walk, TIME_WAIT ends the path, its length unknown.\n"
+	"Elsewhere tcptrail looks the time-wait socket up once a second, marks\n"
+	"TIME_WAIT inferred, and prints the entry when it is gone, about 60 s\n"
+	"later; in other network namespaces, where it cannot look, TIME_WAIT\n"
+	"ends the path, its length unknown.\n"
 	"At exit the ones still in TIME_WAIT are printed as open.\n"
 	"\n"
 	"EXAMPLES:\n"
@@ -50,7 +50,10 @@ static const struct argp_option options[] = {
 	{ "open", OPT_OPEN, NULL, 0, "at exit, also the connections still open",
 	  1 },
 	{ "max-conns", OPT_MAX_CONNS, "N", 0,
-	  "connections followed at once (default 65536)", 1 },
+	  "connections followed at once in user space (default 65536): with "
+	  "tp_btf the kernel keeps the paths, and only TIME_WAIT is followed "
+	  "here",
+	  1 },
 	{},
 };
 
@@ -314,6 +317,11 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	c->state = e->newstate;
 	c->since_ns = e->ts_ns;
 	if (e->newstate == TCP_CLOSE && (e->flags & TT_F_TIME_WAIT)) {
+		tl_tw_taken(r,
+			    tt_tuple_key(c->family, c->laddr, c->lport,
+					 c->raddr, c->rport),
+			    c->first_ns);
+		c = idmap__lookup(r->conns, e->sock_id);
 		/* the connection lives on as a time-wait socket */
 		c->state = TCP_TIME_WAIT;
 		if (tl_tw_enter(r, c))

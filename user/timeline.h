@@ -72,6 +72,7 @@ struct tl_run {
 	struct tl_paths *open_paths; /* --open with paths: their iterator */
 	bool tw_fentry; /* the kernel reports their end: no polling */
 	struct tw_probe *probe; /* else: looked up by tuple each second */
+	bool probe_failed; /* said so once */
 	struct idmap *tw_index; /* tuple key -> id, of conns in TIME_WAIT */
 	__u32 netns; /* ours: the only one the iterator walks */
 	__u64 next_tw_check;
@@ -101,6 +102,12 @@ void tl_tw_open(struct tl_run *r, struct stream *s,
 void tl_tw_close(struct tl_run *r);
 /* c was handed to a time-wait socket: false if it cannot be followed */
 bool tl_tw_enter(struct tl_run *r, struct tl_conn *c);
+/*
+ * A connection at this tuple key enters TIME_WAIT at 'when' it started:
+ * the one followed there before it ended then (tcp_tw_reuse), whether or
+ * not a look saw it go. May move records of r->conns: look them up again.
+ */
+void tl_tw_taken(struct tl_run *r, __u64 key, __u64 when);
 /* a TT_F_TIME_WAIT_END record */
 void tl_tw_end(struct tl_run *r, const struct tt_event *e);
 /* about every 100 ms: time-wait sockets gone, or followed for too long */

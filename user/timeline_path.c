@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "common.h"
+#include "event.h"
 #include "paths.skel.h"
 #include "tcp_state.h"
 #include "tcptrail.skel.h"
@@ -75,8 +76,13 @@ bool tl_on_path(void *ctx, const struct tt_path *p)
 	struct tl_conn tmp, *c = NULL;
 
 	/* only the ones handed to a time-wait socket stay here, followed */
-	if (p->state == TCP_TIME_WAIT)
+	if (p->state == TCP_TIME_WAIT) {
+		tl_tw_taken(r,
+			    tt_tuple_key(p->family, p->saddr, p->sport,
+					 p->daddr, p->dport),
+			    p->first_ns);
 		c = idmap__insert(r->conns, p->sock_id);
+	}
 	if (!c)
 		c = &tmp;
 	tl_conn_from_path(c, p);

@@ -85,6 +85,7 @@ bool tl_tw_enter(struct tl_run *r, struct tl_conn *c)
 {
 	struct tw_ref *ref;
 	struct tt_tuple k;
+	int err;
 
 	if (r->in_time_wait >= r->env->max_conns / 4) {
 		r->tw_unfollowed++;
@@ -98,7 +99,9 @@ bool tl_tw_enter(struct tl_run *r, struct tl_conn *c)
 			return false;
 		ref->id = c->id;
 		conn_tuple(c, &k);
-		if (r->probe && tw_probe__follow(r->probe, &k, true)) {
+		/* EEXIST: still followed for the tuple's last connection */
+		err = r->probe ? tw_probe__follow(r->probe, &k, true) : 0;
+		if (err && err != -EEXIST) {
 			idmap__delete(r->tw_index, conn_key(c));
 			return false;
 		}
@@ -143,6 +146,12 @@ void tl_tw_end(struct tl_run *r, const struct tt_event *e)
 	tw_end(r,
 	       tt_tuple_key(e->family, e->saddr, e->sport, e->daddr, e->dport),
 	       e->ts_ns, true);
+}
+
+void tl_tw_taken(struct tl_run *r, __u64 key, __u64 when)
+{
+	if (r->tw_index && idmap__lookup(r->tw_index, key))
+		tw_end(r, key, when, false);
 }
 
 struct gone_ctx {
@@ -209,7 +218,14 @@ void tl_tick(void *ctx, __u64 now)
 	if (r->probe) {
 		struct gone_ctx g = { .r = r, .now = now };
 
-		tw_probe__run(r->probe, probe_gone, &g);
+		int err = tw_probe__run(r->probe, probe_gone, &g);
+
+		if (err && !r->probe_failed) {
+			p_warn("looking up time-wait sockets: %s: their "
+			       "TIME_WAIT ends at the %d s cut-off",
+			       strerror(-err), (int)(TW_MAX_NS / 1000000000));
+			r->probe_failed = true;
+		}
 	} else if (!r->tw_fentry && sockets__snapshot(r->socks, &recs, &n)) {
 		return;
 	}

@@ -6,6 +6,8 @@
 #include "tw_probe.h"
 #include "tw_probe.skel.h"
 
+#define TW_GONE_MAX 16384
+
 struct tw_probe {
 	struct tw_probe_bpf *skel;
 };
@@ -24,7 +26,9 @@ struct tw_probe *tw_probe__open(const struct tt_loader_opts *lo, __u32 max)
 		goto fail;
 	}
 	bpf_map__set_max_entries(p->skel->maps.tw_follow, max);
-	bpf_map__set_max_entries(p->skel->maps.tw_gone, max);
+	/* preallocated: what does not fit waits for the next run */
+	bpf_map__set_max_entries(p->skel->maps.tw_gone,
+				 max < TW_GONE_MAX ? max : TW_GONE_MAX);
 	err = tw_probe_bpf__load(p->skel);
 	if (!err)
 		err = tw_probe__run(p, NULL, NULL);

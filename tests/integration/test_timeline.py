@@ -236,6 +236,69 @@ def test_time_wait_cut_short_by_reuse(tracer):
         assert "time-wait sockets looked up by tuple" in t.stderr, t.stderr
 
 
+def test_time_wait_handed_over_twice_within_a_look(tracer):
+    """The tuple's next connection enters TIME_WAIT before the lookup has
+    seen the first one go: the first ends where the second began, and the
+    second is followed in its place."""
+    import socket
+    with open("/proc/sys/net/ipv4/tcp_tw_reuse") as f:
+        if f.read().strip() == "0":
+            pytest.skip("tcp_tw_reuse is off here")
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(8)
+    port = ls.getsockname()[1]
+    cport = free_port()
+    t = tracer("timeline", "-j", "--port", str(port), name="tl")
+    try:
+        for pause in (1.5, 1.5):
+            c = socket.socket()
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            c.bind(("127.0.0.1", cport))
+            c.connect(("127.0.0.1", port))
+            s, _ = ls.accept()
+            c.close()
+            s.close()
+            time.sleep(pause)
+    finally:
+        ls.close()
+    assert t.stop() == 0, t.stderr
+    clients = sorted((c for c in conns(t) if c["opened"] == "active"),
+                     key=lambda c: c["sock_id"])
+    assert len(clients) == 2, conns(t)
+    first, second = clients
+    assert not first["open"], first
+    tw = first["path"][-2]
+    assert tw["state"] == "TIME_WAIT" and 1000 <= tw["ms"] <= 2600, tw
+    assert second["open"] and second["path"][-1]["state"] == "TIME_WAIT"
+
+
+def test_time_wait_of_a_dual_stack_server(tracer):
+    """An IPv4 client of a server listening on [::]: the server's socket
+    is IPv6 with v4-mapped addresses, its time-wait socket is filed under
+    IPv4; the lookup must still find it, not end TIME_WAIT at once."""
+    import socket
+    ls = socket.socket(socket.AF_INET6)
+    ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    ls.bind(("::", 0))
+    ls.listen(8)
+    port = ls.getsockname()[1]
+    t = tracer("timeline", "-j", "--port", str(port), name="tl")
+    try:
+        c = socket.create_connection(("127.0.0.1", port))
+        s, _ = ls.accept()
+        s.close()  # the server closes first: it keeps the time-wait socket
+        time.sleep(0.2)
+        c.close()
+        time.sleep(2.5)
+    finally:
+        ls.close()
+    assert t.stop() == 0, t.stderr
+    (srv,) = [c for c in conns(t) if c["opened"] == "passive"]
+    assert srv["family"] == "ipv6" and srv["raddr"].startswith("::ffff:")
+    assert srv["open"] and srv["path"][-1]["state"] == "TIME_WAIT", srv
+
+
 def test_time_wait_followers_are_bounded(tracer):
     """under churn, time-wait sockets would fill the table and starve new
     connections: at most a quarter of --max-conns is spent on them, the
