@@ -75,8 +75,8 @@ int tt_sockets(struct bpf_iter__tcp *ctx)
 	e = bpf_map_lookup_elem(&entered, &key);
 	if (e && e->state == r.state)
 		r.since_ns = e->since;
-	st = bpf_sk_storage_get(&sk_states, tp, NULL, 0);
-	if (st && st->skaddr == (__u64)tp) {
+	st = bpf_map_lookup_elem(&sk_states_hash, &key);
+	if (st) {
 		r.sock_id = st->id;
 		r.since_ns = st->ts_ns;
 		r.flags = st->flags;

@@ -55,20 +55,10 @@ const volatile __u64 port_bits[3][1024];
 
 #include "sk_state.bpf.h"
 
-/*
- * Classic tracepoints cannot use socket storage: fall back to a hash keyed
- * by socket address, dropped at TCP_CLOSE. A full table is counted.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, struct sk_state);
-} sk_states_hash SEC(".maps");
-
 __u64 next_sock_id = 1;
 
 #include "accept.bpf.h"
+#include "listeners.bpf.h"
 
 /* what both attach points read from the socket, the same way */
 struct tuple {
@@ -125,14 +115,23 @@ static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 	__u64 delta = now - st->ts_ns;
 
 	/*
-	 * New storage (zeroed), a clone of the listener's, or a socket
-	 * leaving CLOSE: a new connection, even at a reused address or on
-	 * a reused socket, never continues an old one.
+	 * A new entry (zeroed), a clone of the listener's storage, a socket
+	 * leaving CLOSE, or an accepted one's first transition: a new
+	 * connection, even at a reused address or on a reused socket, never
+	 * continues an old one (nor an entry left by a skipped CLOSE).
 	 */
-	if (st->skaddr != (__u64)sk || oldstate == TCP_CLOSE) {
+	if (st->skaddr != (__u64)sk || oldstate == TCP_CLOSE ||
+	    (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)) {
+		bool clone = st->skaddr && st->skaddr != (__u64)sk;
+
 		st->id = __sync_fetch_and_add(&next_sock_id, 1);
-		if (st->skaddr != (__u64)sk && (st->flags & TT_F_OWNER_KNOWN))
+		if (clone && (st->flags & TT_F_OWNER_KNOWN)) {
 			st->flags |= TT_F_OWNER_LISTENER;
+		} else if (!clone) {
+			st->flags &= ~(TT_F_OWNER_KNOWN | TT_F_OWNER_LISTENER |
+				       TT_F_OWNER_ACCEPT);
+			st->owner_tgid = 0;
+		}
 		st->flags &= ~TT_F_OPENER;
 		st->skaddr = (__u64)sk;
 		delta = TT_DELTA_UNKNOWN;
@@ -206,6 +205,10 @@ static __always_inline void handle(struct sock *sk, const struct tuple *t,
 	if (st) {
 		delta = track(st, sk, oldstate, newstate, now,
 			      track_owner && t->owned, pid_tgid);
+		if (track_owner && !path &&
+		    (newstate == TCP_LISTEN || oldstate == TCP_LISTEN))
+			listener_update(sk, t->netns, t->sport, st, oldstate,
+					newstate);
 		/*
 		 * An accepted socket looks until accept() has left its mark;
 		 * not before it is established, when accept() cannot have run.
@@ -274,11 +277,28 @@ static __always_inline void handle(struct sock *sk, const struct tuple *t,
 		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
+/* the per-socket state in sk_states_hash: found or made, dropped at CLOSE */
+static __always_inline void handle_hashed(struct sock *sk,
+					  const struct tuple *t, int oldstate,
+					  int newstate)
+{
+	struct sk_state *st, zero = {};
+	__u64 key = (__u64)sk;
+
+	st = bpf_map_lookup_elem(&sk_states_hash, &key);
+	if (!st) {
+		bpf_map_update_elem(&sk_states_hash, &key, &zero, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&sk_states_hash, &key);
+	}
+	handle(sk, t, oldstate, newstate, st, NULL);
+	if (newstate == TCP_CLOSE && st)
+		bpf_map_delete_elem(&sk_states_hash, &key);
+}
+
 /* BTF pointers are read directly: no helper call per field */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 {
-	struct sk_state *st;
 	struct tuple t = {};
 
 	if (sk->sk_protocol != IPPROTO_TCP)
@@ -317,9 +337,7 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 			handle(sk, &t, oldstate, newstate, NULL, NULL);
 		return 0;
 	}
-	st = bpf_sk_storage_get(&sk_states, sk, NULL,
-				BPF_SK_STORAGE_GET_F_CREATE);
-	handle(sk, &t, oldstate, newstate, st, NULL);
+	handle_hashed(sk, &t, oldstate, newstate);
 	return 0;
 }
 
@@ -327,8 +345,6 @@ SEC("tracepoint/sock/inet_sock_set_state")
 int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 {
 	struct sock *sk = (struct sock *)ctx->skaddr;
-	struct sk_state *st, zero = {};
-	__u64 key = (__u64)sk;
 	struct tuple t = {};
 
 	if (ctx->protocol != IPPROTO_TCP)
@@ -349,14 +365,7 @@ int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 		bpf_probe_read_kernel(t.saddr, 16, ctx->saddr_v6);
 		bpf_probe_read_kernel(t.daddr, 16, ctx->daddr_v6);
 	}
-	st = bpf_map_lookup_elem(&sk_states_hash, &key);
-	if (!st) {
-		bpf_map_update_elem(&sk_states_hash, &key, &zero, BPF_NOEXIST);
-		st = bpf_map_lookup_elem(&sk_states_hash, &key);
-	}
-	handle(sk, &t, ctx->oldstate, ctx->newstate, st, NULL);
-	if (ctx->newstate == TCP_CLOSE)
-		bpf_map_delete_elem(&sk_states_hash, &key);
+	handle_hashed(sk, &t, ctx->oldstate, ctx->newstate);
 	return 0;
 }
 

@@ -133,6 +133,8 @@ static void set_filter(struct tcptrail_bpf *skel, const struct tt_filter *f,
 }
 
 /* room for every port, and the 'other' keys, inserted before attaching */
+/* sockets followed at once (socket addresses in sk_states_hash) */
+#define TT_STATES_MAX (1U << 20)
 /* sockets in a timed state at once, for stateless aggregation */
 #define TT_ENTERED_MAX (1U << 20)
 
@@ -310,9 +312,12 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	/* no accept() hook without owners: the table at its minimum */
 	if (o->agg && o->agg->no_events && !f->tgid)
 		bpf_map__set_max_entries(skel->maps.accepted, 1);
-	/* the map the other program would use is left at its minimum */
-	if (btf)
-		bpf_map__set_max_entries(skel->maps.sk_states_hash, 1);
+	/* paths and stateless aggregation keep no per-socket entry here */
+	bpf_map__set_max_entries(skel->maps.sk_states_hash,
+				 skel->rodata->emit_paths ||
+						 skel->rodata->agg_stateless ?
+					 1 :
+					 TT_STATES_MAX);
 	err = tcptrail_bpf__load(skel);
 	if (!err && o->agg)
 		err = insert_other_keys(skel, o->agg,
@@ -407,8 +412,8 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 	       tt_attach_kind_str(t->kind), tt_accept_kind_str(t->accept),
 	       t->skel->rodata->agg_stateless ?
 		       "a hash of the sockets in a timed state" :
-	       t->kind == TT_ATTACH_TP_BTF ? "socket storage" :
-					     "a 65536-entry hash",
+	       t->paths ? "socket storage" :
+			  "a hash of up to 1048576 sockets",
 	       (unsigned long long)bpf_map__max_entries(t->skel->maps.events));
 	return 0;
 }

@@ -249,16 +249,11 @@ def test_trace(vm, step):
     # owners: the workload, even in softirq
     assert all(e["pid"] == pid and e["comm"] == "workload"
                for e in lst + cli), lst + cli
-    if step == "trace-tp":
-        # documented limit of the fallback: no socket storage, so the
-        # accepted socket does not inherit the listener's owner; accept()
-        # names it from then on
-        owned = srv[2:]
-    else:
-        owned = srv
-        assert srv[0]["owner"] == "listener"
+    # the accepted socket inherits the listener's owner (the listeners
+    # table, on both attach points); accept() names it from then on
+    assert srv[0]["owner"] == "listener", srv[0]
     assert all(e["pid"] == pid and e["comm"] == "workload"
-               for e in owned), owned
+               for e in srv), srv
     assert srv[2]["owner"] == "accept" and srv[2]["ctx"] == "softirq"
 
 
