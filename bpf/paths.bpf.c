@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * timeline --open: the paths of the connections still open, read from the
- * tracer's socket storage (every network namespace), once, at exit.
+ * tracer's table of them (every network namespace), once, at exit.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -12,20 +12,21 @@
 
 const volatile __u64 filter_cgroup;
 
-SEC("iter/bpf_sk_storage_map")
-int tt_open_paths(struct bpf_iter__bpf_sk_storage_map *ctx)
+SEC("iter/bpf_map_elem")
+int tt_open_paths(struct bpf_iter__bpf_map_elem *ctx)
 {
 	struct sk_path_state *ps = ctx->value;
-	struct sock *sk = ctx->sk;
+	__u64 *key = ctx->key;
 	struct tt_path *p, r;
 
 	/* sent: ended, or handed to a time-wait socket user space follows */
-	if (!sk || !ps)
+	if (!key || !ps)
 		return 0;
 	p = &ps->path;
 	if (!p->sock_id || p->sent)
 		return 0;
-	if (filter_cgroup && !sk_in_cgroup(sk, filter_cgroup))
+	if (filter_cgroup &&
+	    !sk_in_cgroup((const struct sock *)*key, filter_cgroup))
 		return 0;
 	/* the opener and owner are copied in when a path is sent: now here */
 	__builtin_memcpy(&r, p, sizeof(r));

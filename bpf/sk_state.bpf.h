@@ -32,10 +32,7 @@ struct {
 
 /*
  * timeline on tp_btf: the state and the path (struct tt_path) in one
- * allocation of socket storage, in place of sk_states_hash: a path lives
- * as long as its socket, and BPF_F_CLONE hands the listener's owner to
- * its children. A child's copy of its listener's path is restarted: the
- * child gets a new id.
+ * entry, in place of sk_states_hash, and kept the same way.
  */
 struct sk_path_state {
 	struct sk_state st;
@@ -43,9 +40,10 @@ struct sk_path_state {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1); /* sized by user space */
+	__type(key, __u64);
 	__type(value, struct sk_path_state);
 } sk_paths SEC(".maps");
 

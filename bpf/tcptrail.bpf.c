@@ -205,7 +205,7 @@ static __always_inline void handle(struct sock *sk, const struct tuple *t,
 	if (st) {
 		delta = track(st, sk, oldstate, newstate, now,
 			      track_owner && t->owned, pid_tgid);
-		if (track_owner && !path &&
+		if (track_owner &&
 		    (newstate == TCP_LISTEN || oldstate == TCP_LISTEN))
 			listener_update(sk, t->netns, t->sport, st, oldstate,
 					newstate);
@@ -277,6 +277,9 @@ static __always_inline void handle(struct sock *sk, const struct tuple *t,
 		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
+/* a new entry's value: too large for the stack */
+static const struct sk_path_state path_zero;
+
 /* the per-socket state in sk_states_hash: found or made, dropped at CLOSE */
 static __always_inline void handle_hashed(struct sock *sk,
 					  const struct tuple *t, int oldstate,
@@ -293,6 +296,28 @@ static __always_inline void handle_hashed(struct sock *sk,
 	handle(sk, t, oldstate, newstate, st, NULL);
 	if (newstate == TCP_CLOSE && st)
 		bpf_map_delete_elem(&sk_states_hash, &key);
+}
+
+/* timeline: the same, with the path, in sk_paths */
+static __always_inline void handle_pathed(struct sock *sk,
+					  const struct tuple *t, int oldstate,
+					  int newstate)
+{
+	struct sk_path_state *ps;
+	__u64 key = (__u64)sk;
+
+	ps = bpf_map_lookup_elem(&sk_paths, &key);
+	if (!ps) {
+		bpf_map_update_elem(&sk_paths, &key, &path_zero, BPF_NOEXIST);
+		ps = bpf_map_lookup_elem(&sk_paths, &key);
+	}
+	if (!ps) {
+		handle(sk, t, oldstate, newstate, NULL, NULL);
+		return;
+	}
+	handle(sk, t, oldstate, newstate, &ps->st, &ps->path);
+	if (newstate == TCP_CLOSE)
+		bpf_map_delete_elem(&sk_paths, &key);
 }
 
 /* BTF pointers are read directly: no helper call per field */
@@ -327,17 +352,10 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 				 16);
 		__builtin_memcpy(t.daddr, &sk->__sk_common.skc_v6_daddr, 16);
 	}
-	if (emit_paths) {
-		struct sk_path_state *ps = bpf_sk_storage_get(
-			&sk_paths, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
-
-		if (ps)
-			handle(sk, &t, oldstate, newstate, &ps->st, &ps->path);
-		else
-			handle(sk, &t, oldstate, newstate, NULL, NULL);
-		return 0;
-	}
-	handle_hashed(sk, &t, oldstate, newstate);
+	if (emit_paths)
+		handle_pathed(sk, &t, oldstate, newstate);
+	else
+		handle_hashed(sk, &t, oldstate, newstate);
 	return 0;
 }
 

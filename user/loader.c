@@ -312,6 +312,8 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	/* no accept() hook without owners: the table at its minimum */
 	if (o->agg && o->agg->no_events && !f->tgid)
 		bpf_map__set_max_entries(skel->maps.accepted, 1);
+	bpf_map__set_max_entries(skel->maps.sk_paths,
+				 skel->rodata->emit_paths ? TT_STATES_MAX : 1);
 	/* paths and stateless aggregation keep no per-socket entry here */
 	bpf_map__set_max_entries(skel->maps.sk_states_hash,
 				 skel->rodata->emit_paths ||
@@ -412,8 +414,7 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 	       tt_attach_kind_str(t->kind), tt_accept_kind_str(t->accept),
 	       t->skel->rodata->agg_stateless ?
 		       "a hash of the sockets in a timed state" :
-	       t->paths ? "socket storage" :
-			  "a hash of up to 1048576 sockets",
+		       "a hash of up to 1048576 sockets",
 	       (unsigned long long)bpf_map__max_entries(t->skel->maps.events));
 	return 0;
 }

@@ -393,8 +393,8 @@ int do_timeline(int argc, char **argv)
 	if (r.paths && env.open) {
 		err = tl_paths_open(&r, &s, &env.lo, &env.filter);
 		if (err) {
-			p_err("cannot list open connections (iterator over "
-			      "socket storage: %s)",
+			p_err("cannot list open connections (iterator over the "
+			      "table of paths: %s)",
 			      strerror(-err));
 			err = TT_EXIT_FAILURE;
 			goto cleanup;

@@ -176,3 +176,29 @@ def by_socket(events):
     for e in events:
         socks.setdefault(e["sock_id"], []).append(e)
     return socks
+
+
+def _time_wait_room():
+    """free places in the kernel's time-wait table (tcp_max_tw_buckets)"""
+    with open("/proc/sys/net/ipv4/tcp_max_tw_buckets") as f:
+        cap = int(f.read())
+    n = 0
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(name) as f:
+            next(f)
+            n += sum(1 for line in f if line.split()[3] == "06")
+    return cap - n
+
+
+@pytest.fixture(scope="session", autouse=True)
+def time_wait_table_not_full():
+    """Right after `make bench` the time-wait table is full for a minute:
+    connections then close without a time-wait socket, which the timeline
+    tests would rightly report. Wait for room rather than fail."""
+    deadline = time.monotonic() + 75
+    if _time_wait_room() < 10000:
+        print("\nWAITING: the time-wait table is full (a benchmark just ran?)",
+              file=sys.stderr)
+    while _time_wait_room() < 10000 and time.monotonic() < deadline:
+        time.sleep(1)
+    yield
