@@ -61,30 +61,48 @@ static int probe_iter(void)
 	return s != NULL;
 }
 
+enum {
+	F_BTF,
+	F_RINGBUF,
+	F_TP_BTF,
+	F_TRACEPOINT,
+	F_ACCEPT,
+	F_ACCEPT_FEXIT,
+	F_TW_FENTRY,
+	F_ITER_TCP,
+	F_MAX,
+};
+
 int do_version(int argc, char **argv)
 {
 	bool root = !geteuid(), json = argc > 1 && !strcmp(argv[1], "--json");
 	struct utsname u;
-	struct feature fs[] = {
-		{ "btf", "kernel BTF (/sys/kernel/btf/vmlinux)",
-		  !access("/sys/kernel/btf/vmlinux", R_OK) },
-		{ "ringbuf", "ring buffer map",
-		  root ? libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF,
-						   NULL) == 1 :
-			 -1 },
-		{ "sk_storage", "socket storage map",
-		  root ? libbpf_probe_bpf_map_type(BPF_MAP_TYPE_SK_STORAGE,
-						   NULL) == 1 :
-			 -1 },
-		{ "tp_btf", "tp_btf/inet_sock_set_state attaches", -1 },
-		{ "tracepoint", "tracepoint/sock/inet_sock_set_state attaches",
-		  -1 },
-		{ "accept", "syscalls:sys_exit_accept4 (owners at accept)",
-		  -1 },
-		{ "accept_fexit", "fexit/inet_csk_accept (owners at accept)",
-		  -1 },
-		{ "tw_fentry", "fentry/inet_twsk_kill (end of TIME_WAIT)", -1 },
-		{ "iter_tcp", "iter/tcp (sockets that predate tcptrail)", -1 },
+	struct feature fs[F_MAX] = {
+		[F_BTF] = { "btf", "kernel BTF (/sys/kernel/btf/vmlinux)",
+			    !access("/sys/kernel/btf/vmlinux", R_OK) },
+		[F_RINGBUF] = { "ringbuf", "ring buffer map",
+				root ? libbpf_probe_bpf_map_type(
+					       BPF_MAP_TYPE_RINGBUF, NULL) ==
+						1 :
+				       -1 },
+		[F_TP_BTF] = { "tp_btf", "tp_btf/inet_sock_set_state attaches",
+			       -1 },
+		[F_TRACEPOINT] = { "tracepoint",
+				   "tracepoint/sock/inet_sock_set_state "
+				   "attaches",
+				   -1 },
+		[F_ACCEPT] = { "accept",
+			       "syscalls:sys_exit_accept4 (owners at accept)",
+			       -1 },
+		[F_ACCEPT_FEXIT] = { "accept_fexit",
+				     "fexit/inet_csk_accept (owners at accept)",
+				     -1 },
+		[F_TW_FENTRY] = { "tw_fentry",
+				  "fentry/inet_twsk_kill (end of TIME_WAIT)",
+				  -1 },
+		[F_ITER_TCP] = { "iter_tcp",
+				 "iter/tcp (sockets that predate tcptrail)",
+				 -1 },
 	};
 
 	if (argc > 1 &&
@@ -104,15 +122,16 @@ int do_version(int argc, char **argv)
 		enum tt_accept_kind accept = TT_ACCEPT_NONE;
 		int tw = 0;
 
-		fs[8].ok = probe_iter();
-		fs[3].ok = probe_attach(TT_ATTACH_FORCE_BTF, &accept, &tw);
-		fs[4].ok = probe_attach(TT_ATTACH_FORCE_TP,
-					fs[3].ok ? NULL : &accept,
-					fs[3].ok ? NULL : &tw);
-		fs[7].ok = tw;
+		fs[F_ITER_TCP].ok = probe_iter();
+		fs[F_TP_BTF].ok =
+			probe_attach(TT_ATTACH_FORCE_BTF, &accept, &tw);
+		fs[F_TRACEPOINT].ok = probe_attach(
+			TT_ATTACH_FORCE_TP, fs[F_TP_BTF].ok ? NULL : &accept,
+			fs[F_TP_BTF].ok ? NULL : &tw);
+		fs[F_TW_FENTRY].ok = tw;
 		/* the attach probes mount tracefs where it was missing */
-		fs[5].ok = !access(SYSCALL_TP, F_OK);
-		fs[6].ok = accept == TT_ACCEPT_FEXIT;
+		fs[F_ACCEPT].ok = !access(SYSCALL_TP, F_OK);
+		fs[F_ACCEPT_FEXIT].ok = accept == TT_ACCEPT_FEXIT;
 	}
 	uname(&u);
 	if (json) {

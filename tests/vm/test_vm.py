@@ -27,7 +27,7 @@ TOOLS = ("qemu-system-x86_64", "busybox", "apt-get", "dpkg-deb")
 
 PORT_TRACE, PORT_LEAK, PORT_CLEAN = 5555, 5556, 5557
 HOLD_MS = 300  # the workload's CLOSE_WAIT in the trace steps (init.sh)
-FEATURES = ("btf", "ringbuf", "sk_storage", "tp_btf", "tracepoint",
+FEATURES = ("btf", "ringbuf", "tp_btf", "tracepoint",
             "accept", "accept_fexit", "tw_fentry", "iter_tcp")
 
 # firmware and terminal escape sequences on the serial line
