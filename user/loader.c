@@ -20,7 +20,7 @@
 #define TRACEFS "/sys/kernel/tracing"
 #define TP_ID TRACEFS "/events/sock/inet_sock_set_state/id"
 
-enum { OPT_BTF = 0x200, OPT_RINGBUF, OPT_ATTACH };
+enum { OPT_BTF = 0x200, OPT_RINGBUF, OPT_ATTACH, OPT_MAX_SOCKETS };
 
 static const struct argp_option loader_options[] = {
 	{ NULL, 0, NULL, 0, "Kernel side:", 20 },
@@ -32,6 +32,10 @@ static const struct argp_option loader_options[] = {
 	  "ring buffer size, a power of two >= 4K (default 8M)", 20 },
 	{ "attach", OPT_ATTACH, "KIND", 0,
 	  "auto (default), tp_btf or tracepoint", 20 },
+	{ "max-sockets", OPT_MAX_SOCKETS, "N", 0,
+	  "sockets followed at once in the kernel (default 1048576; the "
+	  "table costs 16 bytes per slot up front, entries as they come)",
+	  20 },
 	{},
 };
 
@@ -44,6 +48,13 @@ static error_t loader_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		o->ringbuf_size = TT_RINGBUF_DEFAULT;
+		o->max_sockets = TT_STATES_DEFAULT;
+		break;
+	case OPT_MAX_SOCKETS:
+		if (parse_u64(arg, 1024, 1ULL << 26, &v, &why))
+			exit(usage_err("invalid --max-sockets '%s': %s", arg,
+				       why));
+		o->max_sockets = v;
 		break;
 	case 'v':
 		tt_verbose = true;
@@ -133,10 +144,6 @@ static void set_filter(struct tcptrail_bpf *skel, const struct tt_filter *f,
 }
 
 /* room for every port, and the 'other' keys, inserted before attaching */
-/* sockets followed at once (socket addresses in sk_states_hash) */
-#define TT_STATES_MAX (1U << 20)
-/* sockets in a timed state at once, for stateless aggregation */
-#define TT_ENTERED_MAX (1U << 20)
 
 static int size_hists(struct tcptrail_bpf *skel, const struct tt_aggregate *a)
 {
@@ -281,6 +288,12 @@ const char *tt_accept_kind_str(enum tt_accept_kind kind)
 	}
 }
 
+/* callers that did not parse options (probes) get the default */
+static __u32 max_sockets(const struct tt_loader_opts *o)
+{
+	return o->max_sockets ? o->max_sockets : TT_STATES_DEFAULT;
+}
+
 static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 		    const struct tt_loader_opts *o, const struct tt_filter *f)
 {
@@ -301,7 +314,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 		skel->rodata->entered_states = o->agg->states |
 					       (1U << TCP_CLOSE_WAIT);
 	bpf_map__set_max_entries(skel->maps.entered,
-				 skel->rodata->agg_stateless ? TT_ENTERED_MAX :
+				 skel->rodata->agg_stateless ? max_sockets(o) :
 							       1);
 	bpf_program__set_autoload(skel->progs.tt_state_btf, btf);
 	bpf_program__set_autoload(skel->progs.tt_state_tp, !btf);
@@ -313,13 +326,13 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	if (o->agg && o->agg->no_events && !f->tgid)
 		bpf_map__set_max_entries(skel->maps.accepted, 1);
 	bpf_map__set_max_entries(skel->maps.sk_paths,
-				 skel->rodata->emit_paths ? TT_STATES_MAX : 1);
+				 skel->rodata->emit_paths ? max_sockets(o) : 1);
 	/* paths and stateless aggregation keep no per-socket entry here */
 	bpf_map__set_max_entries(skel->maps.sk_states_hash,
 				 skel->rodata->emit_paths ||
 						 skel->rodata->agg_stateless ?
 					 1 :
-					 TT_STATES_MAX);
+					 max_sockets(o));
 	err = tcptrail_bpf__load(skel);
 	if (!err && o->agg)
 		err = insert_other_keys(skel, o->agg,
@@ -410,11 +423,15 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 		err = 0;
 	}
 	p_info("attached %s; owners at accept() from %s; per-socket state in "
-	       "%s; ring buffer %llu bytes",
+	       "%s (up to %u); ring buffer %llu bytes",
 	       tt_attach_kind_str(t->kind), tt_accept_kind_str(t->accept),
 	       t->skel->rodata->agg_stateless ?
 		       "a hash of the sockets in a timed state" :
-		       "a hash of up to 1048576 sockets",
+		       "a hash",
+	       t->skel->rodata->agg_stateless ?
+		       bpf_map__max_entries(t->skel->maps.entered) :
+	       t->paths ? bpf_map__max_entries(t->skel->maps.sk_paths) :
+			  bpf_map__max_entries(t->skel->maps.sk_states_hash),
 	       (unsigned long long)bpf_map__max_entries(t->skel->maps.events));
 	return 0;
 }

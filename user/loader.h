@@ -24,11 +24,13 @@ struct tt_loader_opts {
 	bool paths; /* timeline: paths kept in the kernel, where tp_btf loads */
 	const char *btf_path;
 	__u64 ringbuf_size;
+	__u64 max_sockets; /* per-socket entries in the kernel's tables */
 	enum tt_attach_mode attach;
 	bool quiet; /* probing: no message on failure */
 };
 
 #define TT_RINGBUF_DEFAULT (8ULL << 20)
+#define TT_STATES_DEFAULT (1ULL << 20)
 
 /* argp child for -v, --btf, --ringbuf-size, --attach; input: tt_loader_opts */
 extern const struct argp loader_argp;

@@ -102,13 +102,42 @@ static const char digit_pairs[201] = "00010203040506070809"
 				     "90919293949596979899";
 
 /* two digits per division, straight into the buffer: several per event */
+static const __u64 pow10[20] = {
+	1ULL,
+	10ULL,
+	100ULL,
+	1000ULL,
+	10000ULL,
+	100000ULL,
+	1000000ULL,
+	10000000ULL,
+	100000000ULL,
+	1000000000ULL,
+	10000000000ULL,
+	100000000000ULL,
+	1000000000000ULL,
+	10000000000000ULL,
+	100000000000000ULL,
+	1000000000000000ULL,
+	10000000000000000ULL,
+	100000000000000000ULL,
+	1000000000000000000ULL,
+	10000000000000000000ULL,
+};
+
+/* decimal digits of v, without a division per digit: log10(2) ~ 1233/4096 */
+static unsigned int digits10(__u64 v)
+{
+	unsigned int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+
+	return t + (v >= pow10[t]) + !v;
+}
+
 void out_u64(struct out *o, __u64 v)
 {
-	unsigned int n = 1;
+	unsigned int n = digits10(v);
 	char *p;
 
-	for (__u64 t = v; t >= 10; t /= 10)
-		n++;
 	if (!out_reserve(o, n))
 		return;
 	p = o->buf + o->len + n;

@@ -353,6 +353,7 @@ BAD_INPUT = [
     (["trace", "--cgroup", "/nonexistent/cg"], "invalid --cgroup '/nonexistent/cg'"),
     (["trace", "--netns", "tt-no-such-ns"], "invalid --netns 'tt-no-such-ns'"),
     (["trace", "--ringbuf-size", "1000"], "invalid --ringbuf-size '1000'"),
+    (["trace", "--max-sockets", "5"], "invalid --max-sockets '5'"),
     (["trace", "--duration", "10parsecs"],
      "invalid --duration '10parsecs': use a number with us, ms, s, m or h"),
     (["trace", "--pid", "0"], "invalid --pid '0'"),
