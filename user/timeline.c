@@ -379,17 +379,20 @@ int do_timeline(int argc, char **argv)
 	if (env.filter.states)
 		return usage_err("--state does not apply: a timeline needs "
 				 "every state");
-	r.conns = idmap__new(env.max_conns, sizeof(struct tl_conn));
-	if (!r.conns) {
-		p_err("out of memory");
-		return TT_EXIT_FAILURE;
-	}
 	env.lo.tw_end = true;
 	env.lo.paths = true;
 	err = stream_open(&s, &env.lo, &env.filter, &tl_ops, &r);
 	if (err)
 		goto cleanup;
 	r.paths = s.tracer.paths;
+	/* with paths in the kernel, only those in TIME_WAIT are kept here */
+	r.conns = idmap__new(r.paths ? env.max_conns / 4 + 1 : env.max_conns,
+			     sizeof(struct tl_conn));
+	if (!r.conns) {
+		p_err("out of memory");
+		err = TT_EXIT_FAILURE;
+		goto cleanup;
+	}
 	if (r.paths && env.open) {
 		err = tl_paths_open(&r, &s, &env.lo, &env.filter);
 		if (err) {

@@ -49,8 +49,7 @@ void tl_tw_open(struct tl_run *r, struct stream *s,
 		const struct tt_loader_opts *lo)
 {
 	if (s->tracer.tw || (r->probe = tw_probe__open(lo, tw_max(r)))) {
-		r->tw_index =
-			idmap__new(r->env->max_conns, sizeof(struct tw_ref));
+		r->tw_index = idmap__new(tw_max(r), sizeof(struct tw_ref));
 		r->tw_fentry = r->tw_index && s->tracer.tw;
 		if (r->tw_index && r->probe)
 			p_info("time-wait sockets looked up by tuple once a "
