@@ -370,6 +370,7 @@ int do_timeline(int argc, char **argv)
 	static struct tl_env env;
 	struct tl_run r = { .env = &env };
 	struct stream s;
+	__u64 kept;
 	struct stat st;
 	int err;
 
@@ -386,8 +387,8 @@ int do_timeline(int argc, char **argv)
 		goto cleanup;
 	r.paths = s.tracer.paths;
 	/* with paths in the kernel, only those in TIME_WAIT are kept here */
-	r.conns = idmap__new(r.paths ? env.max_conns / 4 + 1 : env.max_conns,
-			     sizeof(struct tl_conn));
+	kept = r.paths ? env.max_conns / 4 : env.max_conns;
+	r.conns = idmap__new(kept ? kept : 1, sizeof(struct tl_conn));
 	if (!r.conns) {
 		p_err("out of memory");
 		err = TT_EXIT_FAILURE;

@@ -82,6 +82,9 @@ bool tl_on_path(void *ctx, const struct tt_path *p)
 					 p->daddr, p->dport),
 			    p->first_ns);
 		c = idmap__insert(r->conns, p->sock_id);
+		/* full: a quarter of --max-conns is followed already */
+		if (!c)
+			r->tw_unfollowed++;
 	}
 	if (!c)
 		c = &tmp;
