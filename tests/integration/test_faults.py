@@ -169,15 +169,21 @@ def test_valgrind_finds_no_leak_in_a_real_run(bpf, tmp_path):
     assert len([l for l in out.splitlines() if l]) >= 32
 
 
+def hold_bin():
+    """bench/hold.c, built if missing"""
+    hold = os.path.join(ROOT, "build", "hold")
+    if not os.path.exists(hold):
+        subprocess.run(["make", "-C", ROOT, "build/hold"], check=True,
+                       capture_output=True)
+    return hold
+
+
 def test_burst_of_close_waits_is_seen_or_counted(tracer, netns):
     """10,000 connections half-closed at once (bench/hold): every
     CLOSE_WAIT transition is either in the stream or counted as missed by
     the kernel (the program was already running on that CPU), and what is
     in the stream matches the sockets the kernel lists"""
-    hold = os.path.join(ROOT, "build", "hold")
-    if not os.path.exists(hold):
-        subprocess.run(["make", "-C", ROOT, "build/hold"], check=True,
-                       capture_output=True)
+    hold = hold_bin()
     n = 10000
     p = subprocess.Popen(["ip", "netns", "exec", netns, hold, "-n", str(n)],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -208,10 +214,7 @@ def test_max_sockets_bounds_the_kernel_table(tracer, netns):
     """--max-sockets caps the kernel's per-socket table: 1,500 connections
     (3,000 sockets) against 1,024 places; the rest are counted, not lost,
     and their times are unknown rather than wrong"""
-    hold = os.path.join(ROOT, "build", "hold")
-    if not os.path.exists(hold):
-        subprocess.run(["make", "-C", ROOT, "build/hold"], check=True,
-                       capture_output=True)
+    hold = hold_bin()
     t = tracer("trace", "-j", "--max-sockets", "1024", "--netns", netns,
                name="cap")
     n = 1500
