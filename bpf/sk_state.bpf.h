@@ -9,6 +9,7 @@ struct sk_state {
 	__u64 skaddr; /* tells a clone (accepted child) from its listener */
 	__u32 owner_tgid;
 	__u8 flags; /* TT_F_OWNER_*, TT_F_ACTIVE, TT_F_PASSIVE */
+	__u8 state; /* entered at ts_ns */
 	char owner_comm[TT_COMM_LEN];
 };
 

@@ -141,6 +141,7 @@ static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 	else if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)
 		st->flags |= TT_F_PASSIVE;
 	st->ts_ns = now;
+	st->state = newstate;
 	if (process_ctx) {
 		__u32 tgid = pid_tgid >> 32;
 

@@ -57,7 +57,9 @@ static const struct argp_option options[] = {
 	{ "interval", OPT_INTERVAL, "TIME", 0,
 	  "--live refresh interval (default 1s)", 1 },
 	{ "max-open", OPT_MAX_OPEN, "N", 0,
-	  "sockets in CLOSE_WAIT tracked at once (default 65536)", 1 },
+	  "sockets in CLOSE_WAIT kept in user space at once: those that "
+	  "predate tcptrail (default 65536); the kernel lists the others",
+	  1 },
 	{},
 };
 
@@ -190,6 +192,9 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	__u16 service = cw_service_port(r, e->flags, e->sport, e->dport);
 
 	if (e->newstate == TCP_CLOSE_WAIT) {
+		/* the kernel lists it at exit: nothing kept here meanwhile */
+		if (r->tracked && e->sock_id)
+			return true;
 		c = idmap__insert(r->open, e->sock_id);
 		if (!c) {
 			/* id 0: no per-socket state, counted by the kernel */
@@ -354,15 +359,56 @@ static void summary_ports(struct cw_run *r)
 	free(ps);
 }
 
+/* the tracked ones, from the kernel, as the open table would hold them */
+static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
+{
+	struct tt_sock_rec *recs;
+	struct cw_open *v;
+	size_t m = 0;
+
+	*n = 0;
+	if (!r->tracked || tracked__snapshot(r->tracked, &recs, n))
+		return NULL;
+	v = calloc(*n + 1, sizeof(*v));
+	for (size_t i = 0; v && i < *n; i++) {
+		const struct tt_sock_rec *s = &recs[i];
+		struct cw_open *c = &v[m];
+
+		if (!tt_filter_match(r->filter, s->family, s->sport, s->dport,
+				     s->netns, s->owner_tgid))
+			continue;
+		c->since_ns = s->since_ns;
+		c->fd = -1;
+		c->pid = s->owner_tgid;
+		memcpy(c->comm, s->owner_comm, TT_COMM_LEN);
+		c->family = s->family;
+		c->lport = s->sport;
+		c->rport = s->dport;
+		c->service = cw_service_port(r, s->flags, s->sport, s->dport);
+		memcpy(c->laddr, s->saddr, TT_ADDR_LEN);
+		memcpy(c->raddr, s->daddr, TT_ADDR_LEN);
+		m++;
+	}
+	free(recs);
+	*n = m;
+	return v;
+}
+
 static void summary_open(struct cw_run *r, __u64 now)
 {
 	struct open_list l = { .n = 0 };
 	struct out *o = r->sc.o;
+	size_t nk;
+	struct cw_open *kernel = tracked_open(r, &nk);
 
-	l.v = calloc(idmap__count(r->open) + 1, sizeof(*l.v));
-	if (!l.v)
+	l.v = calloc(idmap__count(r->open) + nk + 1, sizeof(*l.v));
+	if (!l.v) {
+		free(kernel);
 		return;
+	}
 	idmap__for_each(r->open, collect, &l);
+	for (size_t i = 0; i < nk; i++)
+		l.v[l.n++] = &kernel[i];
 	qsort(l.v, l.n, sizeof(*l.v), by_age);
 	if (r->env->out.json) {
 		json_key(o, "open");
@@ -415,6 +461,7 @@ static void summary_open(struct cw_run *r, __u64 now)
 		out_end_line(o);
 	}
 	free(l.v);
+	free(kernel);
 }
 
 int do_closewait(int argc, char **argv)
@@ -458,6 +505,11 @@ int do_closewait(int argc, char **argv)
 		       "%s)",
 		       strerror(errno));
 	r.filter = &env.filter;
+	r.tracked = tracked__open(&s.tracer, &env.lo, env.filter.cgroup);
+	if (!r.tracked)
+		p_info("the tracer's sockets in CLOSE_WAIT kept here (iterator "
+		       "over its table: %s)",
+		       strerror(errno));
 	cw_adopt_existing(&r);
 	if (!env.live)
 		header(&r);
@@ -475,6 +527,7 @@ int do_closewait(int argc, char **argv)
 		       (unsigned long long)r.dropped,
 		       (unsigned long long)env.max_open);
 cleanup:
+	tracked__close(r.tracked);
 	sockets__close(r.socks);
 	stream_close(&s);
 out:

@@ -48,6 +48,9 @@ struct cw_run {
 	__u64 predating; /* ended, but began before tcptrail started */
 	__u64 dropped; /* did not fit in the open table */
 	struct sockets *socks; /* iter/tcp snapshots, NULL if unavailable */
+	/* the tracer's own list of sockets in CLOSE_WAIT: then 'open' holds
+	 * only those that predate tcptrail; NULL: every one is kept there */
+	struct tracked *tracked;
 	const struct tt_filter *filter; /* applied to snapshots in user space */
 	__u64 next_snapshot;
 };

@@ -9,6 +9,7 @@
 #include "sockets.h"
 #include "tcptrail.skel.h"
 #include "sockets.skel.h"
+#include "tracked.skel.h"
 
 struct sockets {
 	struct sockets_bpf *skel;
@@ -53,11 +54,12 @@ fail:
 	return NULL;
 }
 
-int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
+/* every record an iterator link writes */
+static int read_all(struct bpf_link *link, struct tt_sock_rec **out, size_t *n)
 {
 	size_t cap = 64, len = 0;
 	char *buf = malloc(cap * sizeof(struct tt_sock_rec));
-	int fd = bpf_iter_create(bpf_link__fd(s->link));
+	int fd = bpf_iter_create(bpf_link__fd(link));
 	ssize_t got;
 
 	*out = NULL;
@@ -96,6 +98,65 @@ int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
 	*out = (struct tt_sock_rec *)buf;
 	*n = len / sizeof(struct tt_sock_rec);
 	return 0;
+}
+
+int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
+{
+	return read_all(s->link, out, n);
+}
+
+struct tracked {
+	struct tracked_bpf *skel;
+	struct bpf_link *link;
+};
+
+struct tracked *tracked__open(const struct tt_tracer *t,
+			      const struct tt_loader_opts *lo, __u64 cgroup)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = lo->btf_path);
+	LIBBPF_OPTS(bpf_iter_attach_opts, ao);
+	union bpf_iter_link_info info = {};
+	struct tracked *k = calloc(1, sizeof(*k));
+	int err;
+
+	if (!k)
+		return NULL;
+	k->skel = tracked_bpf__open_opts(&oo);
+	if (!k->skel) {
+		err = -errno;
+		goto fail;
+	}
+	k->skel->rodata->filter_cgroup = cgroup;
+	err = tracked_bpf__load(k->skel);
+	if (err)
+		goto fail;
+	info.map.map_fd = bpf_map__fd(t->skel->maps.sk_states_hash);
+	ao.link_info = &info;
+	ao.link_info_len = sizeof(info);
+	k->link = bpf_program__attach_iter(k->skel->progs.tt_tracked, &ao);
+	if (!k->link) {
+		err = -errno;
+		goto fail;
+	}
+	return k;
+fail:
+	tracked__close(k);
+	errno = -err;
+	return NULL;
+}
+
+int tracked__snapshot(struct tracked *k, struct tt_sock_rec **out, size_t *n)
+{
+	return read_all(k->link, out, n);
+}
+
+void tracked__close(struct tracked *k)
+{
+	if (!k)
+		return;
+	bpf_link__destroy(k->link);
+	tracked_bpf__destroy(k->skel);
+	free(k);
 }
 
 void sockets__close(struct sockets *s)

@@ -20,4 +20,15 @@ struct sockets *sockets__open(const struct tt_tracer *t,
 int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n);
 void sockets__close(struct sockets *s);
 
+/*
+ * The sockets the tracer follows that sit in CLOSE_WAIT now, in every
+ * network namespace, read from its per-socket table (bpf/tracked.bpf.c);
+ * cgroup: filter on it too (0: none). NULL and errno on error.
+ */
+struct tracked;
+struct tracked *tracked__open(const struct tt_tracer *t,
+			      const struct tt_loader_opts *lo, __u64 cgroup);
+int tracked__snapshot(struct tracked *k, struct tt_sock_rec **out, size_t *n);
+void tracked__close(struct tracked *k);
+
 #endif /* __TT_SOCKETS_H */

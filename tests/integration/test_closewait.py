@@ -76,6 +76,31 @@ def test_still_in_close_wait_at_exit(tracer):
         cli.wait(timeout=10)
 
 
+def test_still_in_close_wait_at_exit_in_another_namespace(tracer, netns):
+    """the kernel lists the sockets it follows in every namespace: one held
+    in a namespace of its own is in the summary, with its owner and age"""
+    port = free_port()
+    t = tracer("closewait", "-j", "--netns", netns)
+    pre = ["ip", "netns", "exec", netns]
+    srv = subprocess.Popen(pre + [PY, PEER, "server", "--port", str(port),
+                                  "--hold", "4", "--comm", b"nsleak".hex()],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        assert srv.stdout.readline().startswith("ready")
+        cli = subprocess.Popen(pre + [PY, PEER, "client", "--port",
+                                      str(port)])
+        time.sleep(1.5)
+        assert t.stop() == 0
+        (summary,) = records(t, "summary")
+        (o,) = summary["open"]
+        assert (o["comm"], o["lport"]) == ("nsleak", port)
+        assert 1000 <= o["age_ms"] <= 4000 and not o["age_estimated"]
+    finally:
+        srv.kill()
+        srv.wait()
+        cli.wait(timeout=10)
+
+
 @pytest.mark.parametrize("key", ["service", "lport"])
 def test_active_side_service_port(tracer, key):
     """Our host opened the connection and the server closed first: the
