@@ -8,6 +8,8 @@
 #ifndef __TT_HIST_BPF_H
 #define __TT_HIST_BPF_H
 
+#include "opener.bpf.h"
+
 /* per CPU: no atomics on the hot path, and an exact max */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -52,11 +54,6 @@ static __always_inline __u32 floor_log2(__u64 v)
 	return r + (v >> 1);
 }
 
-static __always_inline bool ephemeral(__u16 port)
-{
-	return port >= eph_lo && port <= eph_hi;
-}
-
 static __always_inline __u32 hist_port(const struct tuple *t, __u8 flags)
 {
 	if (hist_key == TT_KEY_LPORT)
@@ -80,14 +77,10 @@ static __always_inline void hist_add(const struct tuple *t, __u8 flags,
 				     int state, __u64 ns)
 {
 	struct tt_hist_key k = { .port = hist_port(t, flags), .state = state };
-	struct tt_hist *h = bpf_map_lookup_elem(&hists, &k);
+	struct tt_hist *h = lookup_or_init(&hists, &k, &hist_zero);
 	__u64 v = (ns + hist_unit_ns - 1) / hist_unit_ns;
 	__u32 slot = v <= 1 ? 0 : floor_log2(v - 1) + 1;
 
-	if (!h) {
-		bpf_map_update_elem(&hists, &k, &hist_zero, BPF_NOEXIST);
-		h = bpf_map_lookup_elem(&hists, &k);
-	}
 	if (!h) {
 		k.port = TT_PORT_OTHER;
 		h = bpf_map_lookup_elem(&hists, &k);
@@ -102,10 +95,9 @@ static __always_inline void hist_add(const struct tuple *t, __u8 flags,
 		h->max_ns = ns;
 }
 
-static __always_inline void aggregate_transition(const struct tuple *t,
-						 __u8 flags, int oldstate,
-						 int newstate, __u64 delta,
-						 bool timed)
+/* from -> to, where a hand-off to a time-wait socket counts as TIME_WAIT */
+static __always_inline void count_transition(const struct tuple *t,
+					     int oldstate, int newstate)
 {
 	__u32 idx;
 	__u64 *n;
@@ -117,29 +109,19 @@ static __always_inline void aggregate_transition(const struct tuple *t,
 	n = bpf_map_lookup_elem(&transitions, &idx);
 	if (n)
 		(*n)++;
-	if (!timed || !(hist_states & (1U << (oldstate & 31))))
+}
+
+static __always_inline void aggregate_transition(const struct tuple *t,
+						 __u8 flags, int oldstate,
+						 int newstate, __u64 delta)
+{
+	count_transition(t, oldstate, newstate);
+	if (!(hist_states & (1U << (oldstate & 31))))
 		return;
 	if (delta == TT_DELTA_UNKNOWN)
 		count(TT_CNT_UNTIMED);
 	else
 		hist_add(t, flags, oldstate, delta);
-}
-
-/*
- * The opener without socket storage: an accepted socket is a copy of its
- * listener and keeps its listen() backlog; a connecting one has none, and
- * its local port is the kernel's pick, from the ephemeral range. What is
- * left, a remote port in that range and a local one outside it, is a
- * listen(fd, 0) server's.
- */
-static __always_inline __u8 opener_flags(const struct sock *sk,
-					 const struct tuple *t)
-{
-	if (sk->sk_max_ack_backlog)
-		return TT_F_PASSIVE;
-	if (ephemeral(t->dport) && !ephemeral(t->sport))
-		return TT_F_PASSIVE;
-	return TT_F_ACTIVE;
 }
 
 static __always_inline bool agg_filtered(struct sock *sk)
@@ -177,7 +159,7 @@ static __always_inline int agg_btf(struct sock *sk, int oldstate, int newstate)
 		if (newstate == TCP_CLOSE &&
 		    (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING))
 			t.time_wait = !sk->sk_err;
-		aggregate_transition(&t, 0, oldstate, newstate, 0, false);
+		count_transition(&t, oldstate, newstate);
 	}
 	if (!(entered_states & (old_bit | new_bit)))
 		return 0;
@@ -187,8 +169,10 @@ static __always_inline int agg_btf(struct sock *sk, int oldstate, int newstate)
 		if (e && e->state == oldstate) {
 			if (!agg_filtered(sk))
 				read_ports(sk, &t);
-			hist_add(&t, opener_flags(sk, &t), oldstate,
-				 now - e->since);
+			hist_add(&t,
+				 guess_opener(sk->sk_max_ack_backlog, t.sport,
+					      t.dport),
+				 oldstate, now - e->since);
 		} else {
 			count(TT_CNT_UNTIMED);
 		}

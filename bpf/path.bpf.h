@@ -101,12 +101,7 @@ path_transition(const struct tuple *t, const struct sk_state *st,
 
 static __always_inline void path_send(struct tt_path *p)
 {
-	__u64 wake = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >=
-				     wakeup_bytes ?
-			     BPF_RB_FORCE_WAKEUP :
-			     BPF_RB_NO_WAKEUP;
-
-	if (bpf_ringbuf_output(&events, p, sizeof(*p), wake))
+	if (bpf_ringbuf_output(&events, p, sizeof(*p), wake_flags()))
 		count(TT_CNT_LOST);
 }
 

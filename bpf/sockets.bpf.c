@@ -17,15 +17,12 @@
 #define TCP_LISTEN 10
 
 const volatile __u32 want_states; /* bit n: TCP state n */
-/* the tracer keeps no socket storage: guess the opener as it does */
-const volatile bool guess_opener;
+/* the tracer keeps no per-socket state (hist, export): guess the opener */
+const volatile bool stateless;
 const volatile __u16 eph_lo = 32768;
 const volatile __u16 eph_hi = 60999;
 
-static __always_inline bool ephemeral(__u16 port)
-{
-	return port >= eph_lo && port <= eph_hi;
-}
+#include "opener.bpf.h"
 
 SEC("iter/tcp")
 int tt_sockets(struct bpf_iter__tcp *ctx)
@@ -63,14 +60,11 @@ int tt_sockets(struct bpf_iter__tcp *ctx)
 		r.idle_ns = (now_us - tp->tcp_mstamp) * 1000;
 	r.ino = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_socket, file,
 			      f_inode, i_ino);
-	/* as opener_flags() in hist.bpf.h: the backlog, then the ports */
-	if (guess_opener && r.state != TCP_LISTEN) {
-		if (tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog ||
-		    (ephemeral(r.dport) && !ephemeral(r.sport)))
-			r.flags = TT_F_PASSIVE;
-		else
-			r.flags = TT_F_ACTIVE;
-	}
+	/* as the tracer does, where it keeps no per-socket state */
+	if (stateless && r.state != TCP_LISTEN)
+		r.flags = guess_opener(
+			tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog, r.sport,
+			r.dport);
 	key = (__u64)tp;
 	e = bpf_map_lookup_elem(&entered, &key);
 	if (e && e->state == r.state)

@@ -28,7 +28,6 @@ const volatile __u32 filter_tgid;
 const volatile __u32 filter_netns;
 const volatile __u32 filter_states; /* bit n: TCP state n */
 const volatile __u64 filter_cgroup; /* cgroup v2 id (kernfs inode) */
-const volatile __u64 wakeup_bytes = 64 * 1024;
 /* trace, timeline, closewait read events; hist and export read maps */
 const volatile bool emit_events = true;
 const volatile bool aggregate;
@@ -240,7 +239,7 @@ static __always_inline void handle(struct sock *sk, const struct tuple *t,
 		return;
 
 	if (aggregate)
-		aggregate_transition(t, flags, oldstate, newstate, delta, true);
+		aggregate_transition(t, flags, oldstate, newstate, delta);
 	if (!emit_events)
 		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -271,54 +270,37 @@ static __always_inline void handle(struct sock *sk, const struct tuple *t,
 				 sizeof(e->owner_comm));
 	else
 		__builtin_memset(e->owner_comm, 0, sizeof(e->owner_comm));
-	/* batch wake-ups: user space also polls with a short timeout */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
-	else
-		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, wake_flags());
 }
 
-/* a new entry's value: too large for the stack */
+/* new entries' values: a path is too large for the stack */
+static const struct sk_state state_zero;
 static const struct sk_path_state path_zero;
 
-/* the per-socket state in sk_states_hash: found or made, dropped at CLOSE */
-static __always_inline void handle_hashed(struct sock *sk,
-					  const struct tuple *t, int oldstate,
-					  int newstate)
+/*
+ * The socket's entry, found or made, dropped at CLOSE: its state in
+ * sk_states_hash, or, for timeline, its state and path in sk_paths.
+ */
+static __always_inline void handle_sock(struct sock *sk, const struct tuple *t,
+					int oldstate, int newstate)
 {
-	struct sk_state *st, zero = {};
+	struct sk_path_state *ps = NULL;
 	__u64 key = (__u64)sk;
+	struct sk_state *st;
 
-	st = bpf_map_lookup_elem(&sk_states_hash, &key);
-	if (!st) {
-		bpf_map_update_elem(&sk_states_hash, &key, &zero, BPF_NOEXIST);
-		st = bpf_map_lookup_elem(&sk_states_hash, &key);
+	if (emit_paths) {
+		ps = lookup_or_init(&sk_paths, &key, &path_zero);
+		st = ps ? &ps->st : NULL;
+	} else {
+		st = lookup_or_init(&sk_states_hash, &key, &state_zero);
 	}
-	handle(sk, t, oldstate, newstate, st, NULL);
-	if (newstate == TCP_CLOSE && st)
-		bpf_map_delete_elem(&sk_states_hash, &key);
-}
-
-/* timeline: the same, with the path, in sk_paths */
-static __always_inline void handle_pathed(struct sock *sk,
-					  const struct tuple *t, int oldstate,
-					  int newstate)
-{
-	struct sk_path_state *ps;
-	__u64 key = (__u64)sk;
-
-	ps = bpf_map_lookup_elem(&sk_paths, &key);
-	if (!ps) {
-		bpf_map_update_elem(&sk_paths, &key, &path_zero, BPF_NOEXIST);
-		ps = bpf_map_lookup_elem(&sk_paths, &key);
-	}
-	if (!ps) {
-		handle(sk, t, oldstate, newstate, NULL, NULL);
+	handle(sk, t, oldstate, newstate, st, ps ? &ps->path : NULL);
+	if (newstate != TCP_CLOSE || !st)
 		return;
-	}
-	handle(sk, t, oldstate, newstate, &ps->st, &ps->path);
-	if (newstate == TCP_CLOSE)
+	if (emit_paths)
 		bpf_map_delete_elem(&sk_paths, &key);
+	else
+		bpf_map_delete_elem(&sk_states_hash, &key);
 }
 
 /* BTF pointers are read directly: no helper call per field */
@@ -353,10 +335,7 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 				 16);
 		__builtin_memcpy(t.daddr, &sk->__sk_common.skc_v6_daddr, 16);
 	}
-	if (emit_paths)
-		handle_pathed(sk, &t, oldstate, newstate);
-	else
-		handle_hashed(sk, &t, oldstate, newstate);
+	handle_sock(sk, &t, oldstate, newstate);
 	return 0;
 }
 
@@ -384,7 +363,7 @@ int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 		bpf_probe_read_kernel(t.saddr, 16, ctx->saddr_v6);
 		bpf_probe_read_kernel(t.daddr, 16, ctx->daddr_v6);
 	}
-	handle_hashed(sk, &t, ctx->oldstate, ctx->newstate);
+	handle_sock(sk, &t, ctx->oldstate, ctx->newstate);
 	return 0;
 }
 

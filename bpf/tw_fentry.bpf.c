@@ -56,7 +56,7 @@ int BPF_PROG(tt_tw_end, struct inet_timewait_sock *tw)
 	e->newstate = TCP_CLOSE;
 	e->flags = TT_F_TIME_WAIT_END;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wake_flags());
 	return 0;
 }
 

@@ -51,7 +51,7 @@ void tl_conn_from_path(struct tl_conn *c, const struct tt_path *p)
 	memcpy(c->raddr, p->daddr, TT_ADDR_LEN);
 	c->flags = p->flags & TT_F_OPENER;
 	c->state = p->state;
-	c->closer = p->closer < TT_CLOSER_RESET + 1 ? p->closer : 0;
+	c->closer = p->closer <= TT_CLOSER_RESET ? p->closer : CLOSER_UNKNOWN;
 	c->partial = p->partial;
 	c->listener = p->listener;
 	c->netns = p->netns;
