@@ -8,6 +8,9 @@ BPFTOOL ?= bpftool
 LLVM_STRIP ?= llvm-strip
 VMLINUX := vmlinux/$(ARCH)/vmlinux.h
 PYTHON ?= /usr/bin/python3
+# every pytest suite: in CI a skip fails unless tests/ci_skips.py allows it
+PYTEST = PYTHONPATH=tests $(PYTHON) -m pytest -v -rfEs -p no:cacheprovider \
+	-p ci_skips
 
 CFLAGS ?= -g -O2
 WARN := -Wall -Wextra -Werror -Wmissing-field-initializers -Wno-missing-field-initializers
@@ -34,7 +37,7 @@ include mk/vm.mk
 include mk/fuzz.mk
 include mk/bench.mk
 
-.PHONY: all static test unit integration bench cost run format format-check vmlinux clean deps
+.PHONY: all static test test-fresh unit integration bench cost run format format-check vmlinux clean deps
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -81,9 +84,14 @@ unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san
 	$(Q)$(OUTPUT)/unit_tests_san
 
 integration: $(OUTPUT)/tcptrail
-	$(Q)$(PYTHON) -m pytest -v -rfE -p no:cacheprovider tests/integration
+	$(Q)$(PYTEST) tests/integration
 
 test: unit fuzz-short integration test-vm
+
+# the README's two commands on a fresh Debian 12 (debootstrap, cached in
+# build/fresh), with HEAD copied in: see scripts/test-fresh.sh
+test-fresh:
+	$(Q)scripts/test-fresh.sh
 
 bench: $(OUTPUT)/tcptrail
 	$(Q)bench/run.sh
