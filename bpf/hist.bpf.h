@@ -79,7 +79,11 @@ static __always_inline void hist_add(const struct tuple *t, __u8 flags,
 	struct tt_hist_key k = { .port = hist_port(t, flags), .state = state };
 	struct tt_hist *h = lookup_or_init(&hists, &k, &hist_zero);
 	__u64 v = (ns + hist_unit_ns - 1) / hist_unit_ns;
-	__u32 slot = v <= 1 ? 0 : floor_log2(v - 1) + 1;
+	/*
+	 * 64 bits: a 32-bit index is widened in a copy of its register, and
+	 * 5.10's verifier then misses the clamp below
+	 */
+	__u64 slot = v <= 1 ? 0 : floor_log2(v - 1) + 1;
 
 	if (!h) {
 		k.port = TT_PORT_OTHER;

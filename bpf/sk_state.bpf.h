@@ -1,17 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Per-socket state in BPF socket storage, shared by the BPF objects. */
+/*
+ * The tracer's per-socket tables, shared by the BPF objects; their values
+ * are in tcptrail.h, for user space too.
+ */
 #ifndef __TT_SK_STATE_BPF_H
 #define __TT_SK_STATE_BPF_H
-
-struct sk_state {
-	__u64 id;
-	__u64 ts_ns; /* entered the current state */
-	__u64 skaddr; /* tells a clone (accepted child) from its listener */
-	__u32 owner_tgid;
-	__u8 flags; /* TT_F_OWNER_*, TT_F_ACTIVE, TT_F_PASSIVE */
-	__u8 state; /* entered at ts_ns */
-	char owner_comm[TT_COMM_LEN];
-};
 
 /*
  * Keyed by the socket's address, dropped at its transition to CLOSE. A
@@ -31,15 +24,7 @@ struct {
 	__type(value, struct sk_state);
 } sk_states_hash SEC(".maps");
 
-/*
- * timeline on tp_btf: the state and the path (struct tt_path) in one
- * entry, in place of sk_states_hash, and kept the same way.
- */
-struct sk_path_state {
-	struct sk_state st;
-	struct tt_path path;
-};
-
+/* timeline on tp_btf: in place of sk_states_hash, and kept the same way */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);

@@ -54,7 +54,29 @@ const volatile __u64 port_bits[3][1024];
 
 #include "sk_state.bpf.h"
 
-__u64 next_sock_id = 1;
+/*
+ * Socket ids without an atomic fetch-and-add (BPF_FETCH arrived in 5.12:
+ * 5.10 refuses the whole object): a per-CPU sequence, the CPU in the low
+ * bits. Only the transition program takes ids, and the kernel never runs
+ * it twice at once on one CPU, so the increment needs no lock.
+ */
+#define TT_ID_CPU_BITS 16
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} id_seq SEC(".maps");
+
+static __always_inline __u64 new_sock_id(void)
+{
+	__u32 zero = 0;
+	__u64 *seq = bpf_map_lookup_elem(&id_seq, &zero);
+
+	if (!seq)
+		return 0;
+	return ++*seq << TT_ID_CPU_BITS | bpf_get_smp_processor_id();
+}
 
 #include "accept.bpf.h"
 #include "listeners.bpf.h"
@@ -123,7 +145,7 @@ static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 	    (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)) {
 		bool clone = st->skaddr && st->skaddr != (__u64)sk;
 
-		st->id = __sync_fetch_and_add(&next_sock_id, 1);
+		st->id = new_sock_id();
 		if (clone && (st->flags & TT_F_OWNER_KNOWN)) {
 			st->flags |= TT_F_OWNER_LISTENER;
 		} else if (!clone) {

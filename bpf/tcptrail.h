@@ -153,6 +153,30 @@ struct tt_path {
 	char owner_comm[TT_COMM_LEN];
 };
 
+/*
+ * The values of the tracer's per-socket tables (bpf/sk_state.bpf.h),
+ * keyed by the socket's address; user space reads them where the kernel
+ * refuses the iterator over a map.
+ */
+struct sk_state {
+	__u64 id;
+	__u64 ts_ns; /* entered the current state */
+	__u64 skaddr; /* tells a clone (accepted child) from its listener */
+	__u32 owner_tgid;
+	__u8 flags; /* TT_F_OWNER_*, TT_F_ACTIVE, TT_F_PASSIVE */
+	__u8 state; /* entered at ts_ns */
+	char owner_comm[TT_COMM_LEN];
+};
+
+/*
+ * timeline on tp_btf: the state and the path (struct tt_path) in one
+ * entry, in place of sk_states_hash, and kept the same way.
+ */
+struct sk_path_state {
+	struct sk_state st;
+	struct tt_path path;
+};
+
 _Static_assert(sizeof(struct tt_path) == 240, "tt_path layout changed");
 
 /*

@@ -12,6 +12,7 @@
 #include "common.h"
 #include "sockets.h"
 #include "tcp_state.h"
+#include "tw_probe.h"
 
 #define SYSCALL_TP "/sys/kernel/tracing/events/syscalls/sys_exit_accept4"
 
@@ -46,19 +47,30 @@ static int probe_attach(enum tt_attach_mode mode, enum tt_accept_kind *accept,
 	return ok;
 }
 
-static int probe_iter(void)
+/* the iterators and the tc lookup, each loaded (and attached) for real */
+static void probe_extras(int *iter_tcp, int *iter_map, int *tc)
 {
 	struct tt_loader_opts lo = { .ringbuf_size = 4096, .quiet = true };
 	struct tt_filter f = {};
-	struct sockets *s = NULL;
+	struct tw_probe *p;
+	struct sockets *s;
+	struct tracked *k;
 	struct tt_tracer t;
 
-	if (tt_tracer_start(&t, &lo, &f))
-		return 0;
-	s = sockets__open(&t, &lo, 1U << TCP_CLOSE_WAIT);
-	sockets__close(s);
-	tt_tracer_stop(&t);
-	return s != NULL;
+	if (tt_tracer_start(&t, &lo, &f)) {
+		*iter_tcp = *iter_map = 0;
+	} else {
+		s = sockets__open(&t, &lo, 1U << TCP_CLOSE_WAIT);
+		*iter_tcp = s != NULL;
+		sockets__close(s);
+		k = tracked__open(&t, &lo, 0);
+		*iter_map = k != NULL;
+		tracked__close(k);
+		tt_tracer_stop(&t);
+	}
+	p = tw_probe__open(&lo, 1);
+	*tc = p != NULL;
+	tw_probe__close(p);
 }
 
 enum {
@@ -70,6 +82,8 @@ enum {
 	F_ACCEPT_FEXIT,
 	F_TW_FENTRY,
 	F_ITER_TCP,
+	F_ITER_MAP,
+	F_TC,
 	F_MAX,
 };
 
@@ -103,6 +117,12 @@ int do_version(int argc, char **argv)
 		[F_ITER_TCP] = { "iter_tcp",
 				 "iter/tcp (sockets that predate tcptrail)",
 				 -1 },
+		[F_ITER_MAP] = { "iter_map",
+				 "iter/bpf_map_elem (tables read in the kernel)",
+				 -1 },
+		[F_TC] = { "tc",
+			   "tc test-run lookup (time-wait sockets by tuple)",
+			   -1 },
 	};
 
 	if (argc > 1 &&
@@ -122,7 +142,8 @@ int do_version(int argc, char **argv)
 		enum tt_accept_kind accept = TT_ACCEPT_NONE;
 		int tw = 0;
 
-		fs[F_ITER_TCP].ok = probe_iter();
+		probe_extras(&fs[F_ITER_TCP].ok, &fs[F_ITER_MAP].ok,
+			     &fs[F_TC].ok);
 		fs[F_TP_BTF].ok =
 			probe_attach(TT_ATTACH_FORCE_BTF, &accept, &tw);
 		fs[F_TRACEPOINT].ok = probe_attach(

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "common.h"
 #include "loader.h"
@@ -55,6 +56,7 @@ static error_t loader_parse(int key, char *arg, struct argp_state *state)
 			exit(usage_err("invalid --max-sockets '%s': %s", arg,
 				       why));
 		o->max_sockets = v;
+		o->max_sockets_set = true;
 		break;
 	case 'v':
 		tt_verbose = true;
@@ -105,6 +107,19 @@ const char *tt_attach_kind_str(enum tt_attach_kind kind)
 	       kind == TT_ATTACH_TRACEPOINT ?
 		       "tracepoint/sock/inet_sock_set_state" :
 		       "none";
+}
+
+int tt_refused(const char *kind)
+{
+	const char *list = getenv("TCPTRAIL_REFUSE");
+	size_t n = strlen(kind);
+
+	for (const char *p = list; p && *p; p += strcspn(p, ",")) {
+		p += *p == ',';
+		if (!strncmp(p, kind, n) && (p[n] == ',' || !p[n]))
+			return -EPERM;
+	}
+	return 0;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
@@ -206,9 +221,12 @@ static int attach_accept_fexit(struct tt_tracer *t,
 			       const struct tt_loader_opts *o)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path);
-	struct accept_fexit_bpf *fx = accept_fexit_bpf__open_opts(&oo);
-	int err;
+	struct accept_fexit_bpf *fx;
+	int err = tt_refused("fexit");
 
+	if (err)
+		return err;
+	fx = accept_fexit_bpf__open_opts(&oo);
 	if (!fx)
 		return -errno;
 	err = bpf_map__reuse_fd(fx->maps.accepted,
@@ -254,9 +272,12 @@ static void attach_accept(struct tt_tracer *t, const struct tt_loader_opts *o)
 static int attach_tw_end(struct tt_tracer *t, const struct tt_loader_opts *o)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path);
-	struct tw_fentry_bpf *tw = tw_fentry_bpf__open_opts(&oo);
-	int err;
+	struct tw_fentry_bpf *tw;
+	int err = tt_refused("fentry");
 
+	if (err)
+		return err;
+	tw = tw_fentry_bpf__open_opts(&oo);
 	if (!tw)
 		return -errno;
 	err = bpf_map__reuse_fd(tw->maps.events,
@@ -288,10 +309,43 @@ const char *tt_accept_kind_str(enum tt_accept_kind kind)
 	}
 }
 
-/* callers that did not parse options (probes) get the default */
-static __u32 max_sockets(const struct tt_loader_opts *o)
+/*
+ * Hash tables that allocate at run time are safe in tracing programs
+ * only since 6.1's BPF memory allocator: before it, the verifier warns
+ * with a stack trace in the kernel log (a panic under panic_on_warn) and
+ * PREEMPT_RT kernels refuse them. The allocator's type in the kernel's
+ * BTF tells which.
+ */
+static bool runtime_alloc_safe(const struct tt_loader_opts *o)
 {
-	return o->max_sockets ? o->max_sockets : TT_STATES_DEFAULT;
+	struct btf *btf = o->btf_path ? btf__parse(o->btf_path, NULL) :
+					btf__load_vmlinux_btf();
+	bool safe;
+
+	if (tt_refused("alloc") || !btf)
+		return false;
+	safe = btf__find_by_name_kind(btf, "bpf_mem_alloc", BTF_KIND_STRUCT) >=
+	       0;
+	btf__free(btf);
+	return safe;
+}
+
+/* callers that did not parse options (probes) get the default */
+static __u32 max_sockets(const struct tt_loader_opts *o, bool prealloc)
+{
+	if (o->max_sockets_set)
+		return o->max_sockets;
+	return prealloc ? TT_STATES_PREALLOC_DEFAULT : TT_STATES_DEFAULT;
+}
+
+static void set_prealloc(struct tcptrail_bpf *skel)
+{
+	struct bpf_map *maps[] = { skel->maps.sk_states_hash,
+				   skel->maps.sk_paths, skel->maps.entered };
+
+	for (size_t i = 0; i < ARRAY_SIZE(maps); i++)
+		bpf_map__set_map_flags(maps[i], bpf_map__map_flags(maps[i]) &
+							~BPF_F_NO_PREALLOC);
 }
 
 static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
@@ -300,11 +354,19 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path);
 	struct tcptrail_bpf *skel;
 	bool btf = kind == TT_ATTACH_TP_BTF;
-	int err;
+	int err = btf ? tt_refused("tp_btf") : 0;
+	__u32 nsock;
 
+	if (err) {
+		p_info("%s: %s", tt_attach_kind_str(kind), strerror(-err));
+		return err;
+	}
 	skel = tcptrail_bpf__open_opts(&oo);
 	if (!skel)
 		return -errno;
+	if (t->prealloc)
+		set_prealloc(skel);
+	nsock = max_sockets(o, t->prealloc);
 	set_filter(skel, f, o);
 	/* classic tracepoints keep their hash of per-socket state */
 	skel->rodata->agg_stateless = btf && o->agg && o->agg->no_events &&
@@ -314,8 +376,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 		skel->rodata->entered_states = o->agg->states |
 					       (1U << TCP_CLOSE_WAIT);
 	bpf_map__set_max_entries(skel->maps.entered,
-				 skel->rodata->agg_stateless ? max_sockets(o) :
-							       1);
+				 skel->rodata->agg_stateless ? nsock : 1);
 	bpf_program__set_autoload(skel->progs.tt_state_btf, btf);
 	bpf_program__set_autoload(skel->progs.tt_state_tp, !btf);
 	bpf_map__set_max_entries(skel->maps.events,
@@ -326,13 +387,13 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	if (o->agg && o->agg->no_events && !f->tgid)
 		bpf_map__set_max_entries(skel->maps.accepted, 1);
 	bpf_map__set_max_entries(skel->maps.sk_paths,
-				 skel->rodata->emit_paths ? max_sockets(o) : 1);
+				 skel->rodata->emit_paths ? nsock : 1);
 	/* paths and stateless aggregation keep no per-socket entry here */
 	bpf_map__set_max_entries(skel->maps.sk_states_hash,
 				 skel->rodata->emit_paths ||
 						 skel->rodata->agg_stateless ?
 					 1 :
-					 max_sockets(o));
+					 nsock);
 	err = tcptrail_bpf__load(skel);
 	if (!err && o->agg)
 		err = insert_other_keys(skel, o->agg,
@@ -397,6 +458,7 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 		p_err("cannot count CPUs: %s", strerror(-t->ncpus));
 		return TT_EXIT_FAILURE;
 	}
+	t->prealloc = !runtime_alloc_safe(o);
 	if (o->attach != TT_ATTACH_FORCE_TP)
 		err = try_kind(t, TT_ATTACH_TP_BTF, o, f);
 	if (o->attach == TT_ATTACH_FORCE_TP ||
@@ -423,7 +485,7 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 		err = 0;
 	}
 	p_info("attached %s; owners at accept() from %s; per-socket state in "
-	       "%s (up to %u); ring buffer %llu bytes",
+	       "%s (up to %u%s); ring buffer %llu bytes",
 	       tt_attach_kind_str(t->kind), tt_accept_kind_str(t->accept),
 	       t->skel->rodata->agg_stateless ?
 		       "a hash of the sockets in a timed state" :
@@ -432,6 +494,7 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 		       bpf_map__max_entries(t->skel->maps.entered) :
 	       t->paths ? bpf_map__max_entries(t->skel->maps.sk_paths) :
 			  bpf_map__max_entries(t->skel->maps.sk_states_hash),
+	       t->prealloc ? ", preallocated" : "",
 	       (unsigned long long)bpf_map__max_entries(t->skel->maps.events));
 	return 0;
 }

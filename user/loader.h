@@ -25,12 +25,15 @@ struct tt_loader_opts {
 	const char *btf_path;
 	__u64 ringbuf_size;
 	__u64 max_sockets; /* per-socket entries in the kernel's tables */
+	bool max_sockets_set; /* by the user: kept even where preallocated */
 	enum tt_attach_mode attach;
 	bool quiet; /* probing: no message on failure */
 };
 
 #define TT_RINGBUF_DEFAULT (8ULL << 20)
 #define TT_STATES_DEFAULT (1ULL << 20)
+/* before 6.1 the tables are preallocated: a smaller default */
+#define TT_STATES_PREALLOC_DEFAULT (1ULL << 16)
 
 /* argp child for -v, --btf, --ringbuf-size, --attach; input: tt_loader_opts */
 extern const struct argp loader_argp;
@@ -53,6 +56,7 @@ struct tt_tracer {
 	enum tt_attach_kind kind;
 	enum tt_accept_kind accept;
 	bool paths; /* the kernel keeps timeline's paths */
+	bool prealloc; /* per-socket tables allocated up front (before 6.1) */
 	int ncpus;
 };
 
@@ -70,5 +74,14 @@ const char *tt_attach_kind_str(enum tt_attach_kind kind);
 const char *tt_accept_kind_str(enum tt_accept_kind kind);
 int tt_tracer_hists_fd(const struct tt_tracer *t);
 int tt_tracer_transitions_fd(const struct tt_tracer *t);
+
+/*
+ * A test hook: -EPERM, as a kernel that refuses it would answer, when the
+ * environment variable TCPTRAIL_REFUSE lists this program kind (comma
+ * separated: tp_btf, fexit, fentry, iter_tcp, iter_map, tc); else 0. Every
+ * place that loads an optional program asks first, so that the tests
+ * drive each fallback on any kernel.
+ */
+int tt_refused(const char *kind);
 
 #endif /* __TT_LOADER_H */

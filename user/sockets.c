@@ -25,6 +25,9 @@ struct sockets *sockets__open(const struct tt_tracer *t,
 
 	if (!s)
 		return NULL;
+	err = tt_refused("iter_tcp");
+	if (err)
+		goto fail;
 	s->skel = sockets_bpf__open_opts(&oo);
 	if (!s->skel) {
 		err = -errno;
@@ -121,6 +124,9 @@ struct tracked *tracked__open(const struct tt_tracer *t,
 
 	if (!k)
 		return NULL;
+	err = tt_refused("iter_map");
+	if (err)
+		goto fail;
 	k->skel = tracked_bpf__open_opts(&oo);
 	if (!k->skel) {
 		err = -errno;

@@ -21,9 +21,12 @@
 
 _Static_assert(PATH_MAX_STEPS == TT_PATH_STEPS, "path lengths differ");
 
+/* the iterator where the kernel takes it, else a walk from user space */
 struct tl_paths {
 	struct paths_bpf *skel;
 	struct bpf_link *link;
+	int map_fd; /* the tracer's table of paths, for the walk */
+	bool no_cgroup; /* --cgroup and no iterator: nothing can be listed */
 };
 
 static void set_step(struct tl_conn *c, int i, const struct tt_path *p, int j)
@@ -98,18 +101,17 @@ bool tl_on_path(void *ctx, const struct tt_path *p)
 	return true;
 }
 
-int tl_paths_open(struct tl_run *r, const struct stream *s,
-		  const struct tt_loader_opts *lo, const struct tt_filter *f)
+static int attach_iter(struct tl_paths *tp, const struct stream *s,
+		       const struct tt_loader_opts *lo,
+		       const struct tt_filter *f)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = lo->btf_path);
 	LIBBPF_OPTS(bpf_iter_attach_opts, ao);
 	union bpf_iter_link_info info = {};
-	struct tl_paths *tp = calloc(1, sizeof(*tp));
-	int err;
+	int err = tt_refused("iter_map");
 
-	if (!tp)
-		return -ENOMEM;
-	r->open_paths = tp;
+	if (err)
+		return err;
 	tp->skel = paths_bpf__open_opts(&oo);
 	if (!tp->skel)
 		return -errno;
@@ -131,6 +133,33 @@ int tl_paths_open(struct tl_run *r, const struct stream *s,
 	return tp->link ? 0 : -errno;
 }
 
+int tl_paths_open(struct tl_run *r, const struct stream *s,
+		  const struct tt_loader_opts *lo, const struct tt_filter *f)
+{
+	struct tl_paths *tp = calloc(1, sizeof(*tp));
+	int err;
+
+	if (!tp)
+		return -ENOMEM;
+	r->open_paths = tp;
+	tp->map_fd = bpf_map__fd(s->tracer.skel->maps.sk_paths);
+	err = attach_iter(tp, s, lo, f);
+	if (!err)
+		return 0;
+	bpf_link__destroy(tp->link);
+	tp->link = NULL;
+	paths_bpf__destroy(tp->skel);
+	tp->skel = NULL;
+	/* a socket's cgroup is read in the kernel: user space cannot tell */
+	tp->no_cgroup = f->cgroup;
+	p_warn("iterator over the table of paths refused (%s): open "
+	       "connections %s",
+	       strerror(-err),
+	       tp->no_cgroup ? "are not listed (--cgroup needs the iterator)" :
+			       "read from user space");
+	return 0;
+}
+
 static void print_one(struct tl_run *r, const struct tt_path *p, __u64 now)
 {
 	const struct tt_filter *f = &r->env->filter;
@@ -143,6 +172,30 @@ static void print_one(struct tl_run *r, const struct tt_path *p, __u64 now)
 	tl_print_conn(r, &c, now, true);
 }
 
+/*
+ * The iterator's choice (bpf/paths.bpf.c), from user space: the programs
+ * are detached by now, so the table holds still while it is walked.
+ */
+static int walk_open(struct tl_run *r, int fd, __u64 now)
+{
+	struct sk_path_state ps;
+	__u64 key, *prev = NULL;
+	struct tt_path *p = &ps.path;
+
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &ps))
+			continue; /* gone since: it ended */
+		if (!p->sock_id || p->sent)
+			continue;
+		p->flags |= ps.st.flags & (TT_F_OPENER | TT_F_OWNER_KNOWN);
+		p->owner_tgid = ps.st.owner_tgid;
+		memcpy(p->owner_comm, ps.st.owner_comm, sizeof(p->owner_comm));
+		print_one(r, p, now);
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
 int tl_paths_print_open(struct tl_run *r, __u64 now)
 {
 	struct tl_paths *tp = r->open_paths;
@@ -151,8 +204,10 @@ int tl_paths_print_open(struct tl_run *r, __u64 now)
 	ssize_t got;
 	int fd, err;
 
-	if (!tp || !tp->link)
+	if (!tp)
 		return -ENOENT;
+	if (!tp->link)
+		return tp->no_cgroup ? 0 : walk_open(r, tp->map_fd, now);
 	fd = bpf_iter_create(bpf_link__fd(tp->link));
 	if (fd < 0)
 		return -errno;

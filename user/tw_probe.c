@@ -20,6 +20,9 @@ struct tw_probe *tw_probe__open(const struct tt_loader_opts *lo, __u32 max)
 
 	if (!p)
 		return NULL;
+	err = tt_refused("tc");
+	if (err)
+		goto fail;
 	p->skel = tw_probe_bpf__open_opts(&oo);
 	if (!p->skel) {
 		err = -errno;

@@ -52,13 +52,16 @@ def bpf():
 class Tracer:
     """tcptrail running in the background, output to a file."""
 
-    def __init__(self, tmp_path, args, name="trace", ready=b"Tracing"):
+    def __init__(self, tmp_path, args, name="trace", ready=b"Tracing",
+                 refuse=""):
         self.out_path = tmp_path / f"{name}.out"
         self.err_path = tmp_path / f"{name}.err"
         self.out = open(self.out_path, "wb")
         self.err = open(self.err_path, "wb")
+        # refuse: program kinds the loader must treat as refused
+        env = dict(os.environ, TCPTRAIL_REFUSE=refuse)
         self.proc = subprocess.Popen([TCPTRAIL] + args, stdout=self.out,
-                                     stderr=self.err)
+                                     stderr=self.err, env=env)
         deadline = time.monotonic() + 20
         while ready not in self.err_path.read_bytes():
             if self.proc.poll() is not None:
@@ -106,8 +109,8 @@ class Tracer:
 def tracer(tmp_path, bpf):
     started = []
 
-    def start(*args, name="trace", ready=b"Tracing"):
-        t = Tracer(tmp_path, list(args), name, ready)
+    def start(*args, name="trace", ready=b"Tracing", refuse=""):
+        t = Tracer(tmp_path, list(args), name, ready, refuse)
         started.append(t)
         return t
 

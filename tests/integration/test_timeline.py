@@ -81,9 +81,14 @@ def test_churn_never_merges_connections(tracer):
     assert len({c["lport"] for c in act}) == n
 
 
-def test_open_connections_at_exit(tracer):
+@pytest.mark.parametrize("refuse", ["", "iter_map"])
+def test_open_connections_at_exit(tracer, refuse):
+    """the same answer whether the kernel walks the table of paths
+    (iter/bpf_map_elem) or user space does, where that iterator is
+    refused (as some kernels and lockdown policies do)"""
     port = free_port()
-    t = tracer("timeline", "-j", "--open", "--port", str(port))
+    t = tracer("timeline", "-j", "--open", "--port", str(port),
+               refuse=refuse)
     srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
                             "--hold", "4"], stdout=subprocess.PIPE, text=True)
     try:
@@ -99,6 +104,10 @@ def test_open_connections_at_exit(tracer):
         # the client waits for the server's FIN: open too, in FIN_WAIT2
         (act,) = [c for c in cs if c["opened"] == "active"]
         assert act["open"] and states(act)[-1] == "FIN_WAIT2"
+        if refuse:
+            warn = [ln for ln in t.stderr.splitlines() if "iterator" in ln]
+            assert len(warn) == 1 and "read from user space" in warn[0], \
+                t.stderr
     finally:
         srv.kill()
         srv.wait()

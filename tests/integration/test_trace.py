@@ -497,11 +497,13 @@ def test_version_probes_the_kernel(bpf):
                        text=True)
     assert p.returncode == 0
     v = json.loads(p.stdout)
-    # everything tcptrail needs loads here; fexit is optional (this
-    # machine's locked-down kernel refuses it, the 6.1 VM test loads it)
+    # everything tcptrail needs loads here; fexit, fentry and the map
+    # iterator are optional (this machine's locked-down kernel refuses
+    # them, the VM test loads them)
     f = dict(v["features"])
     assert isinstance(f.pop("accept_fexit"), bool)
     assert isinstance(f.pop("tw_fentry"), bool)
+    assert isinstance(f.pop("iter_map"), bool)
     assert all(f.values()), v
     assert v["kernel"] == os.uname().release
     p = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534",
