@@ -1,18 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Fetch Debian 12's cloud kernel for the VM test, without installing it:
-# linux-image-cloud-amd64 is resolved to the concrete
-# linux-image-6.1.0-N-cloud-amd64 it depends on, that .deb is downloaded
-# with apt-get download, and only its ./boot is unpacked into build/vm/.
-#   tests/vm/fetch-kernel.sh [OUTDIR]      (default build/vm)
-# Output: OUTDIR/vmlinuz, OUTDIR/config, OUTDIR/kernel-release.
-# Checks that what the VM test needs is built in (no modules in the guest).
-# Cached: does nothing when OUTDIR/vmlinuz exists (delete it to refetch).
-# VM_KERNEL_PKG=linux-image-6.1.0-N-cloud-amd64 pins the package.
+# Fetch a Debian suite's cloud kernel for the VM test, without installing
+# it: the suite's linux-image-cloud-ARCH is resolved to the concrete
+# linux-image-* it depends on, that .deb is downloaded with apt-get download
+# through a private source list and lists directory (the host's apt setup
+# is not touched), and only its ./boot is unpacked into OUTDIR.
+#   tests/vm/fetch-kernel.sh OUTDIR SUITE [ARCH]
+# SUITE: bullseye (5.10), bookworm (6.1) or trixie (6.12); ARCH: amd64
+# (default) or arm64. Output: OUTDIR/vmlinuz, OUTDIR/config,
+# OUTDIR/kernel-release. Checks that what the VM test needs is built in
+# (no modules in the guest). Cached: does nothing when OUTDIR/vmlinuz
+# exists (delete it to refetch). VM_KERNEL_PKG pins the package.
 set -eu
 
-out=${1:-build/vm}
-meta=linux-image-cloud-amd64
+out=$1
+suite=$2
+arch=${3:-amd64}
+meta=linux-image-cloud-$arch
+here=$(cd "$(dirname "$0")" && pwd)
 
 if [ -s "$out/vmlinuz" ]; then
 	rel=$(cat "$out/kernel-release" 2>/dev/null || echo '?')
@@ -22,17 +27,31 @@ fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
+# apt, private: this suite's source only, lists kept beside the kernel
+apt=$out/apt
+mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/parts"
+mirror=$("$here/../../scripts/debian-mirror.sh")
+echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
+	>"$apt/sources.list"
+set -- -o "Dir::Etc::SourceList=$apt/sources.list" \
+	-o "Dir::Etc::SourceParts=$apt/parts" \
+	-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" \
+	-o "APT::Architecture=$arch" -o "APT::Architectures::=$arch"
+# as root, apt hands downloads to its _apt user, which cannot write here
+[ "$(id -u)" -eq 0 ] && set -- "$@" -o APT::Sandbox::User=root
+if [ -z "$(ls "$apt/lists" | grep -v partial)" ]; then
+	apt-get -q "$@" update >"$apt/update.log" 2>&1 ||
+		{ cat "$apt/update.log" >&2; echo "fetch-kernel: apt-get update ($suite) failed" >&2; exit 1; }
+fi
+
 pkg=${VM_KERNEL_PKG:-}
 if [ -z "$pkg" ]; then
-	# the candidate version's dependency, e.g. linux-image-6.1.0-56-cloud-amd64
-	pkg=$(apt-cache show --no-all-versions "$meta" 2>/dev/null |
-		sed -n 's/^Depends:.*\(linux-image-[0-9][^ ,]*-cloud-amd64\).*/\1/p' |
+	# the candidate's dependency, e.g. linux-image-6.1.0-56-cloud-amd64
+	pkg=$(apt-cache "$@" show --no-all-versions "$meta" 2>/dev/null |
+		sed -n "s/^Depends:.*\(linux-image-[0-9][^ ,]*-cloud-$arch\).*/\1/p" |
 		head -n 1)
 fi
-if [ -z "$pkg" ]; then
-	echo "fetch-kernel: cannot resolve $meta (run apt-get update?)" >&2
-	exit 1
-fi
+[ -n "$pkg" ] || { echo "fetch-kernel: cannot resolve $meta in $suite" >&2; exit 1; }
 
 # the first file matching a glob, or nothing
 first()
@@ -43,13 +62,8 @@ first()
 
 deb=$(first "$out/$pkg"_*.deb)
 if [ -z "$deb" ]; then
-	echo "fetch-kernel: downloading $pkg"
-	# as root, apt hands the download to its _apt user, which cannot
-	# write here: download as root instead of warning about it
-	sandbox=
-	[ "$(id -u)" -eq 0 ] && sandbox="-o APT::Sandbox::User=root"
-	# shellcheck disable=SC2086
-	(cd "$out" && apt-get download -q $sandbox "$pkg") ||
+	echo "fetch-kernel: downloading $pkg ($suite)"
+	(cd "$out" && apt-get download -q "$@" "$pkg:$arch") ||
 		{ echo "fetch-kernel: apt-get download $pkg failed" >&2; exit 1; }
 	deb=$(first "$out/$pkg"_*.deb)
 	[ -n "$deb" ] || { echo "fetch-kernel: no $pkg .deb in $out" >&2; exit 1; }
@@ -65,8 +79,10 @@ cp "$tmp/boot/config-$rel" "$out/config"
 echo "$rel" >"$out/kernel-release"
 # the initramfs carries no modules: what the test needs must be built in
 # (the serial console, BTF, BPF on tracepoints, IPv6, syscall tracepoints)
+console=SERIAL_8250_CONSOLE
+[ "$arch" = arm64 ] && console=SERIAL_AMBA_PL011_CONSOLE
 missing=
-for opt in SERIAL_8250_CONSOLE BLK_DEV_INITRD DEVTMPFS TMPFS BPF_SYSCALL \
+for opt in $console BLK_DEV_INITRD DEVTMPFS TMPFS BPF_SYSCALL \
 	BPF_EVENTS DEBUG_INFO_BTF CGROUPS CGROUP_BPF FTRACE_SYSCALLS INET IPV6; do
 	grep -q "^CONFIG_$opt=y" "$out/config" || missing="$missing $opt"
 done

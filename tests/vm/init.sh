@@ -141,6 +141,49 @@ result timeline-tw $?
 dump timeline-tw.out /tmp/timeline-tw.out
 dump timeline-tw.err /tmp/timeline-tw.err
 
+# (g) closewait, hist and export on the same exchange each: one
+# connection, the server holding CLOSE_WAIT for 300 ms
+bg_step()
+{
+	name=$1
+	shift
+	timeout 60 tcptrail "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
+	tpid=$!
+	i=0
+	while ! grep -qE '^(Tracing|Measuring|Serving)' "/tmp/$name.err" 2>/dev/null; do
+		kill -0 "$tpid" 2>/dev/null || break
+		i=$((i + 1))
+		[ "$i" -ge 600 ] && break
+		sleep 0.1
+	done
+}
+bg_done()
+{
+	wait "$tpid"
+	result "$1" $?
+	dump "$1.out" "/tmp/$1.out"
+	dump "$1.err" "/tmp/$1.err"
+}
+
+bg_step closewait closewait --json -d 3 --port 5561
+timeout 30 workload clean 5561 1 300 >/dev/null 2>&1
+result closewait.workload $?
+bg_done closewait
+
+bg_step hist hist --json -d 3 --port 5562
+timeout 30 workload clean 5562 1 300 >/dev/null 2>&1
+result hist.workload $?
+bg_done hist
+
+bg_step export export --listen 127.0.0.1:9560 --port 5563
+timeout 30 workload clean 5563 1 300 >/dev/null 2>&1
+result export.workload $?
+timeout 10 wget -q -O /tmp/export.metrics http://127.0.0.1:9560/metrics
+result export.scrape $?
+kill -INT "$tpid"
+bg_done export
+dump export.metrics /tmp/export.metrics
+
 dmesg >/tmp/dmesg
 dump dmesg /tmp/dmesg
 echo TT_DONE

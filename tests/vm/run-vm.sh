@@ -1,14 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Boot Debian 12's cloud kernel in qemu (TCG: no KVM needed) with a
+# Boot a Debian suite's cloud kernel in qemu (TCG: no KVM needed) with a
 # minimal initramfs that runs build/tcptrail, unchanged, and its checks
-# (tests/vm/init.sh); the serial console goes to build/vm/console.log.
-#   tests/vm/run-vm.sh
+# (tests/vm/init.sh); the serial console goes to VM_OUT/console.log.
+#   tests/vm/run-vm.sh [SUITE]     bullseye, bookworm (default) or trixie
 # Needs: build/tcptrail, build/vm/workload (make test-vm builds both),
 # qemu-system-x86_64, busybox (busybox-static), apt-get (the kernel is
 # fetched once, see fetch-kernel.sh).
 # Environment: TCPTRAIL (binary, default build/tcptrail), VM_OUT (default
-# build/vm), VM_TIMEOUT (seconds before qemu is killed, default 240),
+# build/vm/SUITE), VM_TIMEOUT (seconds before qemu is killed, default 240),
 # VM_MEM (default 512M), VM_SMP (default 2), VM_APPEND (extra kernel
 # command line).
 # Exit status: 0 when the guest ran every step (whatever their results:
@@ -17,8 +17,9 @@
 set -eu
 
 cd "$(dirname "$0")/../.."
+suite=${1:-bookworm}
 tcptrail=${TCPTRAIL:-build/tcptrail}
-out=${VM_OUT:-build/vm}
+out=${VM_OUT:-build/vm/$suite}
 vm_timeout=${VM_TIMEOUT:-240}
 log=$out/console.log
 stage=$out/initramfs.d
@@ -30,14 +31,15 @@ fail()
 	exit 1
 }
 
-for f in "$tcptrail" "$out/workload"; do
+workload=${VM_WORKLOAD:-build/vm/workload}
+for f in "$tcptrail" "$workload"; do
 	[ -x "$f" ] || fail "$f is missing: run 'make test-vm'"
 done
 command -v qemu-system-x86_64 >/dev/null ||
 	fail "qemu-system-x86_64 not found (Debian: qemu-system-x86)"
 busybox=$(command -v busybox) || fail "busybox not found (busybox-static)"
 
-tests/vm/fetch-kernel.sh "$out"
+tests/vm/fetch-kernel.sh "$out" "$suite"
 
 # copy FILE into the initramfs at DEST, with the shared libraries and the
 # loader it names (ldd), at their own paths: nothing is relinked
@@ -62,7 +64,7 @@ for applet in $("$busybox" --list-full); do
 		ln -s /bin/busybox "$stage/$applet"
 done
 add_bin "$tcptrail" bin/tcptrail
-add_bin "$out/workload" bin/workload
+add_bin "$workload" bin/workload
 cp tests/vm/init.sh "$stage/init"
 chmod 755 "$stage/init"
 # uncompressed: quicker to unpack under TCG than to gunzip
