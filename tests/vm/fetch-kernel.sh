@@ -28,26 +28,15 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 # apt, private: this suite's source only, lists kept beside the kernel
-apt=$out/apt
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/parts"
-mirror=$("$here/../../scripts/debian-mirror.sh")
-echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
-	>"$apt/sources.list"
-set -- -o "Dir::Etc::SourceList=$apt/sources.list" \
-	-o "Dir::Etc::SourceParts=$apt/parts" \
-	-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" \
-	-o "APT::Architecture=$arch" -o "APT::Architectures::=$arch"
-# as root, apt hands downloads to its _apt user, which cannot write here
-[ "$(id -u)" -eq 0 ] && set -- "$@" -o APT::Sandbox::User=root
-if [ -z "$(ls "$apt/lists" | grep -v partial)" ]; then
-	apt-get -q "$@" update >"$apt/update.log" 2>&1 ||
-		{ cat "$apt/update.log" >&2; echo "fetch-kernel: apt-get update ($suite) failed" >&2; exit 1; }
-fi
+apt_private()
+{
+	"$here/../../scripts/debian-apt.sh" "$out/apt" "$suite" "$arch" "$@"
+}
 
 pkg=${VM_KERNEL_PKG:-}
 if [ -z "$pkg" ]; then
 	# the candidate's dependency, e.g. linux-image-6.1.0-56-cloud-amd64
-	pkg=$(apt-cache "$@" show --no-all-versions "$meta" 2>/dev/null |
+	pkg=$(apt_private apt-cache show --no-all-versions "$meta" 2>/dev/null |
 		sed -n "s/^Depends:.*\(linux-image-[0-9][^ ,]*-cloud-$arch\).*/\1/p" |
 		head -n 1)
 fi
@@ -63,7 +52,7 @@ first()
 deb=$(first "$out/$pkg"_*.deb)
 if [ -z "$deb" ]; then
 	echo "fetch-kernel: downloading $pkg ($suite)"
-	(cd "$out" && apt-get download -q "$@" "$pkg:$arch") ||
+	(cd "$out" && apt_private apt-get download -q "$pkg:$arch") ||
 		{ echo "fetch-kernel: apt-get download $pkg failed" >&2; exit 1; }
 	deb=$(first "$out/$pkg"_*.deb)
 	[ -n "$deb" ] || { echo "fetch-kernel: no $pkg .deb in $out" >&2; exit 1; }
