@@ -12,12 +12,14 @@ PYTHON ?= /usr/bin/python3
 PYTEST = PYTHONPATH=tests $(PYTHON) -m pytest -v -rfEs -p no:cacheprovider \
 	-p ci_skips
 
+include mk/cross.mk
+
 CFLAGS ?= -g -O2
 WARN := -Wall -Wextra -Werror -Wmissing-field-initializers -Wno-missing-field-initializers
-CPPFLAGS := -I$(OUTPUT) -Ibpf -Iuser
+CPPFLAGS := -I$(OUTPUT) -Ibpf -Iuser $(CROSS_CPPFLAGS)
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(dir $(VMLINUX)) -Ibpf
 # libbpf, libelf and zlib linked in: the binary runs where they are absent
-LIBS := -Wl,-Bstatic -lbpf -lelf -lz -levent_extra -levent_core -Wl,-Bdynamic
+LIBS ?= -Wl,-Bstatic -lbpf -lelf -lz -levent_extra -levent_core -Wl,-Bdynamic
 LIBS_STATIC := -static -lbpf -lelf -lz -levent_extra -levent_core
 
 USER_SRC := $(filter-out user/main.c,$(wildcard user/*.c))
@@ -37,7 +39,7 @@ include mk/vm.mk
 include mk/fuzz.mk
 include mk/bench.mk
 
-.PHONY: all static test test-fresh unit integration bench cost run format format-check vmlinux clean deps
+.PHONY: all static test test-fresh test-vm-arm64 unit integration bench cost run format format-check vmlinux clean deps
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -55,7 +57,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-$(OUTPUT)/%.o: user/%.c $(SKEL) | $(OUTPUT)
+$(OUTPUT)/%.o: user/%.c $(SKEL) | $(OUTPUT) $(CROSS_DEPS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 $(CPPFLAGS) -MMD -MP -c $< -o $@
 
@@ -86,7 +88,14 @@ unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san
 integration: $(OUTPUT)/tcptrail
 	$(Q)$(PYTEST) tests/integration
 
-test: unit fuzz-short integration test-vm
+# on an x86_64 host, the arm64 build on arm64 kernels too (cross.mk)
+ifeq ($(HOST_ARCH)$(CROSS),x86)
+TEST_CROSS := test-vm-arm64
+endif
+test: unit fuzz-short integration test-vm $(TEST_CROSS)
+
+test-vm-arm64:
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 test-vm
 
 # the README's two commands on a fresh Debian 12 (debootstrap, cached in
 # build/fresh), with HEAD copied in: see scripts/test-fresh.sh
@@ -117,9 +126,11 @@ format:
 format-check:
 	clang-format --dry-run -Werror $(FORMAT_SRC)
 
-vmlinux:
+# the running kernel's BTF; for a cross ARCH, Debian 12's kernel's (cross.mk)
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+vmlinux: $(VMLINUX_BTF)
 	mkdir -p $(dir $(VMLINUX))
-	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $(VMLINUX)
 
 clean:
 	rm -rf $(OUTPUT)

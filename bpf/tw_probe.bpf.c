@@ -12,6 +12,13 @@
 #include <bpf/bpf_endian.h>
 #include "tcptrail.h"
 
+/*
+ * BPF_F_CURRENT_NETNS, the uapi's -1: an anonymous enum that not every
+ * kernel's BTF carries (Debian 12's arm64 6.1 does not), so not in every
+ * vmlinux.h
+ */
+#define TT_CURRENT_NETNS (-1L)
+
 #define AF_INET 2
 #define TCP_TIME_WAIT 6
 
@@ -71,7 +78,7 @@ static long check_one(struct bpf_map *map, const struct tt_tuple *k, __u8 *v,
 		t.ipv6.dport = bpf_htons(k->sport);
 		len = sizeof(t.ipv6);
 	}
-	sk = bpf_skc_lookup_tcp(w->skb, &t, len, BPF_F_CURRENT_NETNS, 0);
+	sk = bpf_skc_lookup_tcp(w->skb, &t, len, TT_CURRENT_NETNS, 0);
 	if (sk) {
 		/* the tuple may be a new connection's already (reuse) */
 		alive = sk->state == TCP_TIME_WAIT;

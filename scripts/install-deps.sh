@@ -12,11 +12,16 @@ pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libevent-dev"
 # test: unit tests, integration tests, netns, format check; promtool and a
 # real Prometheus server for export's tests
 pkgs="$pkgs libcmocka-dev python3 python3-pytest iproute2 tmux clang-format"
+pkgs="$pkgs prometheus"
 # the fuzz targets' sanitizer runtime; valgrind over a real run
 pkgs="$pkgs libclang-rt-14-dev valgrind"
-pkgs="$pkgs prometheus"
-# the VM test: Debian 12's own kernel in qemu, a busybox initramfs
+# the VM test: Debian's own kernels in qemu, a busybox initramfs; on
+# amd64, the arm64 build (its libraries are unpacked, not installed:
+# scripts/cross-sysroot.sh) and its guests too
 pkgs="$pkgs qemu-system-x86 busybox-static"
+if [ "$(dpkg --print-architecture)" = amd64 ]; then
+	pkgs="$pkgs gcc-aarch64-linux-gnu qemu-system-arm"
+fi
 # make test-fresh: a Debian 12 minbase to run the README's commands in
 pkgs="$pkgs debootstrap git"
 if [ "${1:-}" = "--bench" ]; then
