@@ -86,6 +86,7 @@ echo
 echo "TT_KERNEL $(uname -r)"
 echo "TT_PROC_VERSION $(cat /proc/version)"
 echo "TT_NPROC $(nproc)"
+echo "TT_BTF_SHA256 $(sha256sum /sys/kernel/btf/vmlinux | cut -d' ' -f1)"
 
 # (a) what the kernel lets tcptrail do
 timeout 60 tcptrail version --json >/tmp/version.out 2>/tmp/version.err

@@ -7,8 +7,10 @@
 # Needs: build/tcptrail, build/vm/workload (make test-vm builds both),
 # qemu-system-x86_64, busybox (busybox-static), apt-get (the kernel is
 # fetched once, see fetch-kernel.sh).
-# Environment: TCPTRAIL (binary, default build/tcptrail), VM_OUT (default
-# build/vm/SUITE), VM_TIMEOUT (seconds before qemu is killed, default 240),
+# Environment: VM_ARCH (amd64, default, or arm64: qemu-system-aarch64 -M
+# virt), TCPTRAIL (binary, default build/tcptrail), VM_WORKLOAD (default
+# build/vm/workload), VM_BUSYBOX (the guest's busybox, default the host's;
+# the host's always lists the applets), VM_OUT (default build/vm/SUITE), VM_TIMEOUT (seconds before qemu is killed, default 240),
 # VM_MEM (default 512M), VM_SMP (default 2), VM_APPEND (extra kernel
 # command line).
 # Exit status: 0 when the guest ran every step (whatever their results:
@@ -35,11 +37,27 @@ workload=${VM_WORKLOAD:-build/vm/workload}
 for f in "$tcptrail" "$workload"; do
 	[ -x "$f" ] || fail "$f is missing: run 'make test-vm'"
 done
-command -v qemu-system-x86_64 >/dev/null ||
-	fail "qemu-system-x86_64 not found (Debian: qemu-system-x86)"
-busybox=$(command -v busybox) || fail "busybox not found (busybox-static)"
+arch=${VM_ARCH:-amd64}
+case $arch in
+amd64)
+	qemu=qemu-system-x86_64
+	set -- -accel tcg
+	console=ttyS0
+	;;
+arm64)
+	qemu=qemu-system-aarch64
+	set -- -accel tcg -M virt -cpu max
+	console=ttyAMA0
+	;;
+*) fail "VM_ARCH=$arch: amd64 or arm64" ;;
+esac
+command -v $qemu >/dev/null ||
+	fail "$qemu not found (Debian: qemu-system-x86, qemu-system-arm)"
+host_busybox=$(command -v busybox) || fail "busybox not found (busybox-static)"
+busybox=${VM_BUSYBOX:-$host_busybox}
+[ -x "$busybox" ] || fail "$busybox is missing"
 
-tests/vm/fetch-kernel.sh "$out" "$suite"
+tests/vm/fetch-kernel.sh "$out" "$suite" "$arch"
 
 # copy FILE into the initramfs at DEST, with the shared libraries and the
 # loader it names (ldd), at their own paths: nothing is relinked
@@ -59,7 +77,7 @@ rm -rf "$stage"
 mkdir -p "$stage"
 (cd "$stage" && mkdir -p bin sbin usr/bin usr/sbin dev proc sys tmp etc root)
 add_bin "$busybox" bin/busybox
-for applet in $("$busybox" --list-full); do
+for applet in $("$host_busybox" --list-full); do
 	[ -e "$stage/$applet" ] || [ -L "$stage/$applet" ] ||
 		ln -s /bin/busybox "$stage/$applet"
 done
@@ -68,19 +86,19 @@ add_bin "$workload" bin/workload
 cp tests/vm/init.sh "$stage/init"
 chmod 755 "$stage/init"
 # uncompressed: quicker to unpack under TCG than to gunzip
-(cd "$stage" && find . | LC_ALL=C sort | "$busybox" cpio -o -H newc) \
+(cd "$stage" && find . | LC_ALL=C sort | "$host_busybox" cpio -o -H newc) \
 	>"$initrd"
 
 rm -f "$log"
 start=$(date +%s)
 rc=0
 # qemu exits 0 whatever happens in the guest: the log says what happened
-timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
-	-accel tcg -smp "${VM_SMP:-2}" -m "${VM_MEM:-512M}" \
+timeout -k 10 "$vm_timeout" $qemu "$@" \
+	-smp "${VM_SMP:-2}" -m "${VM_MEM:-512M}" \
 	-nodefaults -display none -no-reboot \
 	-serial "file:$log" \
 	-kernel "$out/vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 quiet ${VM_APPEND:-}" || rc=$?
+	-append "console=$console panic=-1 quiet ${VM_APPEND:-}" || rc=$?
 secs=$(($(date +%s) - start))
 
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
