@@ -20,7 +20,7 @@ pkgs="$pkgs libclang-rt-14-dev valgrind"
 # scripts/cross-sysroot.sh) and its guests too
 pkgs="$pkgs qemu-system-x86 busybox-static"
 if [ "$(dpkg --print-architecture)" = amd64 ]; then
-	pkgs="$pkgs gcc-aarch64-linux-gnu qemu-system-arm"
+	pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm"
 fi
 # make test-fresh: a Debian 12 minbase to run the README's commands in
 pkgs="$pkgs debootstrap git"
