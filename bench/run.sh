@@ -26,7 +26,7 @@ SECS=${SECS:-5}
 SETTLE=${SETTLE:-1.5}
 CHURN_ARGS=${CHURN_ARGS:-}
 KEEP=${KEEP:-0}
-DEFAULT_MODES="untraced trace-null trace-text trace-json timeline closewait hist hist-all export tcpstates bpftrace bpftrace-hist"
+DEFAULT_MODES="untraced trace-null trace-text trace-perf trace-json timeline closewait hist hist-all export tcpstates bpftrace bpftrace-hist"
 EXPORT_PORT=${EXPORT_PORT:-19977}
 MODES=${MODES:-$DEFAULT_MODES}
 
@@ -99,6 +99,13 @@ mode_def()
 	trace-null)
 		# kernel cost only: the filter matches nothing, nothing is emitted
 		CMD=("$TCPTRAIL" trace --port 1)
+		HEADER='^(TIME|PID)'
+		LOST_RE='[0-9]+ lost'
+		NEEDS=$TCPTRAIL
+		;;
+	trace-perf)
+		# the perf buffer fallback (kernels before 5.8), text as trace-text
+		CMD=("$TCPTRAIL" trace --perf-buffer)
 		HEADER='^(TIME|PID)'
 		LOST_RE='[0-9]+ lost'
 		NEEDS=$TCPTRAIL

@@ -99,10 +99,9 @@ path_transition(const struct tuple *t, const struct sk_state *st,
 	return p;
 }
 
-static __always_inline void path_send(struct tt_path *p)
+static __always_inline void path_send(void *ctx, struct tt_path *p)
 {
-	if (bpf_ringbuf_output(&events, p, sizeof(*p), wake_flags()))
-		count(TT_CNT_LOST);
+	record_output(ctx, p, sizeof(*p));
 }
 
 #endif /* __TT_PATH_BPF_H */

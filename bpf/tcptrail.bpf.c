@@ -213,9 +213,10 @@ static __always_inline bool owner_matches(const struct tuple *t, __u8 flags,
 	return t->owned && (pid_tgid >> 32) == filter_tgid;
 }
 
-static __always_inline void handle(struct sock *sk, const struct tuple *t,
-				   int oldstate, int newstate,
-				   struct sk_state *st, struct tt_path *path)
+static __always_inline void handle(void *ctx, struct sock *sk,
+				   const struct tuple *t, int oldstate,
+				   int newstate, struct sk_state *st,
+				   struct tt_path *path)
 {
 	__u64 now = bpf_ktime_get_ns(), delta = TT_DELTA_UNKNOWN;
 	__u64 pid_tgid = track_owner ? bpf_get_current_pid_tgid() : 0;
@@ -253,7 +254,7 @@ static __always_inline void handle(struct sock *sk, const struct tuple *t,
 					    now, delta);
 		if (p && socket_matches(sk, t, oldstate, newstate) &&
 		    owner_matches(t, flags, owner, pid_tgid))
-			path_send(p);
+			path_send(ctx, p);
 		return;
 	}
 	if (!socket_matches(sk, t, oldstate, newstate) ||
@@ -264,11 +265,9 @@ static __always_inline void handle(struct sock *sk, const struct tuple *t,
 		aggregate_transition(t, flags, oldstate, newstate, delta);
 	if (!emit_events)
 		return;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count(TT_CNT_LOST);
+	e = event_reserve();
+	if (!e)
 		return;
-	}
 	e->ts_ns = now;
 	e->sock_id = st ? st->id : 0;
 	e->delta_ns = delta;
@@ -292,7 +291,7 @@ static __always_inline void handle(struct sock *sk, const struct tuple *t,
 				 sizeof(e->owner_comm));
 	else
 		__builtin_memset(e->owner_comm, 0, sizeof(e->owner_comm));
-	bpf_ringbuf_submit(e, wake_flags());
+	event_submit(ctx, e);
 }
 
 /* new entries' values: a path is too large for the stack */
@@ -303,8 +302,9 @@ static const struct sk_path_state path_zero;
  * The socket's entry, found or made, dropped at CLOSE: its state in
  * sk_states_hash, or, for timeline, its state and path in sk_paths.
  */
-static __always_inline void handle_sock(struct sock *sk, const struct tuple *t,
-					int oldstate, int newstate)
+static __always_inline void handle_sock(void *ctx, struct sock *sk,
+					const struct tuple *t, int oldstate,
+					int newstate)
 {
 	struct sk_path_state *ps = NULL;
 	__u64 key = (__u64)sk;
@@ -316,7 +316,7 @@ static __always_inline void handle_sock(struct sock *sk, const struct tuple *t,
 	} else {
 		st = lookup_or_init(&sk_states_hash, &key, &state_zero);
 	}
-	handle(sk, t, oldstate, newstate, st, ps ? &ps->path : NULL);
+	handle(ctx, sk, t, oldstate, newstate, st, ps ? &ps->path : NULL);
 	if (newstate != TCP_CLOSE || !st)
 		return;
 	if (emit_paths)
@@ -357,7 +357,7 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 				 16);
 		__builtin_memcpy(t.daddr, &sk->__sk_common.skc_v6_daddr, 16);
 	}
-	handle_sock(sk, &t, oldstate, newstate);
+	handle_sock(ctx, sk, &t, oldstate, newstate);
 	return 0;
 }
 
@@ -385,7 +385,7 @@ int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 		bpf_probe_read_kernel(t.saddr, 16, ctx->saddr_v6);
 		bpf_probe_read_kernel(t.daddr, 16, ctx->daddr_v6);
 	}
-	handle_sock(sk, &t, ctx->oldstate, ctx->newstate);
+	handle_sock(ctx, sk, &t, ctx->oldstate, ctx->newstate);
 	return 0;
 }
 

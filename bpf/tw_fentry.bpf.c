@@ -30,11 +30,9 @@ int BPF_PROG(tt_tw_end, struct inet_timewait_sock *tw)
 
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count(TT_CNT_LOST);
+	e = event_reserve();
+	if (!e)
 		return 0;
-	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = bpf_ktime_get_ns();
 	e->delta_ns = TT_DELTA_UNKNOWN;
@@ -56,7 +54,7 @@ int BPF_PROG(tt_tw_end, struct inet_timewait_sock *tw)
 	e->newstate = TCP_CLOSE;
 	e->flags = TT_F_TIME_WAIT_END;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	bpf_ringbuf_submit(e, wake_flags());
+	event_submit(ctx, e);
 	return 0;
 }
 

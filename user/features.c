@@ -95,9 +95,10 @@ int do_version(int argc, char **argv)
 		[F_BTF] = { "btf", "kernel BTF (/sys/kernel/btf/vmlinux)",
 			    !access("/sys/kernel/btf/vmlinux", R_OK) },
 		[F_RINGBUF] = { "ringbuf", "ring buffer map",
-				root ? libbpf_probe_bpf_map_type(
-					       BPF_MAP_TYPE_RINGBUF, NULL) ==
-						1 :
+				root ? !tt_refused("ringbuf") &&
+						libbpf_probe_bpf_map_type(
+							BPF_MAP_TYPE_RINGBUF,
+							NULL) == 1 :
 				       -1 },
 		[F_TP_BTF] = { "tp_btf", "tp_btf/inet_sock_set_state attaches",
 			       -1 },

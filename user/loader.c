@@ -21,7 +21,13 @@
 #define TRACEFS "/sys/kernel/tracing"
 #define TP_ID TRACEFS "/events/sock/inet_sock_set_state/id"
 
-enum { OPT_BTF = 0x200, OPT_RINGBUF, OPT_ATTACH, OPT_MAX_SOCKETS };
+enum {
+	OPT_BTF = 0x200,
+	OPT_RINGBUF,
+	OPT_ATTACH,
+	OPT_MAX_SOCKETS,
+	OPT_PERF_BUFFER
+};
 
 static const struct argp_option loader_options[] = {
 	{ NULL, 0, NULL, 0, "Kernel side:", 20 },
@@ -30,7 +36,13 @@ static const struct argp_option loader_options[] = {
 	{ "btf", OPT_BTF, "FILE", 0,
 	  "kernel BTF from FILE, for kernels without " VMLINUX_BTF, 20 },
 	{ "ringbuf-size", OPT_RINGBUF, "SIZE", 0,
-	  "ring buffer size, a power of two >= 4K (default 8M)", 20 },
+	  "ring buffer size, a power of two >= 4K (default 8M); with a perf "
+	  "buffer, split among the CPUs",
+	  20 },
+	{ "perf-buffer", OPT_PERF_BUFFER, NULL, 0,
+	  "events through per-CPU perf buffers, as on kernels without the "
+	  "ring buffer (before 5.8), where it is chosen by itself",
+	  20 },
 	{ "attach", OPT_ATTACH, "KIND", 0,
 	  "auto (default), tp_btf or tracepoint", 20 },
 	{ "max-sockets", OPT_MAX_SOCKETS, "N", 0,
@@ -60,6 +72,9 @@ static error_t loader_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		tt_verbose = true;
+		break;
+	case OPT_PERF_BUFFER:
+		o->perf_buffer = true;
 		break;
 	case OPT_BTF:
 		if (access(arg, R_OK))
@@ -280,6 +295,7 @@ static int attach_tw_end(struct tt_tracer *t, const struct tt_loader_opts *o)
 	tw = tw_fentry_bpf__open_opts(&oo);
 	if (!tw)
 		return -errno;
+	tw->rodata->perf_events = t->perf;
 	err = bpf_map__reuse_fd(tw->maps.events,
 				bpf_map__fd(t->skel->maps.events));
 	if (!err)
@@ -379,9 +395,19 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 				 skel->rodata->agg_stateless ? nsock : 1);
 	bpf_program__set_autoload(skel->progs.tt_state_btf, btf);
 	bpf_program__set_autoload(skel->progs.tt_state_tp, !btf);
-	bpf_map__set_max_entries(skel->maps.events,
-				 o->agg && o->agg->no_events ? 4096 :
-							       o->ringbuf_size);
+	if (t->perf) {
+		/* max_entries 0: libbpf makes it one per possible CPU */
+		skel->rodata->perf_events = true;
+		bpf_map__set_type(skel->maps.events,
+				  BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+		bpf_map__set_key_size(skel->maps.events, sizeof(int));
+		bpf_map__set_value_size(skel->maps.events, sizeof(int));
+		bpf_map__set_max_entries(skel->maps.events, 0);
+	} else {
+		bpf_map__set_max_entries(
+			skel->maps.events,
+			o->agg && o->agg->no_events ? 4096 : o->ringbuf_size);
+	}
 	size_hists(skel, o->agg);
 	/* no accept() hook without owners: the table at its minimum */
 	if (o->agg && o->agg->no_events && !f->tgid)
@@ -459,6 +485,8 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 		return TT_EXIT_FAILURE;
 	}
 	t->prealloc = !runtime_alloc_safe(o);
+	t->perf = o->perf_buffer || tt_refused("ringbuf") ||
+		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) != 1;
 	if (o->attach != TT_ATTACH_FORCE_TP)
 		err = try_kind(t, TT_ATTACH_TP_BTF, o, f);
 	if (o->attach == TT_ATTACH_FORCE_TP ||
@@ -485,7 +513,7 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 		err = 0;
 	}
 	p_info("attached %s; owners at accept() from %s; per-socket state in "
-	       "%s (up to %u%s); ring buffer %llu bytes",
+	       "%s (up to %u%s); %s %llu bytes",
 	       tt_attach_kind_str(t->kind), tt_accept_kind_str(t->accept),
 	       t->skel->rodata->agg_stateless ?
 		       "a hash of the sockets in a timed state" :
@@ -495,7 +523,10 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 	       t->paths ? bpf_map__max_entries(t->skel->maps.sk_paths) :
 			  bpf_map__max_entries(t->skel->maps.sk_states_hash),
 	       t->prealloc ? ", preallocated" : "",
-	       (unsigned long long)bpf_map__max_entries(t->skel->maps.events));
+	       t->perf ? "perf buffers" : "ring buffer",
+	       (unsigned long long)(t->perf ? o->ringbuf_size :
+					      bpf_map__max_entries(
+						      t->skel->maps.events)));
 	return 0;
 }
 

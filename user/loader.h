@@ -27,6 +27,7 @@ struct tt_loader_opts {
 	__u64 max_sockets; /* per-socket entries in the kernel's tables */
 	bool max_sockets_set; /* by the user: kept even where preallocated */
 	enum tt_attach_mode attach;
+	bool perf_buffer; /* a perf buffer even where the ring buffer exists */
 	bool quiet; /* probing: no message on failure */
 };
 
@@ -57,6 +58,7 @@ struct tt_tracer {
 	enum tt_accept_kind accept;
 	bool paths; /* the kernel keeps timeline's paths */
 	bool prealloc; /* per-socket tables allocated up front (before 6.1) */
+	bool perf; /* events through a perf buffer, not the ring buffer */
 	int ncpus;
 };
 
@@ -78,7 +80,8 @@ int tt_tracer_transitions_fd(const struct tt_tracer *t);
 /*
  * A test hook: -EPERM, as a kernel that refuses it would answer, when the
  * environment variable TCPTRAIL_REFUSE lists this program kind (comma
- * separated: tp_btf, fexit, fentry, iter_tcp, iter_map, tc); else 0. Every
+ * separated: tp_btf, fexit, fentry, iter_tcp, iter_map, tc, alloc,
+ * ringbuf); else 0. Every
  * place that loads an optional program asks first, so that the tests
  * drive each fallback on any kernel.
  */

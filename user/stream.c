@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 #include "common.h"
 #include "event.h"
+#include "perfbuf.h"
 #include "stream.h"
 
 #define POLL_MS 100
@@ -30,6 +31,16 @@ __u64 now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* the kernel's counters, with what perf itself dropped as lost */
+static int read_counters(struct stream *s, struct tt_counters *c)
+{
+	int err = tt_tracer_counters(&s->tracer, c);
+
+	if (!err && s->pb)
+		c->c[TT_CNT_LOST] += perfbuf__lost(s->pb);
+	return err;
+}
+
 /* put a marker in the stream where the kernel started dropping events */
 static void report_lost(struct stream *s, const struct tt_counters *c)
 {
@@ -37,6 +48,17 @@ static void report_lost(struct stream *s, const struct tt_counters *c)
 		s->ops->lost(s->ctx, c->c[TT_CNT_LOST] - s->lost_reported);
 		s->lost_reported = c->c[TT_CNT_LOST];
 	}
+}
+
+static int poll_records(struct stream *s, int timeout_ms)
+{
+	return s->pb ? perfbuf__poll(s->pb, timeout_ms) :
+		       ring_buffer__poll(s->rb, timeout_ms);
+}
+
+static int consume_records(struct stream *s)
+{
+	return s->pb ? perfbuf__consume(s->pb) : ring_buffer__consume(s->rb);
 }
 
 /* a pipe whose reader went away: stop now, not at the next event */
@@ -62,7 +84,7 @@ static bool must_stop(struct stream *s)
 	if (now >= s->next_check) {
 		struct tt_counters c;
 
-		if (!tt_tracer_counters(&s->tracer, &c))
+		if (!read_counters(s, &c))
 			report_lost(s, &c);
 		if (s->ops->tick)
 			s->ops->tick(s->ctx, now);
@@ -83,6 +105,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	const struct tt_event *e = tt_event_view(data, size);
 	bool more;
 
+	if (s->stop == STOP_DONE)
+		return -ECANCELED; /* a perf batch's rest, after the end */
 	if (size == sizeof(struct tt_path) && s->ops->path) {
 		e = NULL;
 	} else if (!e) {
@@ -124,10 +148,16 @@ int stream_open(struct stream *s, const struct tt_loader_opts *lo,
 	err = tt_tracer_start(&s->tracer, lo, f);
 	if (err)
 		return err;
-	s->rb = ring_buffer__new(tt_tracer_events_fd(&s->tracer), on_record, s,
-				 NULL);
-	if (!s->rb) {
-		p_err("cannot open the ring buffer: %s", strerror(errno));
+	if (s->tracer.perf)
+		s->pb = perfbuf__new(tt_tracer_events_fd(&s->tracer),
+				     lo->ringbuf_size, on_record, s);
+	else
+		s->rb = ring_buffer__new(tt_tracer_events_fd(&s->tracer),
+					 on_record, s, NULL);
+	if (!s->rb && !s->pb) {
+		p_err("cannot open the %s: %s",
+		      s->tracer.perf ? "perf buffers" : "ring buffer",
+		      strerror(errno));
 		return TT_EXIT_FAILURE;
 	}
 	return 0;
@@ -150,11 +180,12 @@ int stream_run(struct stream *s, __u64 duration_ns)
 		 * never reports a quiet trickle, so consume after each
 		 * timeout too.
 		 */
-		err = ring_buffer__poll(s->rb, POLL_MS);
+		err = poll_records(s, POLL_MS);
 		if (err >= 0 || err == -EINTR)
-			err = ring_buffer__consume(s->rb);
+			err = consume_records(s);
 		if (err < 0 && err != -EINTR && err != -ECANCELED) {
-			p_err("cannot read the ring buffer: %s",
+			p_err("cannot read the %s: %s",
+			      s->pb ? "perf buffers" : "ring buffer",
 			      strerror(-err));
 			err = TT_EXIT_FAILURE;
 			break;
@@ -166,10 +197,10 @@ int stream_run(struct stream *s, __u64 duration_ns)
 	/* detached first, so that what is drained and counted has an end */
 	tt_tracer_detach(&s->tracer);
 	if (s->stop == STOP_SIGNAL) {
-		ring_buffer__consume(s->rb);
+		consume_records(s);
 		out_flush(o);
 	}
-	if (tt_tracer_counters(&s->tracer, &s->counters)) {
+	if (read_counters(s, &s->counters)) {
 		p_warn("cannot read the kernel's counters: loss unknown");
 	} else if (s->stop != STOP_OUTPUT) {
 		report_lost(s, &s->counters);
@@ -199,8 +230,10 @@ int stream_summary(struct stream *s, const char *what)
 			(unsigned long long)s->short_records);
 	fputc('\n', stderr);
 	if (c->c[TT_CNT_LOST])
-		fprintf(stderr, "tcptrail: the ring buffer overflowed: raise "
-				"--ringbuf-size or narrow the filters\n");
+		fprintf(stderr,
+			"tcptrail: the %s overflowed: raise --ringbuf-size or "
+			"narrow the filters\n",
+			s->pb ? "perf buffers" : "ring buffer");
 	if (!o->err)
 		return 0;
 	if (o->err == EPIPE)
@@ -216,6 +249,8 @@ void stream_close(struct stream *s)
 {
 	ring_buffer__free(s->rb);
 	s->rb = NULL;
+	perfbuf__free(s->pb);
+	s->pb = NULL;
 	tt_tracer_stop(&s->tracer);
 	out_free(&s->out);
 }

@@ -36,6 +36,7 @@ struct stream {
 	struct out out;
 	struct tt_tracer tracer;
 	struct ring_buffer *rb;
+	struct perfbuf *pb; /* in place of rb: no ring buffer (tracer.perf) */
 	struct tt_counters counters; /* final, after stream_run() */
 	__u64 start_ns;
 	__u64 deadline; /* CLOCK_MONOTONIC ns, 0 for none */

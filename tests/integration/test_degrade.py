@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 """Kernels that refuse optional program kinds (older kernels, lockdown, BPF
-LSM policies): TCPTRAIL_REFUSE makes the loader treat a kind as refused,
+LSM policies) or lack the ring buffer (before 5.8: perf buffers instead): TCPTRAIL_REFUSE makes the loader treat a kind as refused,
 so that every fallback runs on any machine. version reports each refusal,
 and every subcommand still gives the right answer with all of them at
 once."""
@@ -14,7 +14,8 @@ from conftest import PEER, PY, TCPTRAIL, free_port, run_exchange
 
 # TCPTRAIL_REFUSE kind -> the feature version reports for it
 KINDS = {"tp_btf": "tp_btf", "fexit": "accept_fexit", "fentry": "tw_fentry",
-         "iter_tcp": "iter_tcp", "iter_map": "iter_map", "tc": "tc"}
+         "iter_tcp": "iter_tcp", "iter_map": "iter_map", "tc": "tc",
+         "ringbuf": "ringbuf"}
 WORKLOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                         "ck_workload.py")
 ALL = ",".join(list(KINDS) + ["alloc"])
@@ -38,6 +39,14 @@ def test_version_reports_each_refusal(bpf, kind):
     if kind == "tp_btf":
         same -= {"accept_fexit", "tw_fentry"}
     assert {k: got[k] for k in same} == {k: base[k] for k in same}
+
+
+def test_perf_buffers_where_there_is_no_ring_buffer(bpf):
+    p = run(["trace", "-v", "-d", "300ms"], "ringbuf")
+    assert p.returncode == 0, p.stderr
+    assert "; perf buffers 8388608 bytes" in p.stderr, p.stderr
+    p = run(["trace", "-v", "-d", "300ms", "--perf-buffer"], "")
+    assert "; perf buffers 8388608 bytes" in p.stderr, p.stderr
 
 
 def test_preallocated_tables_where_run_time_allocation_is_unsafe(bpf):
@@ -80,9 +89,13 @@ def test_closewait_with_every_optional_kind_refused(tracer):
     one_warning_at_most(t.stderr)
 
 
-def test_timeline_with_every_optional_kind_refused(tracer):
+@pytest.mark.parametrize("refuse", [ALL, "ringbuf"])
+def test_timeline_with_every_optional_kind_refused(tracer, refuse):
+    """all refused: the classic tracepoint builds paths from events; only
+    the ring buffer refused: the kernel's paths come through perf buffers"""
     port = free_port()
-    t = tracer("timeline", "-j", "--open", "--port", str(port), refuse=ALL)
+    t = tracer("timeline", "-j", "--open", "--port", str(port),
+               refuse=refuse)
     run_exchange(port=port, hold=0.3)
     assert t.stop() == 0, t.stderr
     cs = [json.loads(ln) for ln in t.stdout.splitlines() if ln]

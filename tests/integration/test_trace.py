@@ -244,12 +244,16 @@ def test_count_and_duration(tracer):
     assert time.monotonic() - start < 5
 
 
-def test_lost_events_are_counted_never_silent(tracer):
-    """Stop the reader, overflow a 4 KiB ring buffer, and check that every
-    expected transition is either printed or counted as lost."""
+@pytest.mark.parametrize("buf", ["ring", "perf"])
+def test_lost_events_are_counted_never_silent(tracer, buf):
+    """Stop the reader, overflow a 4 KiB ring buffer (or the smallest perf
+    buffers, one page per CPU), and check that every expected transition
+    is either printed or counted as lost."""
     port = free_port()
     conns = 200
-    t = tracer("trace", "-j", "--port", str(port), "--ringbuf-size", "4K")
+    extra = ["--perf-buffer"] if buf == "perf" else []
+    t = tracer("trace", "-j", "--port", str(port), "--ringbuf-size", "4K",
+               *extra)
     t.proc.send_signal(signal.SIGSTOP)
     try:
         run_exchange(port=port, count=conns)
@@ -264,7 +268,8 @@ def test_lost_events_are_counted_never_silent(tracer):
     assert seen == printed
     assert marked == lost
     assert printed + lost == conns * 10 + 2
-    assert "ring buffer overflowed" in t.stderr
+    assert ("perf buffers overflowed" if buf == "perf" else
+            "ring buffer overflowed") in t.stderr
 
 
 def test_hostile_process_name(tracer):

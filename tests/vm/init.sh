@@ -104,6 +104,9 @@ trace_step trace-btf 5555 --btf /tmp/vmlinux.btf
 # (b') the classic tracepoint fallback
 trace_step trace-tp 5555 --attach tracepoint
 
+# (b3) perf buffers in place of the ring buffer (kernels before 5.8)
+trace_step trace-perf 5555 --perf-buffer
+
 # (b'') which path each probe-and-degrade choice took: -v's summary line
 timeout 60 tcptrail trace -v -d 1 >/dev/null 2>/tmp/attach.err
 result attach $?

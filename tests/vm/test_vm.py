@@ -314,12 +314,14 @@ SERVER = [("LISTEN", "SYN_RECV"), ("SYN_RECV", "ESTABLISHED"),
           ("LAST_ACK", "CLOSE")]
 
 
-@pytest.mark.parametrize("step", ["trace", "trace-btf", "trace-tp"])
+@pytest.mark.parametrize("step", ["trace", "trace-btf", "trace-tp",
+                                  "trace-perf"])
 def test_trace(vm, step):
     """one connection to 127.0.0.1:5555, the client closing first and the
     server holding CLOSE_WAIT for 300 ms: trace (tp_btf, kernel BTF),
     trace --btf FILE (a copy of the kernel's BTF), trace --attach
-    tracepoint (the classic-tracepoint fallback)"""
+    tracepoint (the classic-tracepoint fallback), trace --perf-buffer
+    (the fallback where there is no ring buffer)"""
     err = "\n".join(vm.block(step + ".err"))
     assert vm.rc(step + ".workload") == 0, vm.block(step + ".workload")
     assert vm.rc(step) == 0, err
