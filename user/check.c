@@ -351,6 +351,8 @@ int do_check(int argc, char **argv)
 	err = stream_open(&s, &env.lo, &env.filter, &check_ops, &r);
 	if (err)
 		goto cleanup;
+	/* attached: a CLOSE_WAIT that began later was seen beginning */
+	r.ck.start_ns = now_ns();
 	rep.wall_start = time(NULL);
 	if (env.cmd) {
 		err = spawn(&r, cg.path[0] ? &cg : NULL);

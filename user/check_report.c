@@ -94,8 +94,10 @@ static void violation_line(struct out *o, const struct ck_violation *v,
 	out_lit(o, ", ");
 	out_str(o,
 		tcp_state_str(v->rule == CK_OPEN ? v->state : TCP_CLOSE_WAIT));
-	out_char(o, ' ');
+	out_str(o, v->at_least ? (xml ? " &gt;=" : " >=") : " ");
 	out_human(o, v->ns);
+	if (v->at_least)
+		out_lit(o, " (began before tcptrail)");
 	if (v->rule != CK_MAX_CLOSEWAIT)
 		out_lit(o, " when the grace ended");
 }
@@ -114,7 +116,13 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 	out_u64(o, s->connections);
 	out_lit(o, " connections, ");
 	out_u64(o, s->episodes);
-	out_lit(o, " CLOSE_WAIT episodes, ");
+	out_lit(o, " CLOSE_WAIT episodes");
+	if (s->predating) {
+		out_lit(o, " (");
+		out_u64(o, s->predating);
+		out_lit(o, " began before tcptrail)");
+	}
+	out_lit(o, ", ");
 	out_u64(o, r->lost);
 	out_lit(o, " transitions lost)");
 	out_end_line(o);
@@ -185,6 +193,8 @@ static void json_violation(struct out *o, const struct ck_violation *v)
 	json_quoted(o, tcp_state_str(v->state));
 	json_key(o, "duration_ms");
 	json_ms(o, v->ns);
+	json_key(o, "duration_at_least");
+	out_str(o, v->at_least ? "true" : "false");
 	out_char(o, '}');
 }
 
@@ -260,6 +270,8 @@ void ck_report_json(struct out *o, const struct ck_report *r)
 	out_u64(o, s->connections);
 	json_key(o, "closewait_episodes");
 	out_u64(o, s->episodes);
+	json_key(o, "closewait_predating");
+	out_u64(o, s->predating);
 	out_lit(o, ",\"broken\":{");
 	for (int i = 0; i < CK_RULES; i++) {
 		if (i)

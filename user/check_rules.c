@@ -56,14 +56,15 @@ void ck_free(struct ck_state *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static void violate(struct ck_state *s, enum ck_rule rule,
-		    const struct ck_conn *c, __u64 ns)
+/* counted always, kept while there is room: NULL when not kept */
+static struct ck_violation *violate(struct ck_state *s, enum ck_rule rule,
+				    const struct ck_conn *c, __u64 ns)
 {
 	struct ck_violation *v;
 
 	s->broken[rule]++;
 	if (s->nv == CK_MAX_VIOLATIONS)
-		return;
+		return NULL;
 	v = &s->v[s->nv++];
 	v->rule = rule;
 	v->service = c->service;
@@ -77,6 +78,7 @@ static void violate(struct ck_state *s, enum ck_rule rule,
 	v->pid = c->pid;
 	memcpy(v->comm, c->comm, TT_COMM_LEN);
 	v->ns = ns;
+	return v;
 }
 
 static struct ck_conn *conn_of(struct ck_state *s, const struct tt_event *e)
@@ -99,6 +101,34 @@ static struct ck_conn *conn_of(struct ck_state *s, const struct tt_event *e)
 		s->port_conns[c->service]++;
 	}
 	return c;
+}
+
+/*
+ * A CLOSE_WAIT episode ends. One that began before tracing did (its start
+ * unseen) lasted at least since then: it breaks --max-closewait only if
+ * even that lower bound does, never on a guess.
+ */
+static void closewait_ended(struct ck_state *s, struct ck_conn *c,
+			    const struct tt_event *e)
+{
+	__u64 max = s->rules.max_closewait_ns, ns;
+	struct ck_violation *v;
+
+	s->episodes++;
+	if (e->delta_ns != TT_DELTA_UNKNOWN || c->cw_since) {
+		ns = e->delta_ns != TT_DELTA_UNKNOWN ? e->delta_ns :
+						       e->ts_ns - c->cw_since;
+		portstats__add(s->cw, c->service, ns);
+		if (max && ns > max)
+			violate(s, CK_MAX_CLOSEWAIT, c, ns);
+	} else {
+		s->predating++;
+		ns = e->ts_ns > s->start_ns ? e->ts_ns - s->start_ns : 0;
+		if (max && ns > max &&
+		    (v = violate(s, CK_MAX_CLOSEWAIT, c, ns)))
+			v->at_least = true;
+	}
+	c->cw_since = 0;
 }
 
 void ck_event(struct ck_state *s, const struct tt_event *e)
@@ -125,17 +155,8 @@ void ck_event(struct ck_state *s, const struct tt_event *e)
 	c->state = e->newstate;
 	if (e->newstate == TCP_CLOSE_WAIT)
 		c->cw_since = e->ts_ns;
-	if (e->oldstate == TCP_CLOSE_WAIT) {
-		__u64 ns = e->delta_ns != TT_DELTA_UNKNOWN ?
-				   e->delta_ns :
-				   e->ts_ns - c->cw_since;
-
-		s->episodes++;
-		portstats__add(s->cw, c->service, ns);
-		if (s->rules.max_closewait_ns && ns > s->rules.max_closewait_ns)
-			violate(s, CK_MAX_CLOSEWAIT, c, ns);
-		c->cw_since = 0;
-	}
+	if (e->oldstate == TCP_CLOSE_WAIT)
+		closewait_ended(s, c, e);
 	if (e->newstate == TCP_CLOSE)
 		idmap__delete(s->conns, e->sock_id);
 }

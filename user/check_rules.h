@@ -35,6 +35,8 @@ struct ck_violation {
 	__u32 pid; /* owner, 0 if unknown */
 	char comm[TT_COMM_LEN];
 	__u64 ns; /* the episode, or the age when the grace ended */
+	/* began before tcptrail: ns is a lower bound (since it started) */
+	bool at_least;
 };
 
 #define CK_MAX_VIOLATIONS 1000
@@ -49,6 +51,12 @@ struct ck_state {
 	size_t nv;
 	__u64 broken[CK_RULES]; /* all of them, counted */
 	__u64 connections, episodes;
+	/*
+	 * episodes already under way when tracing began: their length is
+	 * unknown, at least the time since start_ns; not in the port stats
+	 */
+	__u64 predating;
+	__u64 start_ns; /* the tracer attached by then (set by the caller) */
 	__u64 dropped; /* did not fit in the table: not followed */
 };
 

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -217,3 +218,47 @@ def test_unexecutable_command_exits_2_and_detaches(tmp_path, bpf):
     assert "cannot execute '/nonexistent/cmd': No such file" in p.stderr
     assert attached_programs() == before
     assert leftover_cgroups() == []
+
+
+@pytest.mark.parametrize("limit,close_after,status", [("30s", 2.0, 0),
+                                                      ("1s", 2.5, 3)])
+def test_closewait_that_began_before_check(tmp_path, tracer, limit,
+                                           close_after, status):
+    """A socket already in CLOSE_WAIT when check starts (ss says so) and
+    closed during the run: its length is unknown, at least the time since
+    check attached. A rule fails only when that lower bound breaks it,
+    never on an invented length (the machine's uptime, before)."""
+    import socket
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    port = ls.getsockname()[1]
+    c = socket.create_connection(("127.0.0.1", port))
+    s, _ = ls.accept()
+    c.close()
+    time.sleep(0.2)
+    ss = subprocess.run(["ss", "-tanH", "state", "close-wait",
+                         f"sport = :{port}"], capture_output=True, text=True)
+    assert f":{port}" in ss.stdout, ss.stdout  # the kernel's view
+    j = tmp_path / "r.json"
+    try:
+        t = tracer("check", "-d", "4", "--lport", str(port),
+                   "--max-closewait", limit, "--json", str(j),
+                   name="check")
+        time.sleep(close_after)
+    finally:
+        s.close()
+        ls.close()
+    assert t.proc.wait(timeout=20) == status, t.stderr
+    rep = json.loads(j.read_text())
+    assert rep["closewait_episodes"] == 1 and \
+        rep["closewait_predating"] == 1, rep
+    assert "(1 began before tcptrail)" in t.stderr, t.stderr
+    if status == 0:
+        assert rep["violations"] == [], rep
+    else:
+        [v] = rep["violations"]
+        assert v["rule"] == "max_closewait" and v["duration_at_least"], v
+        # at least the time since check attached, not more than the hold
+        assert 1000 < v["duration_ms"] <= close_after * 1000 + 500, v
+        assert ">=" in t.stderr and "began before tcptrail" in t.stderr
