@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 #include "common.h"
 #include "filter.h"
 #include "tcp_state.h"
@@ -85,6 +87,38 @@ int resolve_netns(const char *arg, __u32 *inum, const char **why)
 	}
 	*inum = st.st_ino;
 	return 0;
+}
+
+/* does /DIR/NAME/ns/net (or /DIR/NAME itself, for /run/netns) name inum? */
+static bool dir_has_netns(const char *dir, const char *leaf, __u32 inum)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[PATH_MAX];
+	struct stat st;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s%s", dir, de->d_name, leaf);
+		found = !stat(path, &st) && st.st_ino == inum;
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * A namespace given by inode number exists while a process is in it or a
+ * file names it: look in /proc and /run/netns (not everywhere a bind
+ * mount could be, which a path argument reaches instead).
+ */
+static bool netns_exists(__u32 inum)
+{
+	return dir_has_netns("/run/netns", "", inum) ||
+	       dir_has_netns("/proc", "/ns/net", inum);
 }
 
 /* the cgroup v2 mount point, from /proc/self/mountinfo */
@@ -207,6 +241,7 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 {
 	struct tt_filter *f = state->input;
 	const char *why, *bad;
+	char path[32];
 	__u32 states;
 	int bad_len;
 	__u64 v;
@@ -227,6 +262,11 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 	case OPT_PID:
 		if (parse_u64(arg, 1, PID_MAX_LIMIT, &v, &why))
 			exit(usage_err("invalid --pid '%s': %s", arg, why));
+		snprintf(path, sizeof(path), "/proc/%llu",
+			 (unsigned long long)v);
+		if (access(path, F_OK))
+			exit(usage_err("invalid --pid '%s': no such process",
+				       arg));
 		f->tgid = v;
 		break;
 	case OPT_CGROUP:
@@ -236,6 +276,13 @@ static error_t filter_parse(int key, char *arg, struct argp_state *state)
 	case OPT_NETNS:
 		if (resolve_netns(arg, &f->netns, &why))
 			exit(usage_err("invalid --netns '%s': %s", arg, why));
+		/* a name or a path was there; a number may name nothing */
+		if (!parse_u64(arg, 1, UINT_MAX, &v, &why) &&
+		    !netns_exists(f->netns))
+			exit(usage_err("invalid --netns '%s': no network "
+				       "namespace has that inode (no process "
+				       "in it, none in /run/netns)",
+				       arg));
 		break;
 	case OPT_STATE:
 		if (tcp_state_parse_list(arg, &states, &bad, &bad_len))

@@ -362,6 +362,10 @@ BAD_INPUT = [
     (["trace", "--duration", "10parsecs"],
      "invalid --duration '10parsecs': use a number with us, ms, s, m or h"),
     (["trace", "--pid", "0"], "invalid --pid '0'"),
+    # a silent trace of nothing, before: no such process, no such namespace
+    (["trace", "--pid", "4194304"], "invalid --pid '4194304': no such process"),
+    (["closewait", "--netns", "4294967295"],
+     "invalid --netns '4294967295': no network namespace has that inode"),
     (["trace", "-4", "-6"], "-4 and -6 exclude each other"),
     (["trace", "extra"], "unexpected argument 'extra'"),
     (["trace", "--no-such-flag"], "unrecognized option"),
