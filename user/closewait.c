@@ -507,9 +507,10 @@ int do_closewait(int argc, char **argv)
 	r.filter = &env.filter;
 	r.tracked = tracked__open(&s.tracer, &env.lo, env.filter.cgroup);
 	if (!r.tracked)
-		p_info("the tracer's sockets in CLOSE_WAIT kept here (iterator "
-		       "over its table: %s)",
-		       strerror(errno));
+		p_warn("iterator over the tracer's table refused (%s): the "
+		       "sockets now in CLOSE_WAIT are kept here, up to "
+		       "--max-open (%llu; more are counted as dropped)",
+		       strerror(errno), (unsigned long long)env.max_open);
 	cw_adopt_existing(&r);
 	if (!env.live)
 		header(&r);
