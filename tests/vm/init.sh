@@ -38,6 +38,31 @@ dump()
 	echo "TT_END $1"
 }
 
+# bg_step NAME ARGS...: tcptrail ARGS in the background, its output in
+# /tmp/NAME.out and .err; back once it says it has attached (or ended, or
+# after 60 s). bg_done NAME: its result and output.
+bg_step()
+{
+	name=$1
+	shift
+	timeout 60 tcptrail "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
+	tpid=$!
+	i=0
+	while ! grep -qE '^(Tracing|Measuring|Serving)' "/tmp/$name.err" 2>/dev/null; do
+		kill -0 "$tpid" 2>/dev/null || break
+		i=$((i + 1))
+		[ "$i" -ge 600 ] && break
+		sleep 0.1
+	done
+}
+bg_done()
+{
+	wait "$tpid"
+	result "$1" $?
+	dump "$1.out" "/tmp/$1.out"
+	dump "$1.err" "/tmp/$1.err"
+}
+
 # trace_step NAME PORT [tcptrail trace options]: trace --json for 3 s
 # while the workload makes one connection to 127.0.0.1:PORT, the server
 # holding CLOSE_WAIT for 300 ms (longer than a delayed ACK, so the
@@ -47,24 +72,11 @@ trace_step()
 	name=$1
 	port=$2
 	shift 2
-	timeout 60 tcptrail trace --json -d 3 --port "$port" "$@" \
-		>"/tmp/$name.out" 2>"/tmp/$name.err" &
-	tpid=$!
-	# attached when it says so on stderr (the 3 s start then)
-	i=0
-	while ! grep -q '^Tracing' "/tmp/$name.err" 2>/dev/null; do
-		kill -0 "$tpid" 2>/dev/null || break
-		i=$((i + 1))
-		[ "$i" -ge 600 ] && break
-		sleep 0.1
-	done
+	bg_step "$name" trace --json -d 3 --port "$port" "$@"
 	timeout 30 workload clean "$port" 1 300 >"/tmp/$name.wl" 2>&1
 	result "$name.workload" $?
-	wait "$tpid"
-	result "$name" $?
 	dump "$name.workload" "/tmp/$name.wl"
-	dump "$name.out" "/tmp/$name.out"
-	dump "$name.err" "/tmp/$name.err"
+	bg_done "$name"
 }
 
 # check_step NAME [tcptrail check arguments]: --json and --junit files
@@ -127,48 +139,14 @@ check_step check-clean --max-closewait 1s --grace 2s \
 # (f) the end of TIME_WAIT from fentry: one connection in a network
 # namespace of its own; when the workload exits the namespace goes, and
 # the client's time-wait socket with it, 60 s early
-timeout 60 tcptrail timeline -j -d 6 --port 5560 \
-	>/tmp/timeline-tw.out 2>/tmp/timeline-tw.err &
-tpid=$!
-i=0
-while ! grep -q '^Tracing' /tmp/timeline-tw.err 2>/dev/null; do
-	kill -0 "$tpid" 2>/dev/null || break
-	i=$((i + 1))
-	[ "$i" -ge 600 ] && break
-	sleep 0.1
-done
+bg_step timeline-tw timeline -j -d 6 --port 5560
 timeout 30 unshare -n sh -c 'ip link set lo up && workload clean 5560 1 100' \
 	>/tmp/timeline-tw.wl 2>&1
 result timeline-tw.workload $?
-wait "$tpid"
-result timeline-tw $?
-dump timeline-tw.out /tmp/timeline-tw.out
-dump timeline-tw.err /tmp/timeline-tw.err
+bg_done timeline-tw
 
 # (g) closewait, hist and export on the same exchange each: one
 # connection, the server holding CLOSE_WAIT for 300 ms
-bg_step()
-{
-	name=$1
-	shift
-	timeout 60 tcptrail "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
-	tpid=$!
-	i=0
-	while ! grep -qE '^(Tracing|Measuring|Serving)' "/tmp/$name.err" 2>/dev/null; do
-		kill -0 "$tpid" 2>/dev/null || break
-		i=$((i + 1))
-		[ "$i" -ge 600 ] && break
-		sleep 0.1
-	done
-}
-bg_done()
-{
-	wait "$tpid"
-	result "$1" $?
-	dump "$1.out" "/tmp/$1.out"
-	dump "$1.err" "/tmp/$1.err"
-}
-
 bg_step closewait closewait --json -d 3 --port 5561
 timeout 30 workload clean 5561 1 300 >/dev/null 2>&1
 result closewait.workload $?
