@@ -317,7 +317,7 @@ static void check_json_violation(const struct ck_violation *v, const char *s,
 	const char *err = json_parse_object(s, n, &d);
 	char a[64];
 
-	FUZZ_CHECK(!err && d.n == 10, "violation (%s, %zu members): %.*s",
+	FUZZ_CHECK(!err && d.n == 11, "violation (%s, %zu members): %.*s",
 		   err ?: "ok", d.n, (int)n, s);
 	need_qstr(&d, "rule", v->rule < CK_RULES ? rules[v->rule] : "?");
 	need_u64(&d, "port", v->service);
@@ -338,6 +338,7 @@ static void check_json_violation(const struct ck_violation *v, const char *s,
 	need_u64(&d, "rport", v->rport);
 	need_qstr(&d, "state", state_name(v->state));
 	need_ms(&d, "duration_ms", v->ns);
+	need_raw(&d, "duration_at_least", v->at_least ? "true" : "false");
 }
 
 static void check_json(const struct run *x, const char *out, size_t len,
@@ -358,7 +359,7 @@ static void check_json(const struct run *x, const char *out, size_t len,
 	err = json_parse_object(out, len, &d);
 	FUZZ_CHECK(!err, "not strict JSON (%s): %.*s", err,
 		   (int)(len < 2000 ? len : 2000), out);
-	FUZZ_CHECK(d.n == 15, "%zu members", d.n);
+	FUZZ_CHECK(d.n == 16, "%zu members", d.n);
 	need_qstr(&d, "result", failed(x) ? "fail" : "pass");
 	m = need(&d, "cmd");
 	if (!x->r.cmd) {
@@ -391,6 +392,7 @@ static void check_json(const struct run *x, const char *out, size_t len,
 	need_u64(&d, "untracked", s->dropped);
 	need_u64(&d, "connections", s->connections);
 	need_u64(&d, "closewait_episodes", s->episodes);
+	need_u64(&d, "closewait_predating", s->predating);
 	m = need(&d, "broken");
 	err = json_parse_object(m->val, m->val_len, &b);
 	FUZZ_CHECK(!err && b.n == CK_RULES, "broken: %.*s", (int)m->val_len,
@@ -876,20 +878,22 @@ static void check_text(const struct run *r, const char *out, size_t len,
 {
 	const struct ck_state *s = &r->s;
 	const char *p = out, *end = out + len;
-	char want[256];
+	char want[256], predating[48];
 	size_t n = 0, summary = 0;
 
 	for (size_t i = 0; i < len; i++)
 		FUZZ_CHECK((out[i] >= 0x20 && out[i] < 0x7f) || out[i] == '\n',
 			   "text: byte 0x%02x at %zu", (__u8)out[i], i);
 	FUZZ_CHECK(len && out[len - 1] == '\n', "text: not ended");
+	snprintf(predating, sizeof(predating), " (%llu began before tcptrail)",
+		 (unsigned long long)s->predating);
 	snprintf(want, sizeof(want),
 		 "tcptrail check: %s (watching %s; %llu connections, %llu "
-		 "CLOSE_WAIT episodes, %llu transitions lost)",
+		 "CLOSE_WAIT episodes%s, %llu transitions lost)",
 		 failed(r) ? "FAIL" : "PASS", r->r.watch,
 		 (unsigned long long)s->connections,
 		 (unsigned long long)s->episodes,
-		 (unsigned long long)r->r.lost);
+		 s->predating ? predating : "", (unsigned long long)r->r.lost);
 	for (const char *nl; p < end; p = nl + 1, n++) {
 		size_t l;
 
