@@ -8,7 +8,8 @@
 /*
  * Before 5.15 the socket's cgroup was a pointer inside a __u64 'val',
  * shared with cgroup v1's netprio and classid data (the low bits set
- * then: the kernel answers the root cgroup, and so do we with NULL).
+ * then: the kernel itself no longer knows the cgroup and answers the
+ * root; NULL here, so such a socket matches no --cgroup filter).
  */
 struct sock_cgroup_data___old {
 	__u64 val;

@@ -25,10 +25,13 @@ struct {
 	__type(value, struct tt_counters);
 } counters SEC(".maps");
 
-/* per object: the programs of two objects may nest on one CPU */
+/*
+ * per object, since the programs of two objects may nest on one CPU, and
+ * one entry per nesting level of the same program (see nest_level())
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 4);
 	__type(key, __u32);
 	__type(value, struct tt_event);
 } event_scratch SEC(".maps");
@@ -50,14 +53,16 @@ static __always_inline __u64 wake_flags(void)
 		       BPF_RB_NO_WAKEUP;
 }
 
-/* room for an event, NULL (counted as lost) when there is none */
-static __always_inline struct tt_event *event_reserve(void)
+/*
+ * room for an event, NULL (counted as lost) when there is none; level:
+ * the scratch entry of perf buffers, 0 to 3
+ */
+static __always_inline struct tt_event *event_reserve(__u32 level)
 {
 	struct tt_event *e;
-	__u32 zero = 0;
 
 	if (perf_events)
-		e = bpf_map_lookup_elem(&event_scratch, &zero);
+		e = bpf_map_lookup_elem(&event_scratch, &level);
 	else
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)

@@ -56,26 +56,54 @@ const volatile __u64 port_bits[3][1024];
 
 /*
  * Socket ids without an atomic fetch-and-add (BPF_FETCH arrived in 5.12:
- * 5.10 refuses the whole object): a per-CPU sequence, the CPU in the low
- * bits. Only the transition program takes ids, and the kernel never runs
- * it twice at once on one CPU, so the increment needs no lock.
+ * 5.10 refuses the whole object): per-CPU sequences, the CPU in the low
+ * 16 bits. The transition program can be interrupted on its CPU by
+ * another socket's transition (a softirq over process context), and
+ * before 6.1 nothing holds a tp_btf program off then: each nesting level
+ * has a sequence of its own, and its number in the id. The level is
+ * counted around the per-socket work (handle_sock()); an interrupting run
+ * ends before the one it interrupted goes on, so the plain increments and
+ * decrements stay right. Perf buffers build records per level too.
  */
 #define TT_ID_CPU_BITS 16
+#define TT_LEVELS 4 /* process, softirq and then some */
+struct nesting {
+	__u64 depth;
+	__u64 seq[TT_LEVELS];
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u64);
-} id_seq SEC(".maps");
+	__type(value, struct nesting);
+} nesting SEC(".maps");
+
+static __always_inline struct nesting *this_cpu_nesting(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&nesting, &zero);
+}
+
+/* this run's level on its CPU, 0 for the outermost */
+static __always_inline __u32 nest_level(void)
+{
+	struct nesting *n = this_cpu_nesting();
+
+	return n && n->depth ? (n->depth - 1) & (TT_LEVELS - 1) : 0;
+}
 
 static __always_inline __u64 new_sock_id(void)
 {
-	__u32 zero = 0;
-	__u64 *seq = bpf_map_lookup_elem(&id_seq, &zero);
+	struct nesting *n = this_cpu_nesting();
+	__u32 lvl;
 
-	if (!seq)
+	if (!n)
 		return 0;
-	return ++*seq << TT_ID_CPU_BITS | bpf_get_smp_processor_id();
+	lvl = n->depth ? (n->depth - 1) & (TT_LEVELS - 1) : 0;
+	return ++n->seq[lvl] << (TT_ID_CPU_BITS + 2) |
+	       (__u64)lvl << TT_ID_CPU_BITS | bpf_get_smp_processor_id();
 }
 
 #include "accept.bpf.h"
@@ -265,7 +293,7 @@ static __always_inline void handle(void *ctx, struct sock *sk,
 		aggregate_transition(t, flags, oldstate, newstate, delta);
 	if (!emit_events)
 		return;
-	e = event_reserve();
+	e = event_reserve(perf_events ? nest_level() : 0);
 	if (!e)
 		return;
 	e->ts_ns = now;
@@ -306,10 +334,13 @@ static __always_inline void handle_sock(void *ctx, struct sock *sk,
 					const struct tuple *t, int oldstate,
 					int newstate)
 {
+	struct nesting *n = this_cpu_nesting();
 	struct sk_path_state *ps = NULL;
 	__u64 key = (__u64)sk;
 	struct sk_state *st;
 
+	if (n)
+		n->depth++;
 	if (emit_paths) {
 		ps = lookup_or_init(&sk_paths, &key, &path_zero);
 		st = ps ? &ps->st : NULL;
@@ -317,12 +348,14 @@ static __always_inline void handle_sock(void *ctx, struct sock *sk,
 		st = lookup_or_init(&sk_states_hash, &key, &state_zero);
 	}
 	handle(ctx, sk, t, oldstate, newstate, st, ps ? &ps->path : NULL);
-	if (newstate != TCP_CLOSE || !st)
-		return;
-	if (emit_paths)
-		bpf_map_delete_elem(&sk_paths, &key);
-	else
-		bpf_map_delete_elem(&sk_states_hash, &key);
+	if (newstate == TCP_CLOSE && st) {
+		if (emit_paths)
+			bpf_map_delete_elem(&sk_paths, &key);
+		else
+			bpf_map_delete_elem(&sk_states_hash, &key);
+	}
+	if (n)
+		n->depth--;
 }
 
 /* BTF pointers are read directly: no helper call per field */

@@ -30,7 +30,7 @@ int BPF_PROG(tt_tw_end, struct inet_timewait_sock *tw)
 
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	e = event_reserve();
+	e = event_reserve(0);
 	if (!e)
 		return 0;
 	__builtin_memset(e, 0, sizeof(*e));

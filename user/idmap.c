@@ -15,8 +15,17 @@ struct idmap {
 
 static size_t slot_of(const struct idmap *m, __u64 id)
 {
-	/* ids are sequential: spread them with a multiplicative hash */
-	return (id * 0x9e3779b97f4a7c15ULL) >> 7 & m->mask;
+	/*
+	 * ids hold the CPU in their low bits and a sequence above, tuple
+	 * keys their top bit: mix every bit into every bit (splitmix64's
+	 * finaliser) before taking the low ones
+	 */
+	id ^= id >> 30;
+	id *= 0xbf58476d1ce4e5b9ULL;
+	id ^= id >> 27;
+	id *= 0x94d049bb133111ebULL;
+	id ^= id >> 31;
+	return id & m->mask;
 }
 
 struct idmap *idmap__new(size_t max_entries, size_t value_size)

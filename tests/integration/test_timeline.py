@@ -272,8 +272,10 @@ def test_time_wait_handed_over_twice_within_a_look(tracer):
     finally:
         ls.close()
     assert t.stop() == 0, t.stderr
+    # ids are unique, not in time order across CPUs: order by when each
+    # was printed (the first when its TIME_WAIT ended, the second at exit)
     clients = sorted((c for c in conns(t) if c["opened"] == "active"),
-                     key=lambda c: c["sock_id"])
+                     key=lambda c: c["time"])
     assert len(clients) == 2, conns(t)
     first, second = clients
     assert not first["open"], first
