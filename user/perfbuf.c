@@ -30,7 +30,6 @@ struct perfbuf {
 	size_t len, cap;
 	struct rec *recs;
 	size_t nrec, caprec;
-	__u64 lost;
 	int err; /* out of memory while copying */
 };
 
@@ -82,12 +81,6 @@ struct sample {
 	char data[];
 };
 
-struct lost {
-	struct perf_event_header h;
-	__u64 id;
-	__u64 n;
-};
-
 static enum bpf_perf_event_ret on_event(void *ctx, int cpu,
 					struct perf_event_header *h)
 {
@@ -97,8 +90,10 @@ static enum bpf_perf_event_ret on_event(void *ctx, int cpu,
 	if (h->type == PERF_RECORD_SAMPLE)
 		on_sample(b, ((struct sample *)h)->data,
 			  ((struct sample *)h)->size);
-	else if (h->type == PERF_RECORD_LOST)
-		b->lost += ((struct lost *)h)->n;
+	/*
+	 * PERF_RECORD_LOST is not counted: every output that found no room
+	 * failed in the BPF program, which counted it (TT_CNT_LOST)
+	 */
 	return LIBBPF_PERF_EVENT_CONT;
 }
 
@@ -175,12 +170,20 @@ struct perfbuf *perfbuf__new(int map_fd, size_t bytes, perfbuf_fn fn, void *ctx)
 	return b;
 }
 
+/*
+ * A poll reads only the CPUs whose watermark was reached: read every CPU
+ * before handing anything on, or a later record of one CPU could go
+ * before an earlier one still waiting in another's buffer.
+ */
 int perfbuf__poll(struct perfbuf *b, int timeout_ms)
 {
 	int n = perf_buffer__poll(b->pb, timeout_ms);
+	int c = n < 0 ? 0 : perf_buffer__consume(b->pb);
 	int ret = flush(b);
 
-	return n < 0 ? n : ret ? ret : n;
+	if (n < 0)
+		return n;
+	return c < 0 ? c : ret ? ret : n;
 }
 
 int perfbuf__consume(struct perfbuf *b)
@@ -189,11 +192,6 @@ int perfbuf__consume(struct perfbuf *b)
 	int ret = flush(b);
 
 	return n < 0 ? n : ret;
-}
-
-__u64 perfbuf__lost(const struct perfbuf *b)
-{
-	return b->lost;
 }
 
 void perfbuf__free(struct perfbuf *b)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The perf buffer fallback for kernels without the BPF ring buffer: one
- * buffer per CPU, each batch of records merged into time order before it
- * is handed on, as the ring buffer would have kept it.
+ * buffer per CPU. Each read takes what every CPU's buffer holds and hands
+ * it on in time order; a record written on a CPU already read, while the
+ * others were read, waits for the next batch and may come after a later
+ * one of that batch.
  */
 #ifndef __TT_PERFBUF_H
 #define __TT_PERFBUF_H
@@ -21,8 +23,6 @@ struct perfbuf *perfbuf__new(int map_fd, size_t bytes, perfbuf_fn fn,
 /* as ring_buffer__poll() and ring_buffer__consume() */
 int perfbuf__poll(struct perfbuf *pb, int timeout_ms);
 int perfbuf__consume(struct perfbuf *pb);
-/* records the kernel dropped in perf's own accounting */
-__u64 perfbuf__lost(const struct perfbuf *pb);
 void perfbuf__free(struct perfbuf *pb);
 
 #endif /* __TT_PERFBUF_H */

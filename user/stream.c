@@ -31,16 +31,6 @@ __u64 now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* the kernel's counters, with what perf itself dropped as lost */
-static int read_counters(struct stream *s, struct tt_counters *c)
-{
-	int err = tt_tracer_counters(&s->tracer, c);
-
-	if (!err && s->pb)
-		c->c[TT_CNT_LOST] += perfbuf__lost(s->pb);
-	return err;
-}
-
 /* put a marker in the stream where the kernel started dropping events */
 static void report_lost(struct stream *s, const struct tt_counters *c)
 {
@@ -84,7 +74,7 @@ static bool must_stop(struct stream *s)
 	if (now >= s->next_check) {
 		struct tt_counters c;
 
-		if (!read_counters(s, &c))
+		if (!tt_tracer_counters(&s->tracer, &c))
 			report_lost(s, &c);
 		if (s->ops->tick)
 			s->ops->tick(s->ctx, now);
@@ -200,7 +190,7 @@ int stream_run(struct stream *s, __u64 duration_ns)
 		consume_records(s);
 		out_flush(o);
 	}
-	if (read_counters(s, &s->counters)) {
+	if (tt_tracer_counters(&s->tracer, &s->counters)) {
 		p_warn("cannot read the kernel's counters: loss unknown");
 	} else if (s->stop != STOP_OUTPUT) {
 		report_lost(s, &s->counters);
