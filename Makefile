@@ -94,6 +94,9 @@ TEST_CROSS := test-vm-arm64
 endif
 test: unit fuzz-short integration test-vm $(TEST_CROSS)
 
+# a make of its own: nothing set on this command line (CC, OUTPUT,
+# VM_SUITES) is meant for the cross build
+test-vm-arm64: MAKEOVERRIDES :=
 test-vm-arm64:
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 test-vm
 

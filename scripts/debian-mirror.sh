@@ -15,7 +15,9 @@ fi
 		awk '/^URIs:/ { u = $2 } /^Suites:/ { for (i = 2; i <= NF; i++)
 			if ($i == "bookworm") { print u; exit } }' "$f"
 	done
+	# one-line format, options in brackets dropped
 	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+		sed 's/\[[^]]*\]//' |
 		awk '$1 == "deb" && $3 == "bookworm" { print $2 }'
 } | head -n 1 | grep . || {
 	echo "debian-mirror: no Debian bookworm source in /etc/apt: set DEBIAN_MIRROR" >&2

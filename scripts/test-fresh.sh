@@ -41,10 +41,8 @@ test_line=$(printf '%s\n' "$quick" | sed -n 's/^    \(.*make test\)$/\1/p' | hea
 
 mirror=$(scripts/debian-mirror.sh) || exit 1
 
-# leftovers of an interrupted run: nothing may stay mounted under root
-if grep -q " $root[/ ]" /proc/self/mounts; then
-	fail "$root still has mounts (an earlier run in progress?)"
-fi
+# every mount below is made in a private namespace that ends with the run:
+# nothing of an earlier run is still mounted here
 rm -rf --one-file-system "$root"
 
 start=$(date +%s)
@@ -73,8 +71,14 @@ for f in /etc/apt/sources.list.d/*.sources; do
 	grep -qw bookworm "$f" && cp "$f" "$root/etc/apt/sources.list.d/"
 done
 cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+	sed 's/\[[^]]*\]//' |
 	awk '$1 == "deb" && $3 ~ /^bookworm(-updates|-security)?$/' \
 		>>"$root/etc/apt/sources.list"
+# none copied (options in brackets, say): the mirror debootstrap used
+if [ ! -s "$root/etc/apt/sources.list" ] &&
+	! ls "$root/etc/apt/sources.list.d/"*.sources >/dev/null 2>&1; then
+	echo "deb $mirror bookworm main" >"$root/etc/apt/sources.list"
+fi
 for f in /etc/apt/apt.conf.d/*; do
 	[ -f "$f" ] && grep -q '^Acquire::' "$f" && cp "$f" "$root/etc/apt/apt.conf.d/"
 done
@@ -92,23 +96,33 @@ cd /src
 echo "test-fresh: \\\$ $install_line"
 ( $install_line ) >/fresh-run.log 2>&1 &
 job=\$!
+# installing and building take minutes; tracing starts after them
 n=0
-until grep -q 'Tracing' /fresh-run.log 2>/dev/null; do
-	if ! kill -0 \$job 2>/dev/null; then
+until grep -q '^Tracing' /fresh-run.log 2>/dev/null; do
+	if ! kill -0 \$job 2>/dev/null || [ \$n -ge 1800 ]; then
 		cat /fresh-run.log
-		echo "test-fresh: the install-and-run line ended before tracing" >&2
+		echo "test-fresh: no tracing from the install-and-run line after \$n s" >&2
+		kill \$job 2>/dev/null || true
 		exit 1
 	fi
+	n=\$((n + 1))
 	sleep 1
 done
 sleep $run_secs
 # /proc is the host's: only the tcptrail started here (its cwd is /src)
+found=0
 for p in /proc/[0-9]*; do
 	if [ "\$(cat \$p/comm 2>/dev/null)" = tcptrail ] &&
 		[ "\$(readlink \$p/cwd 2>/dev/null)" = /src ]; then
-		kill -INT "\${p#/proc/}"
+		kill -INT "\${p#/proc/}" 2>/dev/null && found=1
 	fi
 done
+if [ \$found -eq 0 ]; then
+	cat /fresh-run.log
+	echo "test-fresh: make run's tracer is gone before Ctrl-C" >&2
+	kill \$job 2>/dev/null || true
+	exit 1
+fi
 rc=0
 wait \$job || rc=\$?
 tail -n 5 /fresh-run.log

@@ -334,11 +334,14 @@ const char *tt_accept_kind_str(enum tt_accept_kind kind)
  */
 static bool runtime_alloc_safe(const struct tt_loader_opts *o)
 {
-	struct btf *btf = o->btf_path ? btf__parse(o->btf_path, NULL) :
-					btf__load_vmlinux_btf();
+	struct btf *btf;
 	bool safe;
 
-	if (tt_refused("alloc") || !btf)
+	if (tt_refused("alloc"))
+		return false;
+	btf = o->btf_path ? btf__parse(o->btf_path, NULL) :
+			    btf__load_vmlinux_btf();
+	if (!btf)
 		return false;
 	safe = btf__find_by_name_kind(btf, "bpf_mem_alloc", BTF_KIND_STRUCT) >=
 	       0;
