@@ -892,8 +892,8 @@ static void check_text(const struct run *r, const char *out, size_t len,
 		 "CLOSE_WAIT episodes%s, %llu transitions lost)",
 		 failed(r) ? "FAIL" : "PASS", r->r.watch,
 		 (unsigned long long)s->connections,
-		 (unsigned long long)s->episodes,
-		 s->predating ? predating : "", (unsigned long long)r->r.lost);
+		 (unsigned long long)s->episodes, s->predating ? predating : "",
+		 (unsigned long long)r->r.lost);
 	for (const char *nl; p < end; p = nl + 1, n++) {
 		size_t l;
 
