@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# bpf/*.bpf.c -> .bpf.o -> .skel.h -> user/*.c -> build/tcptrail
+# bpf/*.bpf.c -> .bpf.o -> .skel.h -> user/kernel/ -> ... -> user/main.c
+# -> build/tcptrail (README.md, "Architecture", walks the layers)
 OUTPUT := build
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CC ?= cc
@@ -22,8 +23,9 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(dir $(VMLINUX
 LIBS ?= -Wl,-Bstatic -lbpf -lelf -lz -levent_extra -levent_core -Wl,-Bdynamic
 LIBS_STATIC := -static -lbpf -lelf -lz -levent_extra -levent_core
 
-USER_SRC := $(filter-out user/main.c,$(wildcard user/*.c))
-USER_OBJ := $(patsubst user/%.c,$(OUTPUT)/%.o,$(USER_SRC))
+# user/<layer>/*.c: every file but main.c sits in a layer's folder
+USER_SRC := $(wildcard user/*/*.c)
+USER_OBJ := $(patsubst user/%.c,$(OUTPUT)/obj/%.o,$(USER_SRC))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 SKEL := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(wildcard bpf/*.bpf.c))
 
@@ -57,15 +59,20 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-$(OUTPUT)/%.o: user/%.c $(SKEL) | $(OUTPUT) $(CROSS_DEPS)
+$(OUTPUT)/obj/%.o: user/%.c | $(OUTPUT) $(CROSS_DEPS)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 $(CPPFLAGS) -MMD -MP -c $< -o $@
 
-$(OUTPUT)/tcptrail: $(OUTPUT)/main.o $(USER_OBJ)
+# only the kernel layer includes skeletons: made before it compiles, and
+# after that its -MMD dependencies say which object needs which
+$(filter $(OUTPUT)/obj/kernel/%,$(USER_OBJ)): | $(SKEL)
+
+$(OUTPUT)/tcptrail: $(OUTPUT)/obj/main.o $(USER_OBJ)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
 
-static: $(OUTPUT)/main.o $(USER_OBJ)
+static: $(OUTPUT)/obj/main.o $(USER_OBJ)
 	$(call msg,LINK,$(OUTPUT)/tcptrail-static)
 	$(Q)$(CC) $(CFLAGS) -s $^ $(LIBS_STATIC) -o $(OUTPUT)/tcptrail-static
 
@@ -123,7 +130,7 @@ run: $(OUTPUT)/tcptrail
 deps:
 	scripts/install-deps.sh
 
-FORMAT_SRC = $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h tests/unit/*.c bench/*.c)
+FORMAT_SRC = $(wildcard bpf/*.c bpf/*.h user/*.c user/*/*.c user/*/*.h tests/unit/*.c bench/*.c)
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:
@@ -138,4 +145,4 @@ vmlinux: $(VMLINUX_BTF)
 clean:
 	rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/*.d)
+-include $(wildcard $(OUTPUT)/obj/*.d $(OUTPUT)/obj/*/*.d)

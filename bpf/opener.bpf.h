@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Who opened a connection, guessed without socket storage, the same way by
- * the tracer (hist.bpf.h) and the iterator (sockets.bpf.c). The including
+ * the tracer (hist.bpf.h) and the iterator (iter_tcp.bpf.c). The including
  * object provides the rodata eph_lo and eph_hi.
  */
 #ifndef __TT_OPENER_BPF_H

@@ -180,7 +180,7 @@ struct sk_path_state {
 _Static_assert(sizeof(struct tt_path) == 240, "tt_path layout changed");
 
 /*
- * A socket as the iter/tcp program sees it (bpf/sockets.bpf.c): written
+ * A socket as the iter/tcp program sees it (bpf/iter_tcp.bpf.c): written
  * with bpf_seq_write, one record per socket in a wanted state.
  */
 struct tt_sock_rec {
@@ -206,7 +206,7 @@ _Static_assert(sizeof(struct tt_sock_rec) == 104, "tt_sock_rec layout changed");
 
 /*
  * A connection by its tuple, as timeline follows it through TIME_WAIT
- * (bpf/tw_probe.bpf.c): local address and port first.
+ * (bpf/tw_lookup.bpf.c): local address and port first.
  */
 struct tt_tuple {
 	__u8 saddr[TT_ADDR_LEN]; /* IPv4: the first 4 bytes, the rest 0 */

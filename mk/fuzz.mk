@@ -30,21 +30,21 @@ FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer \
 # calls redirected to fakes
 FUZZ_TARGETS := ports duration states addr resolve owners proc sink out \
 	prom check_report hist_fmt
-fuzz_user_ports := parse.c filter.c tcp_state.c common.c
-fuzz_user_duration := parse.c common.c
-fuzz_user_states := tcp_state.c common.c
-fuzz_user_addr := listen_addr.c service.c parse.c common.c
-fuzz_user_resolve := parse.c tcp_state.c common.c
-fuzz_user_owners := common.c
-fuzz_user_proc := proctree.c
-fuzz_user_sink := sink.c sink_text.c sink_json.c textfmt.c out.c event.c \
-	tcp_state.c common.c
-fuzz_user_out := out.c textfmt.c sink.c event.c common.c
-fuzz_user_prom := prom.c histmap.c out.c tcp_state.c common.c
-fuzz_user_check_report := check_report.c check_rules.c idmap.c portstats.c \
-	service.c event.c textfmt.c sink.c out.c tcp_state.c common.c
-fuzz_user_hist_fmt := hist_fmt.c histmap.c service.c textfmt.c sink.c \
-	event.c out.c tcp_state.c common.c
+fuzz_user_ports := util/parse.c model/filter.c model/tcp_state.c util/common.c
+fuzz_user_duration := util/parse.c util/common.c
+fuzz_user_states := model/tcp_state.c util/common.c
+fuzz_user_addr := cli/listen_addr.c model/service.c util/parse.c util/common.c
+fuzz_user_resolve := util/parse.c model/tcp_state.c util/common.c
+fuzz_user_owners := util/common.c
+fuzz_user_proc := sys/proctree.c
+fuzz_user_sink := output/sink.c output/sink_text.c output/sink_json.c output/textfmt.c output/out.c model/event.c \
+	model/tcp_state.c util/common.c
+fuzz_user_out := output/out.c output/textfmt.c output/sink.c model/event.c util/common.c
+fuzz_user_prom := output/prom.c kernel/histmap.c output/out.c model/tcp_state.c util/common.c
+fuzz_user_check_report := output/check_report.c model/check_rules.c model/idmap.c model/portstats.c \
+	model/service.c model/event.c output/textfmt.c output/sink.c output/out.c model/tcp_state.c util/common.c
+fuzz_user_hist_fmt := output/hist_fmt.c kernel/histmap.c model/service.c output/textfmt.c output/sink.c \
+	model/event.c output/out.c model/tcp_state.c util/common.c
 # libbpf: prom.c prints its version, histmap.c reads maps with it
 fuzz_libs_prom := -lbpf
 fuzz_libs_hist_fmt := -lbpf
@@ -52,12 +52,12 @@ fuzz_libs_hist_fmt := -lbpf
 # comparison tracing there costs about 2/3 of the executions, guides little
 fuzz_cflags_prom := -fno-sanitize-coverage=trace-cmp
 fuzz_cflags_check_report := -fno-sanitize-coverage=trace-cmp
-fuzz_resolve_deps := user/filter.c
-fuzz_owners_deps := user/owners.c
-fuzz_proc_deps := user/common.c
+fuzz_resolve_deps := user/sys/resolve.c
+fuzz_owners_deps := user/sys/owners.c
+fuzz_proc_deps := user/util/common.c
 
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
-FUZZ_HDRS := $(wildcard tests/fuzz/*.h user/*.h bpf/*.h)
+FUZZ_HDRS := $(wildcard tests/fuzz/*.h user/*/*.h bpf/*.h)
 
 .PHONY: fuzz fuzz-short fuzz-build $(addprefix fuzz-,$(FUZZ_TARGETS))
 

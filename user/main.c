@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "cmds.h"
-#include "common.h"
+#include "cmd/cmds.h"
+#include "util/common.h"
 
 const char *argp_program_version = "tcptrail " TT_VERSION;
 const char *argp_program_bug_address = "the tcptrail issue tracker";

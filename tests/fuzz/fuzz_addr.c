@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz_common.h"
-#include "listen_addr.h"
-#include "service.h"
+#include "cli/listen_addr.h"
+#include "model/service.h"
 
 static bool ref_port(const char *s, __u16 *port)
 {

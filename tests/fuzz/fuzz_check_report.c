@@ -48,8 +48,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "fuzz_common.h"
-#include "check_report.h"
-#include "tcp_state.h"
+#include "output/check_report.h"
+#include "model/tcp_state.h"
 
 enum {
 	OPT_OPEN = 1 << 0,

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz_common.h"
-#include "parse.h"
+#include "util/parse.h"
 
 typedef unsigned __int128 u128;
 

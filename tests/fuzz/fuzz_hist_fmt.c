@@ -39,7 +39,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "fuzz_common.h"
-#include "hist_fmt.h"
+#include "output/hist_fmt.h"
 
 #define MAX_ENTRIES 32
 

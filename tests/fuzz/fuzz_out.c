@@ -18,8 +18,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "fuzz_common.h"
-#include "out.h"
-#include "textfmt.h"
+#include "output/out.h"
+#include "output/textfmt.h"
 
 #define MAX_OPS 64
 

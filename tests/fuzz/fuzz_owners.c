@@ -28,7 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "fuzz_common.h"
-#include "owners.h"
+#include "sys/owners.h"
 
 #define MAX_PROCS 12
 #define MAX_FDS 12
@@ -209,7 +209,7 @@ static int fake_close(int fd)
 #define open(p, ...) fake_open(p, __VA_ARGS__)
 #define read(f, b, n) fake_read(f, b, n)
 #define close(f) fake_close(f)
-#include "owners.c"
+#include "sys/owners.c"
 #undef opendir
 #undef readdir
 #undef closedir

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "fuzz_common.h"
-#include "filter.h"
-#include "parse.h"
+#include "model/filter.h"
+#include "util/parse.h"
 
 static regex_t elem_re;
 

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz_common.h"
-#include "proctree.h"
+#include "sys/proctree.h"
 
 static const char *range_text; /* NULL: cannot be opened */
 static size_t range_len;
@@ -42,7 +42,7 @@ static FILE *fake_fopen(const char *path, const char *mode)
 }
 
 #define fopen(p, m) fake_fopen(p, m)
-#include "common.c"
+#include "util/common.c"
 #undef fopen
 
 #define STAT_BUF 512 /* proctree.c's parent_of() */

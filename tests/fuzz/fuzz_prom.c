@@ -49,7 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz_common.h"
-#include "prom.h"
+#include "output/prom.h"
 
 #define MAX_HISTS 48
 #define MAX_SOCKS 48

@@ -97,7 +97,7 @@ static int fake_statfs(const char *path, struct statfs *sfs)
 #define fopen(p, m) fake_fopen(p, m)
 #define stat(p, b) fake_stat(p, b)
 #define statfs(p, b) fake_statfs(p, b)
-#include "filter.c"
+#include "sys/resolve.c"
 #undef fopen
 #undef stat
 #undef statfs

@@ -26,9 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "fuzz_common.h"
-#include "event.h"
-#include "sink.h"
-#include "tcp_state.h"
+#include "model/event.h"
+#include "output/sink.h"
+#include "model/tcp_state.h"
 
 enum {
 	OPT_WALL = 1 << 0,

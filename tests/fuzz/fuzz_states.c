@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz_common.h"
-#include "tcp_state.h"
+#include "model/tcp_state.h"
 
 static const struct {
 	const char *name;

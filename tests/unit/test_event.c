@@ -2,7 +2,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "unit.h"
-#include "event.h"
+#include "model/event.h"
 
 static void endpoint_is(__u16 family, const __u8 *addr, __u16 port,
 			const char *want)

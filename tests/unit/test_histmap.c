@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "common.h"
-#include "histmap.h"
+#include "util/common.h"
+#include "kernel/histmap.h"
 
 #define LAST (TT_HIST_SLOTS - 1)
 

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "common.h"
-#include "idmap.h"
+#include "util/common.h"
+#include "model/idmap.h"
 
 /* no padding: every byte is data, so a short copy or clear would show */
 struct rec {

@@ -2,7 +2,7 @@
 /* parse_listen_addr (user/listen_addr.c): the exporter's --listen. */
 #include <string.h>
 #include "unit.h"
-#include "listen_addr.h"
+#include "cli/listen_addr.h"
 
 #define PORT_SENTINEL 0x5a5a
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "out.h"
+#include "output/out.h"
 
 #define FFFD "\xef\xbf\xbd"
 #define U64_MAX (~0ULL)

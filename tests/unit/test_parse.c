@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include "unit.h"
-#include "parse.h"
+#include "util/parse.h"
 
 #define U64_MAX (~0ULL)
 #define SENTINEL 0x5a5a5a5a5a5a5a5aULL

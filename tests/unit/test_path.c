@@ -2,8 +2,8 @@
 /* A kernel path (struct tt_path) as timeline's connection (timeline_path.c). */
 #include <string.h>
 #include "unit.h"
-#include "tcp_state.h"
-#include "timeline.h"
+#include "model/tcp_state.h"
+#include "cmd/timeline.h"
 
 /* the kernel's path_add() (bpf/path.bpf.h), step for step */
 static void kernel_add(struct tt_path *p, __u8 state, __u64 ns)

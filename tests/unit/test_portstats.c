@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "common.h"
-#include "portstats.h"
+#include "util/common.h"
+#include "model/portstats.h"
 
 static __u64 rnd(__u64 *s)
 {

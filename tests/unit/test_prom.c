@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "common.h"
-#include "prom.h"
-#include "tcp_state.h"
+#include "util/common.h"
+#include "output/prom.h"
+#include "model/tcp_state.h"
 
 #define LAST (TT_HIST_SLOTS - 1)
 #define HIST "tcptrail_state_duration_seconds"

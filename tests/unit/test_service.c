@@ -2,8 +2,8 @@
 /* --key and the service-port rule (user/service.c). */
 #include <string.h>
 #include "unit.h"
-#include "common.h"
-#include "service.h"
+#include "util/common.h"
+#include "model/service.h"
 
 /* the kernel's default ip_local_port_range */
 #define EPH_LO 32768

@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include "unit.h"
-#include "sink.h"
+#include "output/sink.h"
 #include "tcptrail.h"
 
 #define FFFD "\xef\xbf\xbd"

@@ -3,8 +3,8 @@
 #include <limits.h>
 #include <string.h>
 #include "unit.h"
-#include "common.h"
-#include "tcp_state.h"
+#include "util/common.h"
+#include "model/tcp_state.h"
 
 /* include/net/tcp_states.h */
 static const char *const kernel_names[] = {

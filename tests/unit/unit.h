@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "out.h"
+#include "output/out.h"
 
 /* one per test_*.c: runs its group, returns the number of failures */
 int run_parse_tests(void);

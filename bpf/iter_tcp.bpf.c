@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A snapshot of the TCP sockets in some states, by the iter/tcp iterator:
+ * the sockets that were there before tcptrail started, and the queues and
+ * ages the live view shows. The iterator walks the network namespace of
+ * the process that reads it.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "tcptrail.h"
+#include "sk_state.bpf.h"
+
+#define AF_INET 2
+#define TCP_LISTEN 10
+
+const volatile __u32 want_states; /* bit n: TCP state n */
+/* the tracer keeps no per-socket state (hist, export): guess the opener */
+const volatile bool stateless;
+const volatile __u16 eph_lo = 32768;
+const volatile __u16 eph_hi = 60999;
+
+#include "opener.bpf.h"
+
+SEC("iter/tcp")
+int tt_iter_tcp(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tt_sock_rec r = {};
+	struct sk_state *st;
+	struct tcp_sock *tp;
+	struct sk_entered *e;
+	__u64 now_us, key;
+
+	if (!skc || !(want_states & (1U << (skc->skc_state & 31))))
+		return 0;
+	r.state = skc->skc_state;
+	r.family = skc->skc_family;
+	r.sport = skc->skc_num;
+	r.dport = bpf_ntohs(skc->skc_dport);
+	if (r.family == AF_INET) {
+		*(__u32 *)r.saddr = skc->skc_rcv_saddr;
+		*(__u32 *)r.daddr = skc->skc_daddr;
+	} else {
+		__builtin_memcpy(r.saddr, &skc->skc_v6_rcv_saddr, 16);
+		__builtin_memcpy(r.daddr, &skc->skc_v6_daddr, 16);
+	}
+	r.netns = skc->skc_net.net->ns.inum;
+	/* time-wait and request sockets have the tuple and nothing more */
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (!tp)
+		goto out;
+	r.rx_queue = tp->rcv_nxt - tp->copied_seq;
+	r.tx_queue = tp->write_seq - tp->snd_una;
+	/* tcp_mstamp: microseconds of the clock ktime_get_ns() reads */
+	now_us = bpf_ktime_get_ns() / 1000;
+	if (tp->tcp_mstamp && tp->tcp_mstamp <= now_us)
+		r.idle_ns = (now_us - tp->tcp_mstamp) * 1000;
+	r.ino = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_socket, file,
+			      f_inode, i_ino);
+	/* as the tracer does, where it keeps no per-socket state */
+	if (stateless && r.state != TCP_LISTEN)
+		r.flags = guess_opener(
+			tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog, r.sport,
+			r.dport);
+	key = (__u64)tp;
+	e = bpf_map_lookup_elem(&entered, &key);
+	if (e && e->state == r.state)
+		r.since_ns = e->since;
+	st = bpf_map_lookup_elem(&sk_states_hash, &key);
+	if (st) {
+		r.sock_id = st->id;
+		r.since_ns = st->ts_ns;
+		r.flags = st->flags;
+		if (st->flags & TT_F_OWNER_KNOWN) {
+			r.owner_tgid = st->owner_tgid;
+			__builtin_memcpy(r.owner_comm, st->owner_comm,
+					 sizeof(r.owner_comm));
+		}
+	}
+out:
+	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcptrail check: run a command, fail when it leaks or holds CLOSE_WAIT. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "sys/cgroup_child.h"
+#include "output/check_report.h"
+#include "model/check_rules.h"
+#include "cmd/cmds.h"
+#include "util/common.h"
+#include "model/event.h"
+#include "cli/outopts.h"
+#include "util/parse.h"
+#include "sys/proctree.h"
+#include "cmd/stream.h"
+#include "cli/filter_opts.h"
+#include "cli/loader_opts.h"
+
+#define TT_EXIT_RULE 3
+#define MAX_CONNS (1 << 20)
+
+struct check_env {
+	struct tt_filter filter;
+	struct tt_loader_opts lo;
+	struct ck_rules rules;
+	__u64 grace_ns;
+	__u64 duration_ns;
+	const char *json_path;
+	const char *junit_path;
+	char **cmd; /* after "--", NULL-terminated, or NULL */
+};
+
+struct check_run {
+	const struct check_env *env;
+	struct stream *s;
+	struct ck_state ck;
+	struct proctree *tree; /* no cgroup: follow CMD's process tree */
+	pid_t child;
+	int status; /* CMD's exit status to pass on, -1 while running */
+};
+
+static const char doc[] =
+	"Run CMD under tcptrail and fail when it leaks sockets in CLOSE_WAIT\n"
+	"or is slow to close them: for CI jobs.\n"
+	"\n"
+	"CMD and every process it starts are put in a cgroup v2 child that\n"
+	"tcptrail creates, and only their sockets are watched (filtered in\n"
+	"the kernel). Where cgroup v2 is not writable, tcptrail follows CMD's\n"
+	"process tree instead, and says so. When CMD exits, tcptrail waits\n"
+	"--grace, then checks the rules:\n"
+	"  leak           no socket is still in CLOSE_WAIT (always)\n"
+	"  max_closewait  no CLOSE_WAIT episode lasted longer than\n"
+	"                 --max-closewait\n"
+	"  open           no connection is still open (--fail-on-open)\n"
+	"and that no transition was lost. Without -- CMD, the whole host (or\n"
+	"the filters) is watched until --duration or Ctrl-C.\n"
+	"\n"
+	"The verdict goes to stderr, --json FILE and --junit FILE (JUnit XML,\n"
+	"one testcase per rule and service port, each failure naming the\n"
+	"connections: owner, endpoints, time).\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  tcptrail check -- make integration-test\n"
+	"  tcptrail check --max-closewait 1s --junit tcp.xml -- ./run-tests\n"
+	"  tcptrail check --lport 8080 --fail-on-open -d 1m\n"
+	"\v"
+	"Exit status: CMD's own failure is passed on (its exit status, or 128\n"
+	"+ signal); otherwise 0 when every rule held, 3 when one was broken\n"
+	"or transitions were lost, 2 for bad usage (CMD not executable\n"
+	"included), 1 for tcptrail's own failure.";
+
+enum {
+	OPT_MAX_CW = 0x500,
+	OPT_FAIL_OPEN,
+	OPT_GRACE,
+	OPT_JSON_FILE,
+	OPT_JUNIT,
+	OPT_KEY,
+};
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Rules:", 1 },
+	{ "max-closewait", OPT_MAX_CW, "TIME", 0,
+	  "fail on a CLOSE_WAIT episode longer than TIME (200ms, 1s, 1m)", 1 },
+	{ "fail-on-open", OPT_FAIL_OPEN, NULL, 0,
+	  "fail on connections still open when the grace ends", 1 },
+	{ "grace", OPT_GRACE, "TIME", 0,
+	  "after CMD exits, wait this long for sockets to close (default 1s)",
+	  1 },
+	{ "duration", 'd', "TIME", 0, "without CMD: watch for TIME", 1 },
+	{ "key", OPT_KEY, "KEY", 0,
+	  "port to report by: service (default), lport or rport", 1 },
+	{ NULL, 0, NULL, 0, "Reports:", 2 },
+	{ "json", OPT_JSON_FILE, "FILE", 0, "the verdict as JSON", 2 },
+	{ "junit", OPT_JUNIT, "FILE", 0, "the verdict as JUnit XML", 2 },
+	{},
+};
+
+static const struct argp_child children[] = {
+	{ &filter_argp, 0, NULL, 0 },
+	{ &loader_argp, 0, NULL, 0 },
+	{},
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct check_env *env = state->input;
+	const char *why;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &env->filter;
+		state->child_inputs[1] = &env->lo;
+		env->grace_ns = 1000000000ULL;
+		break;
+	case OPT_MAX_CW:
+		env->rules.max_closewait_ns =
+			opt_duration("--max-closewait", arg, false, 1);
+		break;
+	case OPT_FAIL_OPEN:
+		env->rules.fail_on_open = true;
+		break;
+	case OPT_GRACE:
+		env->grace_ns = opt_duration("--grace", arg, false, 0);
+		break;
+	case 'd':
+		env->duration_ns = opt_duration("--duration", arg, true, 1);
+		break;
+	case OPT_KEY:
+		if (parse_key_mode(arg, &env->rules.key, &why))
+			exit(usage_err("invalid --key '%s': %s", arg, why));
+		break;
+	case OPT_JSON_FILE:
+		env->json_path = arg;
+		break;
+	case OPT_JUNIT:
+		env->junit_path = arg;
+		break;
+	case ARGP_KEY_ARG:
+		exit(usage_err("unexpected argument '%s' (the command goes "
+			       "after --)",
+			       arg));
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp argp = {
+	.options = options,
+	.parser = parse_opt,
+	.doc = doc,
+	.children = children,
+	.args_doc = "[-- CMD [ARGS...]]",
+};
+
+static bool on_event(void *ctx, const struct tt_event *e)
+{
+	struct check_run *r = ctx;
+	const char *comm;
+
+	if (r->tree && !idmap__lookup(r->ck.conns, e->sock_id) &&
+	    !proctree_has(r->tree, tt_event_who(e, &comm)))
+		return true;
+	ck_event(&r->ck, e);
+	return true;
+}
+
+static void on_lost(void *ctx, __u64 n)
+{
+	(void)ctx;
+	(void)n;
+}
+
+static int exit_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+/* CMD's end starts the grace */
+static void on_tick(void *ctx, __u64 now)
+{
+	struct check_run *r = ctx;
+	int status;
+
+	if (r->status >= 0 || waitpid(r->child, &status, WNOHANG) != r->child)
+		return;
+	r->status = exit_status(status);
+	r->s->deadline = now + r->env->grace_ns;
+}
+
+static const struct stream_ops check_ops = {
+	.event = on_event,
+	.lost = on_lost,
+	.tick = on_tick,
+};
+
+/*
+ * fork, join the cgroup, exec; an exec failure comes back through a
+ * close-on-exec pipe as errno, with a tag for the cgroup step.
+ */
+static int spawn(struct check_run *r, const struct cgroup_child *cg)
+{
+	int pipefd[2], err[2] = {};
+	ssize_t n;
+
+	if (pipe2(pipefd, O_CLOEXEC)) {
+		p_err("cannot create a pipe: %s", strerror(errno));
+		return TT_EXIT_FAILURE;
+	}
+	r->child = fork();
+	if (r->child < 0) {
+		p_err("cannot fork: %s", strerror(errno));
+		return TT_EXIT_FAILURE;
+	}
+	if (!r->child) {
+		close(pipefd[0]);
+		signal(SIGPIPE, SIG_DFL);
+		if (cg && (err[1] = -cgroup_child_enter(cg, 0))) {
+			err[0] = 1;
+		} else {
+			execvp(r->env->cmd[0], r->env->cmd);
+			err[1] = errno;
+		}
+		if (write(pipefd[1], err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	do {
+		n = read(pipefd[0], err, sizeof(err));
+	} while (n < 0 && errno == EINTR);
+	close(pipefd[0]);
+	if (n != sizeof(err))
+		return 0;
+	waitpid(r->child, NULL, 0);
+	r->child = 0;
+	if (err[0]) {
+		p_err("cannot move the command into %s: %s", cg->path,
+		      strerror(err[1]));
+		return TT_EXIT_FAILURE;
+	}
+	p_err("cannot execute '%s': %s", r->env->cmd[0], strerror(err[1]));
+	return TT_EXIT_USAGE;
+}
+
+static FILE *open_report(const char *opt, const char *path)
+{
+	FILE *f;
+
+	if (!path)
+		return NULL;
+	f = fopen(path, "w");
+	if (!f)
+		exit(usage_err("cannot write %s '%s': %s", opt, path,
+			       strerror(errno)));
+	return f;
+}
+
+static int write_report(FILE *f, const char *path,
+			void (*fn)(struct out *, const struct ck_report *),
+			const struct ck_report *rep)
+{
+	struct out o;
+	int err = 0;
+
+	if (!f)
+		return 0;
+	if (out_init(&o, -1, 64 * 1024))
+		return TT_EXIT_FAILURE;
+	fn(&o, rep);
+	if (o.err || fwrite(o.buf, 1, o.len, f) != o.len)
+		err = TT_EXIT_FAILURE;
+	if (fclose(f))
+		err = TT_EXIT_FAILURE;
+	if (err)
+		p_err("cannot write '%s': %s", path, strerror(errno));
+	out_free(&o);
+	return err;
+}
+
+static int split_cmd(int argc, char **argv, struct check_env *env)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--"))
+			continue;
+		if (i + 1 == argc)
+			exit(usage_err("missing CMD after --"));
+		env->cmd = argv + i + 1;
+		argv[i] = NULL;
+		return i;
+	}
+	return argc;
+}
+
+int do_check(int argc, char **argv)
+{
+	static struct check_env env;
+	struct check_run r = { .env = &env, .status = -1 };
+	struct cgroup_child cg = {};
+	struct ck_report rep = {};
+	FILE *json, *junit;
+	struct stream s;
+	int err, rc;
+
+	argc = split_cmd(argc, argv, &env);
+	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
+		return TT_EXIT_USAGE;
+	if (env.cmd && env.duration_ns)
+		return usage_err("--duration is for watching without a "
+				 "command: CMD's end stops the check");
+	if (env.cmd && env.filter.cgroup)
+		return usage_err("--cgroup and a command exclude each other: "
+				 "the command gets a cgroup of its own");
+	json = open_report("--json", env.json_path);
+	junit = open_report("--junit", env.junit_path);
+	rep.watch = "host";
+	if (env.cmd) {
+		err = cgroup_child_create(&cg);
+		if (!err) {
+			env.filter.cgroup = cg.id;
+			rep.watch = "cgroup";
+		} else {
+			p_warn("cannot create a cgroup v2 child (%s): following "
+			       "the command's process tree instead; sockets "
+			       "of short-lived children may be missed",
+			       strerror(-err));
+			r.tree = calloc(1, sizeof(*r.tree));
+			if (!r.tree) {
+				p_err("out of memory");
+				return TT_EXIT_FAILURE;
+			}
+			rep.watch = "process tree";
+		}
+	}
+	if (ck_init(&r.ck, &env.rules, MAX_CONNS)) {
+		p_err("out of memory");
+		err = TT_EXIT_FAILURE;
+		goto out;
+	}
+	r.s = &s;
+	err = stream_open(&s, &env.lo, &env.filter, &check_ops, &r);
+	if (err)
+		goto cleanup;
+	/* attached: a CLOSE_WAIT that began later was seen beginning */
+	r.ck.start_ns = now_ns();
+	rep.wall_start = time(NULL);
+	if (env.cmd) {
+		err = spawn(&r, cg.path[0] ? &cg : NULL);
+		if (err)
+			goto cleanup;
+		if (r.tree)
+			r.tree->root = r.child;
+	}
+	err = stream_run(&s, env.duration_ns);
+	if (err)
+		goto cleanup;
+	if (env.cmd && r.status < 0) {
+		p_err("interrupted before the command finished");
+		err = TT_EXIT_FAILURE;
+	}
+	ck_finish(&r.ck, now_ns());
+	rep.s = &r.ck;
+	rep.cmd = env.cmd;
+	rep.cmd_status = r.status;
+	rep.lost = s.counters.c[TT_CNT_LOST];
+	rep.elapsed_ns = now_ns() - s.start_ns;
+	rep.grace_ns = env.cmd ? env.grace_ns : 0;
+	s.out.len = 0;
+	ck_report_text(&s.out, &rep);
+	if (write(STDERR_FILENO, s.out.buf, s.out.len) < 0)
+		err = TT_EXIT_FAILURE;
+	s.out.len = 0;
+	rc = write_report(json, env.json_path, ck_report_json, &rep);
+	rc |= write_report(junit, env.junit_path, ck_report_junit, &rep);
+	json = junit = NULL;
+	if (!err)
+		err = rc;
+	if (!err && r.status > 0)
+		err = r.status;
+	else if (!err && (!ck_passed(&r.ck) || rep.lost))
+		err = TT_EXIT_RULE;
+cleanup:
+	stream_close(&s);
+	ck_free(&r.ck);
+out:
+	if (json)
+		fclose(json);
+	if (junit)
+		fclose(junit);
+	cgroup_child_remove(&cg);
+	free(r.tree);
+	return err;
+}

@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcptrail closewait: how long sockets sit in CLOSE_WAIT, per service port. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd/closewait.h"
+#include "cmd/cmds.h"
+#include "util/common.h"
+#include "model/event.h"
+#include "model/idmap.h"
+#include "model/portstats.h"
+#include "model/service.h"
+#include "cli/outopts.h"
+#include "cmd/stream.h"
+#include "model/tcp_state.h"
+#include "output/textfmt.h"
+
+#define MAX_OPEN_DEFAULT 65536
+#define MAX_SAMPLES (1 << 20)
+
+static const char doc[] =
+	"Report how long sockets sit in CLOSE_WAIT: the peer has closed, the\n"
+	"local application has not called close() yet.\n"
+	"\n"
+	"One line per CLOSE_WAIT episode as it ends: the owner, the endpoints,\n"
+	"the service port and the time spent in CLOSE_WAIT. At exit, a summary\n"
+	"per service port (episodes, p50, p99, max) and the sockets still in\n"
+	"CLOSE_WAIT with their ages and owners.\n"
+	"\n"
+	"SERVICE PORT: the listening side's port: the local port of an accepted\n"
+	"connection, the remote port of one this host opened (connect). For a\n"
+	"socket that predates tcptrail it is guessed: the port outside the\n"
+	"kernel's ephemeral range. --key lport or rport overrides.\n"
+	"\n"
+	"A socket already in CLOSE_WAIT when tcptrail started has an unknown\n"
+	"start: its time is shown as a lower bound, '>=MS'.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  tcptrail closewait                      # until Ctrl-C, then summary\n"
+	"  tcptrail closewait --min 1s --lport 8080\n"
+	"  tcptrail closewait -j -d 1m > cw.json   # JSON lines for a minute\n"
+	"\v"
+	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
+
+enum { OPT_MIN = 0x300, OPT_KEY, OPT_MAX_OPEN, OPT_LIVE, OPT_INTERVAL };
+
+static const struct argp_option options[] = {
+	{ "min", OPT_MIN, "TIME", 0,
+	  "only episodes at least TIME long (500us, 200ms, 2s, 1m, 1h)", 1 },
+	{ "key", OPT_KEY, "KEY", 0,
+	  "group by service (default), lport or rport", 1 },
+	{ "live", OPT_LIVE, NULL, 0,
+	  "a full-screen table of the sockets in CLOSE_WAIT now, redrawn "
+	  "every interval; with --json, one snapshot per line",
+	  1 },
+	{ "interval", OPT_INTERVAL, "TIME", 0,
+	  "--live refresh interval (default 1s)", 1 },
+	{ "max-open", OPT_MAX_OPEN, "N", 0,
+	  "sockets in CLOSE_WAIT kept in user space at once: those that "
+	  "predate tcptrail (default 65536); the kernel lists the others",
+	  1 },
+	{},
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct cw_env *env = state->input;
+	const char *why;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &env->filter;
+		state->child_inputs[1] = &env->lo;
+		state->child_inputs[2] = &env->out;
+		env->max_open = MAX_OPEN_DEFAULT;
+		env->interval_ns = 1000000000ULL;
+		break;
+	case OPT_MIN:
+		env->min_ns = opt_duration("--min", arg, false, 0);
+		break;
+	case OPT_KEY:
+		if (parse_key_mode(arg, &env->key, &why))
+			exit(usage_err("invalid --key '%s': %s", arg, why));
+		break;
+	case OPT_LIVE:
+		env->live = true;
+		break;
+	case OPT_INTERVAL:
+		env->interval_ns =
+			opt_duration("--interval", arg, true, 100000000ULL);
+		break;
+	case OPT_MAX_OPEN:
+		if (parse_u64(arg, 1, 1 << 24, &env->max_open, &why))
+			exit(usage_err("invalid --max-open '%s': %s", arg,
+				       why));
+		break;
+	case ARGP_KEY_ARG:
+		exit(usage_err("unexpected argument '%s'", arg));
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp argp = {
+	.options = options,
+	.parser = parse_opt,
+	.doc = doc,
+	.children = stream_argp_children,
+};
+
+__u16 cw_service_port(const struct cw_run *r, __u8 flags, __u16 sport,
+		      __u16 dport)
+{
+	return service_port(r->env->key, flags, sport, dport, r->eph_lo,
+			    r->eph_hi);
+}
+
+static void header(struct cw_run *r)
+{
+	struct out *o = r->sc.o;
+
+	if (r->env->out.json)
+		return;
+	text_header_start(&r->sc);
+	text_lit(o, "SERVICE", 7);
+	text_lit(o, "NEXT", W_STATE);
+	out_lit(o, "MS");
+	out_end_line(o);
+}
+
+/* an episode that ended; ns is a lower bound when !known */
+static void print_episode(struct cw_run *r, const struct tt_event *e,
+			  __u16 service, __u64 ns, bool known)
+{
+	struct out *o = r->sc.o;
+	const char *comm;
+	__u32 pid = tt_event_who(e, &comm);
+	size_t start;
+
+	if (!out_reserve(o, TT_LINE_MAX))
+		return;
+	if (r->env->out.json) {
+		out_lit(o, "{\"type\":\"close_wait\",\"time\":\"");
+		sink_wall_time(&r->sc, e->ts_ns, true);
+		out_char(o, '"');
+		json_key(o, "sock_id");
+		out_u64(o, e->sock_id);
+		json_who(o, pid, comm);
+		json_key(o, "family");
+		json_quoted(o, tt_family_str(e->family));
+		json_endpoint(o, false, e->family, e->saddr, e->sport);
+		json_endpoint(o, true, e->family, e->daddr, e->dport);
+		json_key(o, "service");
+		out_u64(o, service);
+		json_key(o, "next");
+		json_quoted(o, tcp_state_str(e->newstate));
+		json_key(o, "ms");
+		if (known)
+			json_ms(o, ns);
+		else
+			out_lit(o, "null");
+		json_key(o, "ms_at_least");
+		json_ms(o, ns);
+		out_char(o, '}');
+		out_end_line(o);
+		return;
+	}
+	text_time(&r->sc, e->ts_ns);
+	text_who(o, pid, comm);
+	text_endpoint(&r->sc, e->family, e->saddr, e->sport);
+	text_endpoint(&r->sc, e->family, e->daddr, e->dport);
+	start = o->len;
+	out_u64(o, service);
+	text_pad_from(o, start, 7);
+	comm = tcp_state_str(e->newstate);
+	text_col(o, comm, strlen(comm), W_STATE);
+	if (!known)
+		out_lit(o, ">=");
+	out_fixed(o, ns, 1000000ULL, 3);
+	out_end_line(o);
+}
+
+static bool on_event(void *ctx, const struct tt_event *e)
+{
+	struct cw_run *r = ctx;
+	__u64 ns, key, since;
+	struct cw_open *c;
+	const char *comm;
+	bool known;
+	__u16 service = cw_service_port(r, e->flags, e->sport, e->dport);
+
+	if (e->newstate == TCP_CLOSE_WAIT) {
+		/* the kernel lists it at exit: nothing kept here meanwhile */
+		if (r->in_cw && e->sock_id)
+			return true;
+		c = idmap__insert(r->open, e->sock_id);
+		if (!c) {
+			/* id 0: no per-socket state, counted by the kernel */
+			r->dropped += e->sock_id != 0;
+			return true;
+		}
+		c->since_ns = e->ts_ns;
+		c->fd = -1;
+		c->pid = tt_event_who(e, &comm);
+		if (c->pid)
+			memcpy(c->comm, comm, TT_COMM_LEN);
+		c->family = e->family;
+		c->lport = e->sport;
+		c->rport = e->dport;
+		c->service = service;
+		memcpy(c->laddr, e->saddr, TT_ADDR_LEN);
+		memcpy(c->raddr, e->daddr, TT_ADDR_LEN);
+		return true;
+	}
+	if (e->oldstate != TCP_CLOSE_WAIT)
+		return true;
+
+	known = e->delta_ns != TT_DELTA_UNKNOWN;
+	key = e->sock_id;
+	c = idmap__lookup(r->open, key);
+	if (!c && !known) {
+		/* adopted at start: it predates us, and has no id of ours */
+		key = tt_tuple_key(e->family, e->saddr, e->sport, e->daddr,
+				   e->dport);
+		c = idmap__lookup(r->open, key);
+	}
+	/* in CLOSE_WAIT since before we started: at least this long */
+	since = c ? c->since_ns : r->sc.start_ns;
+	if (c)
+		service = c->service;
+	idmap__delete(r->open, key);
+	r->episodes++;
+	if (known) {
+		ns = e->delta_ns;
+		portstats__add(r->stats, service, ns);
+	} else {
+		ns = e->ts_ns > since ? e->ts_ns - since : 0;
+		r->predating++;
+	}
+	if (!r->env->live && ns >= r->env->min_ns)
+		print_episode(r, e, service, ns, known);
+	return true;
+}
+
+static void on_lost(void *ctx, __u64 n)
+{
+	struct cw_run *r = ctx;
+
+	out_lost_marker(r->sc.o, r->env->out.json, n);
+}
+
+static const struct stream_ops cw_ops = {
+	.event = on_event,
+	.lost = on_lost,
+};
+
+static const struct stream_ops cw_live_ops = {
+	.event = on_event,
+	.lost = on_lost,
+	.tick = cw_live_tick,
+};
+
+struct open_list {
+	struct cw_open **v;
+	size_t n;
+};
+
+static void collect(void *ctx, __u64 id, void *value)
+{
+	struct open_list *l = ctx;
+
+	(void)id;
+	l->v[l->n++] = value;
+}
+
+static int by_age(const void *a, const void *b)
+{
+	const struct cw_open *x = *(struct cw_open *const *)a;
+	const struct cw_open *y = *(struct cw_open *const *)b;
+
+	return x->since_ns < y->since_ns ? -1 : x->since_ns > y->since_ns;
+}
+
+/* a percentile of no samples (all past the sample cap) is unknown */
+static void json_pct(struct out *o, const struct port_summary *p, __u64 ns)
+{
+	if (p->sampled)
+		json_ms(o, ns);
+	else
+		out_lit(o, "null");
+}
+
+static void text_pct(struct out *o, const struct port_summary *p, __u64 ns)
+{
+	if (p->sampled)
+		out_fixed(o, ns, 1000000ULL, 3);
+	else
+		out_char(o, '-');
+}
+
+static void summary_ports(struct cw_run *r)
+{
+	struct port_summary *ps;
+	size_t n = portstats__summarise(r->stats, &ps);
+	struct out *o = r->sc.o;
+
+	if (r->env->out.json) {
+		out_lit(o, "{\"type\":\"summary\",\"episodes\":");
+		out_u64(o, r->episodes);
+		json_key(o, "predating");
+		out_u64(o, r->predating);
+		json_key(o, "dropped");
+		out_u64(o, r->dropped);
+		json_key(o, "ports");
+		out_char(o, '[');
+	} else {
+		out_lit(o, "\nCLOSE_WAIT episodes by service port:\n");
+		out_lit(o, "SERVICE  EPISODES      P50(ms)      P99(ms)      "
+			   "MAX(ms)\n");
+	}
+	for (size_t i = 0; i < n; i++) {
+		out_reserve(o, TT_LINE_MAX);
+		if (r->env->out.json) {
+			out_str(o, i ? ",{\"service\":" : "{\"service\":");
+			out_u64(o, ps[i].port);
+			json_key(o, "episodes");
+			out_u64(o, ps[i].count);
+			json_key(o, "p50_ms");
+			json_pct(o, &ps[i], ps[i].p50_ns);
+			json_key(o, "p99_ms");
+			json_pct(o, &ps[i], ps[i].p99_ns);
+			json_key(o, "max_ms");
+			json_ms(o, ps[i].max_ns);
+			out_char(o, '}');
+			continue;
+		}
+		size_t start = o->len;
+
+		out_u64(o, ps[i].port);
+		text_pad_from(o, start, 7);
+		start = o->len;
+		out_u64(o, ps[i].count);
+		text_pad_from(o, start, 8);
+		start = o->len;
+		text_pct(o, &ps[i], ps[i].p50_ns);
+		text_pad_from(o, start, 12);
+		start = o->len;
+		text_pct(o, &ps[i], ps[i].p99_ns);
+		text_pad_from(o, start, 12);
+		out_fixed(o, ps[i].max_ns, 1000000ULL, 3);
+		out_char(o, '\n');
+	}
+	if (!n && !r->env->out.json)
+		out_lit(o, "(none)\n");
+	if (r->env->out.json)
+		out_char(o, ']');
+	free(ps);
+}
+
+/* the tracked ones, from the kernel, as the open table would hold them */
+static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
+{
+	struct tt_sock_rec *recs;
+	struct cw_open *v;
+	size_t m = 0;
+
+	*n = 0;
+	if (!r->in_cw || closewait_socks__snapshot(r->in_cw, &recs, n))
+		return NULL;
+	v = calloc(*n + 1, sizeof(*v));
+	for (size_t i = 0; v && i < *n; i++) {
+		const struct tt_sock_rec *s = &recs[i];
+		struct cw_open *c = &v[m];
+
+		if (!tt_filter_match(r->filter, s->family, s->sport, s->dport,
+				     s->netns, s->owner_tgid))
+			continue;
+		c->since_ns = s->since_ns;
+		c->fd = -1;
+		c->pid = s->owner_tgid;
+		memcpy(c->comm, s->owner_comm, TT_COMM_LEN);
+		c->family = s->family;
+		c->lport = s->sport;
+		c->rport = s->dport;
+		c->service = cw_service_port(r, s->flags, s->sport, s->dport);
+		memcpy(c->laddr, s->saddr, TT_ADDR_LEN);
+		memcpy(c->raddr, s->daddr, TT_ADDR_LEN);
+		m++;
+	}
+	free(recs);
+	*n = m;
+	return v;
+}
+
+static void summary_open(struct cw_run *r, __u64 now)
+{
+	struct open_list l = { .n = 0 };
+	struct out *o = r->sc.o;
+	size_t nk;
+	struct cw_open *kernel = tracked_open(r, &nk);
+
+	l.v = calloc(idmap__count(r->open) + nk + 1, sizeof(*l.v));
+	if (!l.v) {
+		free(kernel);
+		return;
+	}
+	idmap__for_each(r->open, collect, &l);
+	for (size_t i = 0; i < nk; i++)
+		l.v[l.n++] = &kernel[i];
+	qsort(l.v, l.n, sizeof(*l.v), by_age);
+	if (r->env->out.json) {
+		json_key(o, "open");
+		out_char(o, '[');
+	} else {
+		out_lit(o, "\nStill in CLOSE_WAIT:\n");
+		text_lit(o, "AGE(ms)", 12);
+		text_lit(o, "PID", W_PID);
+		text_lit(o, "COMM", W_COMM);
+		text_lit(o, "LADDR:LPORT",
+			 r->env->out.wide ? W_ADDR_WIDE : W_ADDR);
+		text_lit(o, "RADDR:RPORT",
+			 r->env->out.wide ? W_ADDR_WIDE : W_ADDR);
+		out_lit(o, "SERVICE\n");
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		const struct cw_open *c = l.v[i];
+		__u64 age = now > c->since_ns ? now - c->since_ns : 0;
+		size_t start;
+
+		out_reserve(o, TT_LINE_MAX);
+		if (r->env->out.json) {
+			out_str(o, i ? ",{\"age_ms\":" : "{\"age_ms\":");
+			json_ms(o, age);
+			json_key(o, "age_estimated");
+			out_str(o, c->estimated ? "true" : "false");
+			json_who(o, c->pid, c->comm);
+			json_endpoint(o, false, c->family, c->laddr, c->lport);
+			json_endpoint(o, true, c->family, c->raddr, c->rport);
+			json_key(o, "service");
+			out_u64(o, c->service);
+			out_char(o, '}');
+			continue;
+		}
+		start = o->len;
+		if (c->estimated)
+			out_lit(o, ">=");
+		out_fixed(o, age, 1000000ULL, 3);
+		text_pad_from(o, start, 12);
+		text_who(o, c->pid, c->comm);
+		text_endpoint(&r->sc, c->family, c->laddr, c->lport);
+		text_endpoint(&r->sc, c->family, c->raddr, c->rport);
+		out_u64(o, c->service);
+		out_char(o, '\n');
+	}
+	if (!l.n && !r->env->out.json)
+		out_lit(o, "(none)\n");
+	if (r->env->out.json) {
+		out_lit(o, "]}");
+		out_end_line(o);
+	}
+	free(l.v);
+	free(kernel);
+}
+
+int do_closewait(int argc, char **argv)
+{
+	static struct cw_env env;
+	struct cw_run r = { .env = &env };
+	struct stream s;
+	int err;
+
+	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
+	if (err)
+		return TT_EXIT_USAGE;
+	if (env.filter.states)
+		return usage_err("--state does not apply: closewait watches "
+				 "close_wait");
+	env.filter.states = 1U << TCP_CLOSE_WAIT;
+	ephemeral_range(&r.eph_lo, &r.eph_hi);
+	r.open = idmap__new(env.max_open, sizeof(struct cw_open));
+	r.stats = portstats__new(MAX_SAMPLES);
+	if (!r.open || !r.stats) {
+		p_err("out of memory");
+		err = TT_EXIT_FAILURE;
+		goto out;
+	}
+	err = stream_open(&s, &env.lo, &env.filter,
+			  env.live ? &cw_live_ops : &cw_ops, &r);
+	if (err)
+		goto cleanup;
+	sink_ctx_init(&r.sc, &s.out);
+	r.sc.wall = env.out.wall;
+	r.sc.wide = env.out.wide;
+	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_CLOSE_WAIT);
+	if (!r.socks && env.live) {
+		p_err("--live needs the iter/tcp iterator: %s",
+		      strerror(errno));
+		err = TT_EXIT_FAILURE;
+		goto cleanup;
+	}
+	if (!r.socks)
+		p_warn("sockets already in CLOSE_WAIT are not listed (iter/tcp: "
+		       "%s)",
+		       strerror(errno));
+	r.filter = &env.filter;
+	r.in_cw = closewait_socks__open(&s.tracer, &env.lo, env.filter.cgroup);
+	if (!r.in_cw)
+		p_warn("iterator over the tracer's table refused (%s): the "
+		       "sockets now in CLOSE_WAIT are kept here, up to "
+		       "--max-open (%llu; more are counted as dropped)",
+		       strerror(errno), (unsigned long long)env.max_open);
+	cw_adopt_existing(&r);
+	if (!env.live)
+		header(&r);
+	err = stream_run(&s, env.out.duration_ns);
+	if (s.stop != STOP_OUTPUT && !env.live) {
+		summary_ports(&r);
+		summary_open(&r, now_ns());
+		out_flush(&s.out);
+	}
+	if (stream_summary(&s, "events") && !err)
+		err = TT_EXIT_FAILURE;
+	if (r.dropped)
+		p_warn("%llu sockets entered CLOSE_WAIT while %llu were "
+		       "tracked already: not followed (raise --max-open)",
+		       (unsigned long long)r.dropped,
+		       (unsigned long long)env.max_open);
+cleanup:
+	closewait_socks__close(r.in_cw);
+	sockets__close(r.socks);
+	stream_close(&s);
+out:
+	idmap__free(r.open);
+	portstats__free(r.stats);
+	return err;
+}

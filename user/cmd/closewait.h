@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What closewait.c and closewait_live.c share. */
+#ifndef __TT_CLOSEWAIT_H
+#define __TT_CLOSEWAIT_H
+
+#include "model/filter.h"
+#include "model/idmap.h"
+#include "kernel/loader.h"
+#include "cli/outopts.h"
+#include "model/portstats.h"
+#include "output/sink.h"
+#include "kernel/iters.h"
+#include "model/tcp_state.h"
+
+struct cw_env {
+	struct tt_filter filter;
+	struct tt_loader_opts lo;
+	struct tt_output_opts out;
+	enum tt_key_mode key;
+	__u64 min_ns;
+	__u64 max_open;
+	bool live;
+	__u64 interval_ns;
+};
+
+/* a socket now in CLOSE_WAIT */
+struct cw_open {
+	__u64 since_ns;
+	bool estimated; /* predates tcptrail: since_ns from the last segment */
+	int fd; /* found in /proc, or -1 */
+	__u32 pid;
+	char comm[TT_COMM_LEN];
+	__u16 family;
+	__u16 lport;
+	__u16 rport;
+	__u16 service;
+	__u8 laddr[TT_ADDR_LEN];
+	__u8 raddr[TT_ADDR_LEN];
+};
+
+struct cw_run {
+	const struct cw_env *env;
+	struct sink_ctx sc;
+	struct idmap *open;
+	struct portstats *stats;
+	__u16 eph_lo, eph_hi; /* the kernel's ephemeral port range */
+	__u64 episodes;
+	__u64 predating; /* ended, but began before tcptrail started */
+	__u64 dropped; /* did not fit in the open table */
+	struct sockets *socks; /* iter/tcp snapshots, NULL if unavailable */
+	/* the tracer's own list of sockets in CLOSE_WAIT: then 'open' holds
+	 * only those that predate tcptrail; NULL: every one is kept there */
+	struct closewait_socks *in_cw;
+	const struct tt_filter *filter; /* applied to snapshots in user space */
+	__u64 next_snapshot;
+};
+
+__u16 cw_service_port(const struct cw_run *r, __u8 flags, __u16 sport,
+		      __u16 dport);
+/* sockets already in CLOSE_WAIT at start go into the open table */
+void cw_adopt_existing(struct cw_run *r);
+/* one live frame (or JSON snapshot), if its interval has come */
+void cw_live_tick(void *ctx, __u64 now);
+
+#endif /* __TT_CLOSEWAIT_H */

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sockets in CLOSE_WAIT now: adopted at start (they predate tcptrail), and
+ * drawn every interval by 'closewait --live' (a full-screen table, or JSON
+ * snapshots), from iter/tcp snapshots joined with what the tracer knows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "cmd/closewait.h"
+#include "util/common.h"
+#include "model/event.h"
+#include "sys/owners.h"
+#include "cmd/stream.h"
+#include "output/textfmt.h"
+
+#define SCREEN_ROWS_DEFAULT 24
+#define SCREEN_COLS_DEFAULT 80
+#define HEADER_ROWS 4
+
+/* a snapshot joined with owners and ages */
+struct row {
+	const struct tt_sock_rec *rec;
+	__u64 age_ns;
+	bool estimated;
+	__u32 pid;
+	int fd;
+	char comm[TT_COMM_LEN];
+	__u16 service;
+};
+
+struct frame {
+	struct tt_sock_rec *recs;
+	struct row *rows;
+	size_t n;
+};
+
+static int by_age_desc(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	return x->age_ns > y->age_ns ? -1 : x->age_ns < y->age_ns;
+}
+
+/* owners from /proc for the sockets the tracer has no owner for */
+static void find_owners(struct frame *f)
+{
+	struct owner *owners = calloc(f->n + 1, sizeof(*owners));
+	__u64 *inos = calloc(f->n + 1, sizeof(*inos));
+	size_t n = 0;
+
+	if (!owners || !inos)
+		goto out;
+	for (size_t i = 0; i < f->n; i++)
+		if (!f->rows[i].pid && f->recs[i].ino)
+			inos[n++] = f->recs[i].ino;
+	qsort(inos, n, sizeof(*inos), cmp_u64);
+	owners_find(inos, n, owners);
+	for (size_t i = 0; i < f->n; i++) {
+		struct row *row = &f->rows[i];
+		__u64 *hit;
+
+		if (row->pid)
+			continue;
+		hit = bsearch(&f->recs[i].ino, inos, n, sizeof(*inos), cmp_u64);
+		if (!hit || !owners[hit - inos].pid)
+			continue;
+		row->pid = owners[hit - inos].pid;
+		row->fd = owners[hit - inos].fd;
+		memcpy(row->comm, owners[hit - inos].comm, TT_COMM_LEN);
+	}
+out:
+	free(owners);
+	free(inos);
+}
+
+static int take_frame(struct cw_run *r, struct frame *f, __u64 now)
+{
+	memset(f, 0, sizeof(*f));
+	if (!r->socks || sockets__snapshot(r->socks, &f->recs, &f->n))
+		return -1;
+	f->rows = calloc(f->n + 1, sizeof(*f->rows));
+	if (!f->rows) {
+		free(f->recs);
+		return -1;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		const struct tt_sock_rec *s = &f->recs[i];
+		struct row *row = &f->rows[i];
+		struct cw_open *c;
+
+		row->rec = s;
+		row->fd = -1;
+		row->service = cw_service_port(r, s->flags, s->sport, s->dport);
+		c = idmap__lookup(r->open,
+				  tt_tuple_key(s->family, s->saddr, s->sport,
+					       s->daddr, s->dport));
+		if (s->sock_id && s->since_ns) {
+			/* the tracer saw it enter CLOSE_WAIT: exact */
+			row->age_ns = now > s->since_ns ? now - s->since_ns : 0;
+		} else if (c) {
+			row->age_ns = now > c->since_ns ? now - c->since_ns : 0;
+			row->estimated = true;
+		} else {
+			row->age_ns = s->idle_ns;
+			row->estimated = true;
+		}
+		if (s->owner_tgid) {
+			row->pid = s->owner_tgid;
+			memcpy(row->comm, s->owner_comm, TT_COMM_LEN);
+		}
+	}
+	find_owners(f);
+	/* the kernel filtered the transitions; the snapshot is filtered here */
+	for (size_t i = 0; i < f->n; i++) {
+		const struct row *row = &f->rows[i];
+		const struct tt_sock_rec *s = row->rec;
+
+		if (!tt_filter_match(r->filter, s->family, s->sport, s->dport,
+				     s->netns, row->pid))
+			f->rows[i--] = f->rows[--f->n];
+	}
+	qsort(f->rows, f->n, sizeof(*f->rows), by_age_desc);
+	return 0;
+}
+
+static void free_frame(struct frame *f)
+{
+	free(f->rows);
+	free(f->recs);
+}
+
+void cw_adopt_existing(struct cw_run *r)
+{
+	__u64 now = now_ns();
+	struct frame f;
+
+	if (take_frame(r, &f, now))
+		return;
+	for (size_t i = 0; i < f.n; i++) {
+		const struct row *row = &f.rows[i];
+		const struct tt_sock_rec *s = row->rec;
+		struct cw_open *c;
+
+		if (s->sock_id)
+			continue; /* the tracer follows it already */
+		c = idmap__insert(r->open,
+				  tt_tuple_key(s->family, s->saddr, s->sport,
+					       s->daddr, s->dport));
+		if (!c) {
+			r->dropped++;
+			continue;
+		}
+		c->since_ns = now - row->age_ns;
+		c->estimated = true;
+		c->fd = row->fd;
+		c->pid = row->pid;
+		memcpy(c->comm, row->comm, TT_COMM_LEN);
+		c->family = s->family;
+		c->lport = s->sport;
+		c->rport = s->dport;
+		c->service = row->service;
+		memcpy(c->laddr, s->saddr, TT_ADDR_LEN);
+		memcpy(c->raddr, s->daddr, TT_ADDR_LEN);
+	}
+	free_frame(&f);
+}
+
+static void json_frame(struct cw_run *r, const struct frame *f, __u64 now)
+{
+	struct out *o = r->sc.o;
+
+	out_lit(o, "{\"type\":\"snapshot\",\"time\":\"");
+	sink_wall_time(&r->sc, now, true);
+	out_lit(o, "\",\"count\":");
+	out_u64(o, f->n);
+	out_lit(o, ",\"sockets\":[");
+	for (size_t i = 0; i < f->n; i++) {
+		const struct row *row = &f->rows[i];
+		const struct tt_sock_rec *s = row->rec;
+
+		out_reserve(o, TT_LINE_MAX);
+		out_str(o, i ? ",{\"age_ms\":" : "{\"age_ms\":");
+		json_ms(o, row->age_ns);
+		json_key(o, "age_estimated");
+		out_str(o, row->estimated ? "true" : "false");
+		json_who(o, row->pid, row->comm);
+		json_key(o, "fd");
+		if (row->fd >= 0)
+			out_u64(o, row->fd);
+		else
+			out_lit(o, "null");
+		json_endpoint(o, false, s->family, s->saddr, s->sport);
+		json_endpoint(o, true, s->family, s->daddr, s->dport);
+		json_key(o, "service");
+		out_u64(o, row->service);
+		json_key(o, "recv_q");
+		out_u64(o, s->rx_queue);
+		json_key(o, "send_q");
+		out_u64(o, s->tx_queue);
+		out_char(o, '}');
+	}
+	out_lit(o, "]}");
+	out_end_line(o);
+}
+
+/* the terminal's rows (or columns), with a sane default off a terminal */
+static unsigned int screen_size(bool want_rows)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) ||
+	    ws.ws_row <= HEADER_ROWS + 1)
+		return want_rows ? SCREEN_ROWS_DEFAULT : SCREEN_COLS_DEFAULT;
+	return want_rows ? ws.ws_row : ws.ws_col;
+}
+
+/* per service port: how many, and the oldest, for the header */
+static void port_totals(struct cw_run *r, const struct frame *f)
+{
+	struct out *o = r->sc.o;
+	size_t line = o->len, cols = screen_size(false);
+
+	out_lit(o, "by service port:");
+	/* one line: stop before an entry could wrap it */
+	for (size_t i = 0; i < f->n && o->len - line + 40 < cols; i++) {
+		size_t count = 0;
+		bool seen = false;
+
+		/* rows are oldest first: the first row of a port is its oldest */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = f->rows[j].service == f->rows[i].service;
+		if (seen)
+			continue;
+		for (size_t j = i; j < f->n; j++)
+			count += f->rows[j].service == f->rows[i].service;
+		out_char(o, ' ');
+		out_u64(o, f->rows[i].service);
+		out_char(o, ':');
+		out_u64(o, count);
+		out_lit(o, " (oldest ");
+		out_fixed(o, f->rows[i].age_ns, 1000000000ULL, 1);
+		out_lit(o, "s)");
+	}
+	out_char(o, '\n');
+}
+
+static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
+{
+	unsigned int rows = screen_size(true) - HEADER_ROWS;
+	struct out *o = r->sc.o;
+	size_t start;
+
+	/* home, clear: redraw the whole screen, as top does */
+	out_lit(o, "\033[H\033[2J");
+	out_lit(o, "tcptrail closewait --live   ");
+	sink_wall_time(&r->sc, now, false);
+	out_lit(o, "   ");
+	out_u64(o, f->n);
+	out_lit(o, " sockets in CLOSE_WAIT   Ctrl-C to quit\n");
+	port_totals(r, f);
+	out_char(o, '\n');
+	text_lit(o, "AGE(s)", 10);
+	text_lit(o, "PID", W_PID);
+	text_lit(o, "COMM", W_COMM);
+	text_lit(o, "FD", 5);
+	text_lit(o, "LADDR:LPORT", r->sc.wide ? W_ADDR_WIDE : W_ADDR);
+	text_lit(o, "RADDR:RPORT", r->sc.wide ? W_ADDR_WIDE : W_ADDR);
+	text_lit(o, "RECV-Q", 7);
+	out_lit(o, "SEND-Q");
+	/* the last line has no newline: a full screen must not scroll */
+	if (f->n > rows)
+		rows--;
+	for (size_t i = 0; i < f->n && i < rows; i++) {
+		const struct row *row = &f->rows[i];
+
+		out_reserve(o, TT_LINE_MAX);
+		out_char(o, '\n');
+		start = o->len;
+		if (row->estimated)
+			out_lit(o, ">=");
+		out_fixed(o, row->age_ns, 1000000000ULL, 1);
+		text_pad_from(o, start, 10);
+		text_who(o, row->pid, row->comm);
+		start = o->len;
+		if (row->fd >= 0)
+			out_u64(o, row->fd);
+		else
+			out_char(o, '-');
+		text_pad_from(o, start, 5);
+		text_endpoint(&r->sc, row->rec->family, row->rec->saddr,
+			      row->rec->sport);
+		text_endpoint(&r->sc, row->rec->family, row->rec->daddr,
+			      row->rec->dport);
+		start = o->len;
+		out_u64(o, row->rec->rx_queue);
+		text_pad_from(o, start, 7);
+		out_u64(o, row->rec->tx_queue);
+	}
+	if (f->n > rows) {
+		out_lit(o, "\n... ");
+		out_u64(o, f->n - rows);
+		out_lit(o, " more");
+	}
+	out_flush(o);
+}
+
+void cw_live_tick(void *ctx, __u64 now)
+{
+	struct cw_run *r = ctx;
+	struct frame f;
+
+	if (now < r->next_snapshot)
+		return;
+	r->next_snapshot = now + r->env->interval_ns;
+	if (take_frame(r, &f, now))
+		return;
+	if (r->env->out.json)
+		json_frame(r, &f, now);
+	else
+		draw_frame(r, &f, now);
+	free_frame(&f);
+}

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tcptrail export: the kernel's aggregates as Prometheus metrics over HTTP. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include "cli/aggopts.h"
+#include "cmd/cmds.h"
+#include "util/common.h"
+#include "kernel/histmap.h"
+#include "cli/listen_addr.h"
+#include "kernel/loader.h"
+#include "cli/outopts.h"
+#include "util/parse.h"
+#include "output/prom.h"
+#include "model/service.h"
+#include "kernel/iters.h"
+#include "cmd/stream.h"
+#include "model/tcp_state.h"
+#include "cli/filter_opts.h"
+#include "cli/loader_opts.h"
+
+#define DEFAULT_LISTEN "127.0.0.1:9976"
+#define REFRESH_NS 1000000000ULL
+#define TICK_US 100000
+#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+struct export_env {
+	struct tt_filter filter;
+	struct tt_loader_opts lo;
+	struct tt_agg_opts agg;
+	char host[LISTEN_HOST_MAX];
+	__u16 port;
+	__u64 duration_ns;
+	__u64 max_conns;
+	__u64 timeout_s;
+};
+
+struct exporter {
+	const struct export_env *env;
+	struct tt_filter filter; /* applied to iterator snapshots */
+	struct tt_tracer t;
+	struct sockets *socks;
+	__u32 sock_states;
+	__u16 eph_lo, eph_hi;
+	struct event_base *base;
+	struct evhttp *http;
+	struct evconnlistener *listener;
+	bool paused; /* at --max-conns: not accepting */
+	int lfd;
+	struct out body; /* the last rendering, reused within REFRESH_NS */
+	__u64 body_at;
+	__u64 deadline;
+	__u64 scrapes, paused_times;
+	int err;
+};
+
+static const char doc[] =
+	"Serve the kernel's histograms and counters as Prometheus metrics.\n"
+	"\n"
+	"GET /metrics answers in the Prometheus text format:\n"
+	"  tcptrail_state_duration_seconds{state,port}  histogram, log2 buckets\n"
+	"  tcptrail_transitions_total{from,to}          counter\n"
+	"  tcptrail_sockets{state,port}                 gauge, sockets now\n"
+	"  tcptrail_closewait_oldest_seconds{port}      gauge\n"
+	"  tcptrail_lost_events_total, tcptrail_untimed_total,\n"
+	"  tcptrail_untracked_total, tcptrail_missed_total, tcptrail_build_info\n"
+	"\n"
+	"'port' is the service port (the listening side's; --key changes it).\n"
+	"At most --max-ports port values per scrape: the busiest keep their\n"
+	"own label, the rest are summed under port=\"other\". The socket gauges\n"
+	"come from a walk of this network namespace's TCP sockets (iter/tcp),\n"
+	"at most once a second, so sockets older than tcptrail count too.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"  tcptrail export                        # http://127.0.0.1:9976/metrics\n"
+	"  tcptrail export --listen 0.0.0.0:9976  # reachable from other hosts\n"
+	"  tcptrail export --all-states --lport 80,443\n"
+	"\v"
+	"Only GET and HEAD of / and /metrics: other paths get 404, other\n"
+	"methods 405. A client gets --timeout seconds per request; past\n"
+	"--max-conns open connections, new ones wait in the kernel's queue.\n"
+	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
+
+enum { OPT_LISTEN = 0x400, OPT_MAX_CONNS, OPT_TIMEOUT };
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Server:", 1 },
+	{ "listen", OPT_LISTEN, "ADDR:PORT", 0,
+	  "where to serve (default " DEFAULT_LISTEN "; [::1]:PORT for IPv6)",
+	  1 },
+	{ "max-conns", OPT_MAX_CONNS, "N", 0,
+	  "open HTTP connections at most (default 16)", 1 },
+	{ "timeout", OPT_TIMEOUT, "SECONDS", 0,
+	  "per request, to read it and to send the answer (default 10)", 1 },
+	{ "duration", 'd', "TIME", 0, "stop after TIME", 1 },
+	{},
+};
+
+static const struct argp_child children[] = {
+	{ &agg_argp, 0, NULL, 0 },
+	{ &filter_argp, 0, NULL, 0 },
+	{ &loader_argp, 0, NULL, 0 },
+	{},
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct export_env *env = state->input;
+	const char *why;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &env->agg;
+		state->child_inputs[1] = &env->filter;
+		state->child_inputs[2] = &env->lo;
+		env->max_conns = 16;
+		env->timeout_s = 10;
+		if (parse_listen_addr(DEFAULT_LISTEN, env->host, &env->port,
+				      &why))
+			return EINVAL;
+		break;
+	case OPT_LISTEN:
+		if (parse_listen_addr(arg, env->host, &env->port, &why))
+			exit(usage_err("invalid --listen '%s': %s", arg, why));
+		break;
+	case OPT_MAX_CONNS:
+		if (parse_u64(arg, 1, 1024, &env->max_conns, &why))
+			exit(usage_err("invalid --max-conns '%s': %s", arg,
+				       why));
+		break;
+	case OPT_TIMEOUT:
+		if (parse_u64(arg, 1, 3600, &env->timeout_s, &why))
+			exit(usage_err("invalid --timeout '%s': %s", arg, why));
+		break;
+	case 'd':
+		env->duration_ns = opt_duration("--duration", arg, true, 1);
+		break;
+	case ARGP_KEY_ARG:
+		exit(usage_err("unexpected argument '%s'", arg));
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp argp = {
+	.options = options,
+	.parser = parse_opt,
+	.doc = doc,
+	.children = children,
+};
+
+/* per (state, service port): how many sockets, the oldest one's age */
+static int gather_sockets(struct exporter *x, struct prom_sockets **out,
+			  size_t *n)
+{
+	struct tt_sock_rec *recs;
+	struct prom_sockets *v;
+	size_t nrec, len = 0;
+	__u64 now = now_ns();
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if (!x->socks)
+		return 0;
+	err = sockets__snapshot(x->socks, &recs, &nrec);
+	if (err)
+		return err;
+	v = calloc(nrec + 1, sizeof(*v));
+	if (!v) {
+		free(recs);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nrec; i++) {
+		const struct tt_sock_rec *r = &recs[i];
+		__u64 age = r->since_ns && r->since_ns <= now ?
+				    now - r->since_ns :
+				    r->idle_ns;
+
+		if (!tt_filter_match(&x->filter, r->family, r->sport, r->dport,
+				     r->netns, r->owner_tgid))
+			continue;
+		v[len++] = (struct prom_sockets){
+			service_port(x->env->agg.agg.key, r->flags, r->sport,
+				     r->dport, x->eph_lo, x->eph_hi),
+			r->state, 1, age
+		};
+	}
+	free(recs);
+	*out = v;
+	*n = prom_sockets_merge(v, len);
+	return 0;
+}
+
+static int render(struct exporter *x)
+{
+	__u64 trans[TT_NSTATES * TT_NSTATES];
+	struct prom_input in = {
+		.transitions = trans,
+		.sock_states = x->sock_states,
+		.max_ports = x->env->agg.agg.max_ports,
+		.attach = tt_attach_kind_str(x->t.kind),
+	};
+	struct hist_entry *hists = NULL;
+	struct prom_sockets *socks = NULL;
+	struct tt_counters c;
+	int err;
+
+	err = histmap_read(tt_tracer_hists_fd(&x->t), x->t.ncpus, &hists,
+			   &in.nhists);
+	if (!err)
+		err = transitions_read(tt_tracer_transitions_fd(&x->t),
+				       x->t.ncpus, trans);
+	if (!err)
+		err = tt_tracer_counters(&x->t, &c);
+	if (!err)
+		err = gather_sockets(x, &socks, &in.nsocks);
+	if (err) {
+		p_warn("cannot read the kernel's maps: %s", strerror(-err));
+		goto out;
+	}
+	in.hists = hists;
+	in.socks = socks;
+	in.lost = c.c[TT_CNT_LOST];
+	in.untimed = c.c[TT_CNT_UNTIMED];
+	in.untracked = c.c[TT_CNT_UNTRACKED];
+	in.missed = tt_tracer_missed(&x->t);
+	x->body.len = 0;
+	x->body.err = 0;
+	prom_render(&x->body, &in);
+	err = x->body.err ? -x->body.err : 0;
+	if (!err)
+		x->body_at = now_ns();
+out:
+	free(hists);
+	free(socks);
+	return err;
+}
+
+static void send_error(struct evhttp_request *req, int code, const char *why)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer *b = evbuffer_new();
+
+	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
+	if (code == HTTP_BADMETHOD)
+		evhttp_add_header(h, "Allow", "GET, HEAD");
+	if (b)
+		evbuffer_add_printf(b, "%d %s\n", code, why);
+	evhttp_send_reply(req, code, why, b);
+	if (b)
+		evbuffer_free(b);
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct exporter *x = arg;
+	struct evbuffer *b;
+	bool metrics;
+
+	if (!path || (strcmp(path, "/metrics") && strcmp(path, "/"))) {
+		send_error(req, HTTP_NOTFOUND, "Not Found");
+		return;
+	}
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		send_error(req, HTTP_BADMETHOD, "Method Not Allowed");
+		return;
+	}
+	metrics = !strcmp(path, "/metrics");
+	if (metrics && (!x->body_at || now_ns() - x->body_at >= REFRESH_NS) &&
+	    render(x)) {
+		send_error(req, HTTP_INTERNAL, "Internal Server Error");
+		return;
+	}
+	b = evbuffer_new();
+	if (!b) {
+		send_error(req, HTTP_INTERNAL, "Internal Server Error");
+		return;
+	}
+	if (metrics) {
+		x->scrapes++;
+		evhttp_add_header(h, "Content-Type", CONTENT_TYPE);
+		evbuffer_add(b, x->body.buf, x->body.len);
+	} else {
+		evhttp_add_header(h, "Content-Type",
+				  "text/html; charset=utf-8");
+		evbuffer_add_printf(b, "<html><head><title>tcptrail</title>"
+				       "</head><body><h1>tcptrail "
+				       "exporter</h1><p><a href=\"/metrics\">"
+				       "Metrics</a></p></body></html>\n");
+	}
+	evhttp_send_reply(req, HTTP_OK, "OK", b);
+	evbuffer_free(b);
+}
+
+/* open HTTP connections: our sockets bound to the served port */
+static unsigned int count_conns(const struct exporter *x)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned int n = 0;
+	struct dirent *de;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		struct sockaddr_in6 sa;
+		socklen_t len = sizeof(sa);
+		int fd = atoi(de->d_name);
+		struct stat st;
+
+		if (fd == x->lfd || fd == dirfd(d) || fstat(fd, &st) ||
+		    !S_ISSOCK(st.st_mode))
+			continue;
+		if (getsockname(fd, (struct sockaddr *)&sa, &len))
+			continue;
+		/* sin_port and sin6_port are at the same offset */
+		if ((sa.sin6_family == AF_INET || sa.sin6_family == AF_INET6) &&
+		    ntohs(sa.sin6_port) == x->env->port)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* stop accepting at --max-conns; the tick resumes below it */
+static void limit_conns(struct exporter *x)
+{
+	bool full = count_conns(x) >= x->env->max_conns;
+
+	if (full && !x->paused) {
+		evconnlistener_disable(x->listener);
+		x->paused = true;
+		x->paused_times++;
+	} else if (!full && x->paused) {
+		evconnlistener_enable(x->listener);
+		x->paused = false;
+	}
+}
+
+static struct bufferevent *on_new_conn(struct event_base *base, void *arg)
+{
+	limit_conns(arg);
+	return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct exporter *x = arg;
+
+	(void)fd;
+	(void)what;
+	if (tt_exiting || (x->deadline && now_ns() >= x->deadline))
+		event_base_loopbreak(x->base);
+	else if (x->paused)
+		limit_conns(x);
+}
+
+/* bound before the tracer attaches: a taken port fails fast */
+static int listen_http(struct exporter *x)
+{
+	const struct export_env *env = x->env;
+	struct evhttp_bound_socket *bound;
+
+	x->base = event_base_new();
+	x->http = x->base ? evhttp_new(x->base) : NULL;
+	if (!x->http) {
+		p_err("cannot set up the HTTP server: out of memory");
+		return TT_EXIT_FAILURE;
+	}
+	evhttp_set_allowed_methods(x->http, 0xffff);
+	evhttp_set_timeout(x->http, env->timeout_s);
+	evhttp_set_max_headers_size(x->http, 8192);
+	evhttp_set_max_body_size(x->http, 4096);
+	evhttp_set_gencb(x->http, on_request, x);
+	evhttp_set_bevcb(x->http, on_new_conn, x);
+	bound = evhttp_bind_socket_with_handle(x->http, env->host, env->port);
+	if (!bound) {
+		p_err("cannot listen on %s%s%s:%u: %s",
+		      strchr(env->host, ':') ? "[" : "", env->host,
+		      strchr(env->host, ':') ? "]" : "", env->port,
+		      strerror(errno));
+		return TT_EXIT_FAILURE;
+	}
+	x->listener = evhttp_bound_socket_get_listener(bound);
+	x->lfd = evhttp_bound_socket_get_fd(bound);
+	return 0;
+}
+
+static int serve(struct exporter *x)
+{
+	const struct export_env *env = x->env;
+	struct timeval tick = { 0, TICK_US };
+	struct event *ev;
+
+	ev = event_new(x->base, -1, EV_PERSIST, on_tick, x);
+	if (!ev || event_add(ev, &tick)) {
+		p_err("cannot set up a timer");
+		if (ev)
+			event_free(ev);
+		return TT_EXIT_FAILURE;
+	}
+	fprintf(stderr,
+		"Serving metrics on http://%s%s%s:%u/metrics ... "
+		"Hit Ctrl-C to end.\n",
+		strchr(env->host, ':') ? "[" : "", env->host,
+		strchr(env->host, ':') ? "]" : "", env->port);
+	if (event_base_dispatch(x->base) < 0) {
+		p_err("the event loop failed");
+		x->err = TT_EXIT_FAILURE;
+	}
+	event_free(ev);
+	fprintf(stderr, "tcptrail: %llu scrapes, %llu times at --max-conns\n",
+		(unsigned long long)x->scrapes,
+		(unsigned long long)x->paused_times);
+	return x->err;
+}
+
+int do_export(int argc, char **argv)
+{
+	static struct export_env env;
+	struct exporter x = { .env = &env, .lfd = -1 };
+	int err;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
+		return TT_EXIT_USAGE;
+	env.agg.agg.no_events = true;
+	agg_finish(&env.agg, &env.filter);
+	env.lo.agg = &env.agg.agg;
+	x.filter = env.filter;
+	x.sock_states = env.agg.agg.states | (1U << TCP_CLOSE_WAIT);
+	ephemeral_range(&x.eph_lo, &x.eph_hi);
+	if (tt_install_signals() || out_init(&x.body, -1, 64 * 1024)) {
+		p_err("cannot set up: %s", strerror(errno));
+		return TT_EXIT_FAILURE;
+	}
+	err = listen_http(&x);
+	if (!err)
+		err = tt_tracer_start(&x.t, &env.lo, &env.filter);
+	if (err)
+		goto out;
+	x.socks = sockets__open(&x.t, &env.lo, x.sock_states);
+	if (!x.socks)
+		p_warn("iter/tcp unavailable (%s): no tcptrail_sockets or "
+		       "tcptrail_closewait_oldest_seconds",
+		       strerror(errno));
+	if (env.duration_ns)
+		x.deadline = now_ns() + env.duration_ns;
+	err = serve(&x);
+out:
+	if (x.http)
+		evhttp_free(x.http);
+	if (x.base)
+		event_base_free(x.base);
+	sockets__close(x.socks);
+	tt_tracer_stop(&x.t);
+	out_free(&x.body);
+	return err;
+}

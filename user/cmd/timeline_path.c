@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * timeline on tp_btf: the kernel keeps each connection's path and sends it
+ * once, when the connection ends (struct tt_path). Here: turn a path into
+ * a connection, and, for --open, read the paths of the open ones at exit.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util/common.h"
+#include "model/event.h"
+#include "model/tcp_state.h"
+#include "cmd/timeline.h"
+
+#define HALF (TT_PATH_STEPS / 2)
+
+_Static_assert(PATH_MAX_STEPS == TT_PATH_STEPS, "path lengths differ");
+
+static void set_step(struct tl_conn *c, int i, const struct tt_path *p, int j)
+{
+	c->steps[i].state = p->states[j];
+	c->steps[i].ns = p->steps_ns[j];
+}
+
+void tl_conn_from_path(struct tl_conn *c, const struct tt_path *p)
+{
+	__u32 n = p->nsteps;
+
+	memset(c, 0, sizeof(*c));
+	c->id = p->sock_id;
+	c->first_ns = p->first_ns;
+	c->since_ns = p->ts_ns;
+	if (p->flags & TT_F_OWNER_KNOWN) {
+		c->pid = p->owner_tgid;
+		memcpy(c->comm, p->owner_comm, TT_COMM_LEN);
+	}
+	c->family = p->family;
+	c->lport = p->sport;
+	c->rport = p->dport;
+	memcpy(c->laddr, p->saddr, TT_ADDR_LEN);
+	memcpy(c->raddr, p->daddr, TT_ADDR_LEN);
+	c->flags = p->flags & TT_F_OPENER;
+	c->state = p->state;
+	c->closer = p->closer <= TT_CLOSER_RESET ? p->closer : CLOSER_UNKNOWN;
+	c->partial = p->partial;
+	c->listener = p->listener;
+	c->netns = p->netns;
+	if (n <= TT_PATH_STEPS) {
+		for (__u32 i = 0; i < n; i++)
+			set_step(c, i, p, i);
+		c->nsteps = n;
+		return;
+	}
+	/* the first half in order, then the ring from its oldest step */
+	for (int i = 0; i < HALF; i++)
+		set_step(c, i, p, i);
+	for (int j = 0; j < HALF; j++)
+		set_step(c, HALF + j, p, HALF + (n + j) % HALF);
+	c->nsteps = TT_PATH_STEPS;
+	c->truncated = true;
+}
+
+bool tl_on_path(void *ctx, const struct tt_path *p)
+{
+	struct tl_run *r = ctx;
+	struct tl_conn tmp, *c = NULL;
+
+	/* only the ones handed to a time-wait socket stay here, followed */
+	if (p->state == TCP_TIME_WAIT) {
+		tl_tw_taken(r,
+			    tt_tuple_key(p->family, p->saddr, p->sport,
+					 p->daddr, p->dport),
+			    p->first_ns);
+		c = idmap__insert(r->conns, p->sock_id);
+		/* full: a quarter of --max-conns is followed already */
+		if (!c)
+			r->tw_unfollowed++;
+	}
+	if (!c)
+		c = &tmp;
+	tl_conn_from_path(c, p);
+	if (c != &tmp && tl_tw_enter(r, c))
+		return true;
+	tl_print_conn(r, c, p->ts_ns, false);
+	r->printed++;
+	if (c != &tmp)
+		idmap__delete(r->conns, p->sock_id);
+	return true;
+}
+
+int tl_paths_open(struct tl_run *r, const struct stream *s,
+		  const struct tt_loader_opts *lo, const struct tt_filter *f)
+{
+	int err;
+
+	r->open_paths = open_paths__open(&s->tracer, lo, f->cgroup);
+	if (!r->open_paths)
+		return -ENOMEM;
+	err = open_paths__refused(r->open_paths);
+	if (!err)
+		return 0;
+	/* a socket's cgroup is read in the kernel: user space cannot tell */
+	r->open_no_cgroup = f->cgroup;
+	p_warn("iterator over the table of paths refused (%s): open "
+	       "connections %s",
+	       strerror(-err),
+	       r->open_no_cgroup ?
+		       "are not listed (--cgroup needs the iterator)" :
+		       "read from user space");
+	return 0;
+}
+
+static void print_one(struct tl_run *r, const struct tt_path *p, __u64 now)
+{
+	const struct tt_filter *f = &r->env->filter;
+	struct tl_conn c;
+
+	if (!tt_filter_match(f, p->family, p->sport, p->dport, p->netns,
+			     (p->flags & TT_F_OWNER_KNOWN) ? p->owner_tgid : 0))
+		return;
+	tl_conn_from_path(&c, p);
+	tl_print_conn(r, &c, now, true);
+}
+
+int tl_paths_print_open(struct tl_run *r, __u64 now)
+{
+	struct tt_path *v;
+	size_t n;
+	int err;
+
+	if (!r->open_paths)
+		return -ENOENT;
+	if (r->open_no_cgroup)
+		return 0;
+	err = open_paths__read(r->open_paths, &v, &n);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++)
+		print_one(r, &v[i], now);
+	free(v);
+	return 0;
+}
+
+void tl_paths_close(struct tl_run *r)
+{
+	open_paths__close(r->open_paths);
+	r->open_paths = NULL;
+}

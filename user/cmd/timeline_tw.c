@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * timeline's TIME_WAIT: the tracepoint reports only the hand-off. Where
+ * fentry loads, the kernel reports the time-wait socket's end too (an
+ * exact length, in every namespace); elsewhere, tcptrail looks once a
+ * second for each socket it follows (user/kernel/tw_lookup.c, or where that does
+ * not load, a walk of iter/tcp), in our own namespace only.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util/common.h"
+#include "model/event.h"
+#include "model/tcp_state.h"
+#include "cmd/timeline.h"
+#include "kernel/tw_lookup.h"
+
+struct tw_ref {
+	__u64 id;
+};
+
+static void conn_tuple(const struct tl_conn *c, struct tt_tuple *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->saddr, c->laddr, sizeof(k->saddr));
+	memcpy(k->daddr, c->raddr, sizeof(k->daddr));
+	k->sport = c->lport;
+	k->dport = c->rport;
+	k->family = c->family;
+}
+
+static __u64 conn_key(const struct tl_conn *c)
+{
+	return tt_tuple_key(c->family, c->laddr, c->lport, c->raddr, c->rport);
+}
+
+/*
+ * Under churn, time-wait sockets outnumber open connections 60 s to the
+ * second: followed without a bound they would fill the table and starve
+ * new connections. A quarter of it at most; past that, TIME_WAIT ends the
+ * path, its length unknown.
+ */
+static __u32 tw_max(const struct tl_run *r)
+{
+	return r->env->max_conns / 4 ? r->env->max_conns / 4 : 1;
+}
+
+void tl_tw_open(struct tl_run *r, struct stream *s,
+		const struct tt_loader_opts *lo)
+{
+	if (s->tracer.tw || (r->lookup = tw_lookup__open(lo, tw_max(r)))) {
+		r->tw_index = idmap__new(tw_max(r), sizeof(struct tw_ref));
+		r->tw_fentry = r->tw_index && s->tracer.tw;
+		if (r->tw_index && r->lookup)
+			p_info("time-wait sockets looked up by tuple once a "
+			       "second (tw_lookup)");
+		if (r->tw_index)
+			return;
+	}
+	if (!s->tracer.tw)
+		p_info("time-wait sockets by tuple (tw_lookup): %s: walking "
+		       "iter/tcp instead",
+		       strerror(errno));
+	tw_lookup__close(r->lookup);
+	r->lookup = NULL;
+	r->socks = sockets__open(&s->tracer, lo, 1U << TCP_TIME_WAIT);
+	if (!r->socks)
+		p_warn("time-wait sockets not followed (iter/tcp: %s): "
+		       "TIME_WAIT ends the path, its length unknown",
+		       strerror(errno));
+}
+
+void tl_tw_close(struct tl_run *r)
+{
+	sockets__close(r->socks);
+	r->socks = NULL;
+	tw_lookup__close(r->lookup);
+	r->lookup = NULL;
+	idmap__free(r->tw_index);
+	r->tw_index = NULL;
+}
+
+bool tl_tw_enter(struct tl_run *r, struct tl_conn *c)
+{
+	struct tw_ref *ref;
+	struct tt_tuple k;
+	int err;
+
+	if (r->in_time_wait >= r->env->max_conns / 4) {
+		r->tw_unfollowed++;
+		return false;
+	}
+	if (r->tw_index) {
+		if (r->lookup && c->netns != r->netns)
+			return false;
+		ref = idmap__insert(r->tw_index, conn_key(c));
+		if (!ref)
+			return false;
+		ref->id = c->id;
+		conn_tuple(c, &k);
+		/* EEXIST: still followed for the tuple's last connection */
+		err = r->lookup ? tw_lookup__follow(r->lookup, &k, true) : 0;
+		if (err && err != -EEXIST) {
+			idmap__delete(r->tw_index, conn_key(c));
+			return false;
+		}
+	} else if (!r->socks || c->netns != r->netns) {
+		return false;
+	}
+	c->time_wait = true;
+	r->in_time_wait++;
+	return true;
+}
+
+static void tw_done(struct tl_run *r, struct tl_conn *c, __u64 now)
+{
+	tl_add_step(c, TCP_TIME_WAIT, now - c->since_ns);
+	c->state = TCP_CLOSE;
+	c->time_wait = false;
+	tl_print_conn(r, c, now, false);
+	r->printed++;
+	if (r->tw_index)
+		idmap__delete(r->tw_index, conn_key(c));
+}
+
+static void tw_end(struct tl_run *r, __u64 key, __u64 now, bool exact)
+{
+	struct tw_ref *ref = r->tw_index ? idmap__lookup(r->tw_index, key) :
+					   NULL;
+	struct tl_conn *c = ref ? idmap__lookup(r->conns, ref->id) : NULL;
+	__u64 id;
+
+	/* not ours: filtered out, or handed over before we started */
+	if (!c || !c->time_wait)
+		return;
+	id = c->id;
+	c->tw_exact = exact;
+	tw_done(r, c, now);
+	idmap__delete(r->conns, id);
+	r->in_time_wait--;
+}
+
+void tl_tw_end(struct tl_run *r, const struct tt_event *e)
+{
+	tw_end(r,
+	       tt_tuple_key(e->family, e->saddr, e->sport, e->daddr, e->dport),
+	       e->ts_ns, true);
+}
+
+void tl_tw_taken(struct tl_run *r, __u64 key, __u64 when)
+{
+	if (r->tw_index && idmap__lookup(r->tw_index, key))
+		tw_end(r, key, when, false);
+}
+
+struct gone_ctx {
+	struct tl_run *r;
+	__u64 now;
+};
+
+/* gone since the last look: TIME_WAIT ended within TW_CHECK_NS */
+static void lookup_gone(void *ctx, const struct tt_tuple *k)
+{
+	struct gone_ctx *g = ctx;
+
+	tw_end(g->r,
+	       tt_tuple_key(k->family, k->saddr, k->sport, k->daddr, k->dport),
+	       g->now, false);
+}
+
+struct tw_scan {
+	struct tl_run *r;
+	const __u64 *alive; /* tuple keys of time-wait sockets, sorted */
+	size_t nalive;
+	__u64 now;
+	__u64 *done;
+	size_t ndone;
+};
+
+static void tw_check_one(void *ctx, __u64 id, void *value)
+{
+	struct tw_scan *ts = ctx;
+	struct tl_conn *c = value;
+	__u64 key;
+
+	if (!c->time_wait)
+		return;
+	key = conn_key(c);
+	/* with fentry, the end comes as a record: only the cut-off here */
+	if (ts->now - c->since_ns < TW_MAX_NS &&
+	    (ts->r->tw_fentry || ts->r->lookup ||
+	     bsearch(&key, ts->alive, ts->nalive, sizeof(key), cmp_u64)))
+		return;
+	/* gone since the last look: TIME_WAIT ended within TW_CHECK_NS */
+	if (ts->r->lookup) {
+		struct tt_tuple k;
+
+		conn_tuple(c, &k);
+		tw_lookup__follow(ts->r->lookup, &k, false);
+	}
+	tw_done(ts->r, c, ts->now);
+	ts->done[ts->ndone++] = id;
+}
+
+/* once a second, while connections sit in TIME_WAIT: which are gone? */
+void tl_tick(void *ctx, __u64 now)
+{
+	struct tl_run *r = ctx;
+	struct tw_scan ts = { .r = r, .now = now };
+	struct tt_sock_rec *recs = NULL;
+	__u64 *alive;
+	size_t n = 0;
+
+	if (!r->in_time_wait || now < r->next_tw_check)
+		return;
+	r->next_tw_check = now + TW_CHECK_NS;
+	if (r->lookup) {
+		struct gone_ctx g = { .r = r, .now = now };
+
+		int err = tw_lookup__run(r->lookup, lookup_gone, &g);
+
+		if (err && !r->lookup_failed) {
+			p_warn("looking up time-wait sockets: %s: their "
+			       "TIME_WAIT ends at the %d s cut-off",
+			       strerror(-err), (int)(TW_MAX_NS / 1000000000));
+			r->lookup_failed = true;
+		}
+	} else if (!r->tw_fentry && sockets__snapshot(r->socks, &recs, &n)) {
+		return;
+	}
+	alive = calloc(n + 1, sizeof(*alive));
+	ts.done = calloc(r->in_time_wait, sizeof(*ts.done));
+	if (alive && ts.done) {
+		for (size_t i = 0; i < n; i++)
+			alive[i] = tt_tuple_key(recs[i].family, recs[i].saddr,
+						recs[i].sport, recs[i].daddr,
+						recs[i].dport);
+		qsort(alive, n, sizeof(*alive), cmp_u64);
+		ts.alive = alive;
+		ts.nalive = n;
+		idmap__for_each(r->conns, tw_check_one, &ts);
+		for (size_t i = 0; i < ts.ndone; i++)
+			idmap__delete(r->conns, ts.done[i]);
+		r->in_time_wait -= ts.ndone;
+	}
+	free(ts.done);
+	free(alive);
+	free(recs);
+}

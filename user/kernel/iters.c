@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's iterators (bpf/iter_*.bpf.c), each sharing the tracer's
+ * maps, and the one loop that reads what an iterator link writes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "util/common.h"
+#include "kernel/iters.h"
+#include "tcptrail.skel.h"
+#include "iter_tcp.skel.h"
+#include "iter_closewait.skel.h"
+#include "iter_paths.skel.h"
+
+struct sockets {
+	struct iter_tcp_bpf *skel;
+	struct bpf_link *link;
+};
+
+struct sockets *sockets__open(const struct tt_tracer *t,
+			      const struct tt_loader_opts *lo, __u32 states)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = lo->btf_path);
+	struct sockets *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s)
+		return NULL;
+	err = tt_refused("iter_tcp");
+	if (err)
+		goto fail;
+	s->skel = iter_tcp_bpf__open_opts(&oo);
+	if (!s->skel) {
+		err = -errno;
+		goto fail;
+	}
+	s->skel->rodata->want_states = states;
+	s->skel->rodata->stateless = t->skel->rodata->agg_stateless;
+	ephemeral_range(&s->skel->rodata->eph_lo, &s->skel->rodata->eph_hi);
+	err = bpf_map__reuse_fd(s->skel->maps.sk_states_hash,
+				bpf_map__fd(t->skel->maps.sk_states_hash));
+	if (!err)
+		err = bpf_map__reuse_fd(s->skel->maps.entered,
+					bpf_map__fd(t->skel->maps.entered));
+	if (!err)
+		err = iter_tcp_bpf__load(s->skel);
+	if (err)
+		goto fail;
+	s->link = bpf_program__attach_iter(s->skel->progs.tt_iter_tcp, NULL);
+	if (!s->link) {
+		err = -errno;
+		goto fail;
+	}
+	return s;
+fail:
+	sockets__close(s);
+	errno = -err;
+	return NULL;
+}
+
+/*
+ * Every record an iterator link writes, whole: a read may end inside a
+ * record, so the buffer grows and the count is taken at the end.
+ */
+static int iter_read_all(struct bpf_link *link, size_t rec_size, void **out,
+			 size_t *n)
+{
+	size_t cap = 64 * rec_size, len = 0;
+	char *buf = malloc(cap);
+	int fd = bpf_iter_create(bpf_link__fd(link));
+	ssize_t got;
+
+	*out = NULL;
+	*n = 0;
+	if (fd < 0 || !buf) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return fd < 0 ? -errno : -ENOMEM;
+	}
+	for (;;) {
+		if (len == cap) {
+			char *p = realloc(buf, 2 * cap);
+
+			if (!p) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		got = read(fd, buf + len, cap - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += got;
+	}
+	close(fd);
+	if (got < 0) {
+		free(buf);
+		return -errno;
+	}
+	*out = buf;
+	*n = len / rec_size;
+	return 0;
+}
+
+int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
+{
+	return iter_read_all(s->link, sizeof(**out), (void **)out, n);
+}
+
+struct closewait_socks {
+	struct iter_closewait_bpf *skel;
+	struct bpf_link *link;
+};
+
+struct closewait_socks *closewait_socks__open(const struct tt_tracer *t,
+					      const struct tt_loader_opts *lo,
+					      __u64 cgroup)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = lo->btf_path);
+	LIBBPF_OPTS(bpf_iter_attach_opts, ao);
+	union bpf_iter_link_info info = {};
+	struct closewait_socks *k = calloc(1, sizeof(*k));
+	int err;
+
+	if (!k)
+		return NULL;
+	err = tt_refused("iter_map");
+	if (err)
+		goto fail;
+	k->skel = iter_closewait_bpf__open_opts(&oo);
+	if (!k->skel) {
+		err = -errno;
+		goto fail;
+	}
+	k->skel->rodata->filter_cgroup = cgroup;
+	err = iter_closewait_bpf__load(k->skel);
+	if (err)
+		goto fail;
+	info.map.map_fd = bpf_map__fd(t->skel->maps.sk_states_hash);
+	ao.link_info = &info;
+	ao.link_info_len = sizeof(info);
+	k->link =
+		bpf_program__attach_iter(k->skel->progs.tt_iter_closewait, &ao);
+	if (!k->link) {
+		err = -errno;
+		goto fail;
+	}
+	return k;
+fail:
+	closewait_socks__close(k);
+	errno = -err;
+	return NULL;
+}
+
+int closewait_socks__snapshot(struct closewait_socks *k,
+			      struct tt_sock_rec **out, size_t *n)
+{
+	return iter_read_all(k->link, sizeof(**out), (void **)out, n);
+}
+
+void closewait_socks__close(struct closewait_socks *k)
+{
+	if (!k)
+		return;
+	bpf_link__destroy(k->link);
+	iter_closewait_bpf__destroy(k->skel);
+	free(k);
+}
+
+void sockets__close(struct sockets *s)
+{
+	if (!s)
+		return;
+	bpf_link__destroy(s->link);
+	iter_tcp_bpf__destroy(s->skel);
+	free(s);
+}
+
+struct open_paths {
+	struct iter_paths_bpf *skel;
+	struct bpf_link *link; /* NULL: the iterator was refused */
+	int map_fd; /* the tracer's table of paths, for the walk */
+	int refused; /* why there is no iterator: -errno, or 0 */
+};
+
+static int open_paths_attach(struct open_paths *op, const struct tt_tracer *t,
+			     const struct tt_loader_opts *lo, __u64 cgroup)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = lo->btf_path);
+	LIBBPF_OPTS(bpf_iter_attach_opts, ao);
+	union bpf_iter_link_info info = {};
+	int err = tt_refused("iter_map");
+
+	if (err)
+		return err;
+	op->skel = iter_paths_bpf__open_opts(&oo);
+	if (!op->skel)
+		return -errno;
+	op->skel->rodata->filter_cgroup = cgroup;
+	err = bpf_map__reuse_fd(op->skel->maps.sk_paths,
+				bpf_map__fd(t->skel->maps.sk_paths));
+	if (!err)
+		err = bpf_map__reuse_fd(op->skel->maps.entered,
+					bpf_map__fd(t->skel->maps.entered));
+	if (!err)
+		err = iter_paths_bpf__load(op->skel);
+	if (err)
+		return err;
+	info.map.map_fd = op->map_fd;
+	ao.link_info = &info;
+	ao.link_info_len = sizeof(info);
+	op->link = bpf_program__attach_iter(op->skel->progs.tt_iter_paths, &ao);
+	return op->link ? 0 : -errno;
+}
+
+struct open_paths *open_paths__open(const struct tt_tracer *t,
+				    const struct tt_loader_opts *lo,
+				    __u64 cgroup)
+{
+	struct open_paths *op = calloc(1, sizeof(*op));
+
+	if (!op)
+		return NULL;
+	op->map_fd = bpf_map__fd(t->skel->maps.sk_paths);
+	op->refused = open_paths_attach(op, t, lo, cgroup);
+	if (op->refused) {
+		bpf_link__destroy(op->link);
+		op->link = NULL;
+		iter_paths_bpf__destroy(op->skel);
+		op->skel = NULL;
+	}
+	return op;
+}
+
+int open_paths__refused(const struct open_paths *op)
+{
+	return op->refused;
+}
+
+/*
+ * The iterator's choice (bpf/iter_paths.bpf.c), from user space: the
+ * programs are detached by now, so the table holds still while it is
+ * walked.
+ */
+static int walk_paths(int fd, struct tt_path **out, size_t *n)
+{
+	struct sk_path_state ps;
+	__u64 key, *prev = NULL;
+	struct tt_path *p = &ps.path, *v = NULL;
+	size_t len = 0, cap = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &ps))
+			continue; /* gone since: it ended */
+		if (!p->sock_id || p->sent)
+			continue;
+		p->flags |= ps.st.flags & (TT_F_OPENER | TT_F_OWNER_KNOWN);
+		p->owner_tgid = ps.st.owner_tgid;
+		memcpy(p->owner_comm, ps.st.owner_comm, sizeof(p->owner_comm));
+		if (len == cap) {
+			struct tt_path *nv;
+
+			cap = cap ? 2 * cap : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[len++] = *p;
+	}
+	if (errno != ENOENT) {
+		free(v);
+		return -errno;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int open_paths__read(struct open_paths *op, struct tt_path **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (op->link)
+		return iter_read_all(op->link, sizeof(**out), (void **)out, n);
+	return walk_paths(op->map_fd, out, n);
+}
+
+void open_paths__close(struct open_paths *op)
+{
+	if (!op)
+		return;
+	bpf_link__destroy(op->link);
+	iter_paths_bpf__destroy(op->skel);
+	free(op);
+}

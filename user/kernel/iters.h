@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The kernel's iterators: TCP sockets, sockets in CLOSE_WAIT, open paths. */
+#ifndef __TT_ITERS_H
+#define __TT_ITERS_H
+
+#include <stddef.h>
+#include "kernel/loader.h"
+#include "tcptrail.h"
+
+struct sockets;
+
+/*
+ * Every TCP socket in one of the states (bit n: state n), in this network
+ * namespace (bpf/iter_tcp.bpf.c). Shares the tracer's per-socket tables,
+ * so that a snapshot gives exact state times and owners for sockets the
+ * tracer has seen. NULL and errno on error.
+ */
+struct sockets *sockets__open(const struct tt_tracer *t,
+			      const struct tt_loader_opts *lo, __u32 states);
+/* every wanted socket now; caller frees *out */
+int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n);
+void sockets__close(struct sockets *s);
+
+/*
+ * The sockets the tracer follows that sit in CLOSE_WAIT now, in every
+ * network namespace, read from its per-socket table (bpf/iter_closewait.bpf.c);
+ * cgroup: filter on it too (0: none). NULL and errno on error.
+ */
+struct closewait_socks;
+struct closewait_socks *closewait_socks__open(const struct tt_tracer *t,
+					      const struct tt_loader_opts *lo,
+					      __u64 cgroup);
+int closewait_socks__snapshot(struct closewait_socks *k,
+			      struct tt_sock_rec **out, size_t *n);
+void closewait_socks__close(struct closewait_socks *k);
+
+/*
+ * timeline --open: the paths of the connections still open, read once
+ * after the programs are detached (bpf/iter_paths.bpf.c, every network
+ * namespace); where that iterator is refused, a walk of the tracer's table
+ * from user space, which cannot tell a socket's cgroup (the caller must not
+ * rely on cgroup then). NULL only when out of memory.
+ */
+struct open_paths;
+struct open_paths *open_paths__open(const struct tt_tracer *t,
+				    const struct tt_loader_opts *lo,
+				    __u64 cgroup);
+/* why the iterator is not there (-errno), 0 if it is */
+int open_paths__refused(const struct open_paths *op);
+/* the open paths, owner and opener filled in; caller frees *out */
+int open_paths__read(struct open_paths *op, struct tt_path **out, size_t *n);
+void open_paths__close(struct open_paths *op);
+
+#endif /* __TT_ITERS_H */

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+#include "model/check_rules.h"
+#include "util/common.h"
+#include "model/event.h"
+#include "model/tcp_state.h"
+
+struct ck_conn {
+	__u64 opened_ns;
+	__u64 cw_since; /* entered CLOSE_WAIT, or 0 */
+	__u32 pid;
+	char comm[TT_COMM_LEN];
+	__u16 family;
+	__u16 lport;
+	__u16 rport;
+	__u16 service;
+	__u8 laddr[TT_ADDR_LEN];
+	__u8 raddr[TT_ADDR_LEN];
+	__u8 state;
+};
+
+static const char *const rule_names[CK_RULES] = {
+	[CK_MAX_CLOSEWAIT] = "max_closewait",
+	[CK_LEAK] = "leak",
+	[CK_OPEN] = "open",
+};
+
+const char *ck_rule_str(enum ck_rule r)
+{
+	return r < CK_RULES ? rule_names[r] : "?";
+}
+
+int ck_init(struct ck_state *s, const struct ck_rules *r, size_t max_conns)
+{
+	memset(s, 0, sizeof(*s));
+	s->rules = *r;
+	ephemeral_range(&s->eph_lo, &s->eph_hi);
+	s->conns = idmap__new(max_conns, sizeof(struct ck_conn));
+	s->cw = portstats__new(1 << 20);
+	s->port_conns = calloc(65536, sizeof(*s->port_conns));
+	s->v = calloc(CK_MAX_VIOLATIONS, sizeof(*s->v));
+	if (!s->conns || !s->cw || !s->port_conns || !s->v) {
+		ck_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+void ck_free(struct ck_state *s)
+{
+	idmap__free(s->conns);
+	portstats__free(s->cw);
+	free(s->port_conns);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* counted always, kept while there is room: NULL when not kept */
+static struct ck_violation *violate(struct ck_state *s, enum ck_rule rule,
+				    const struct ck_conn *c, __u64 ns)
+{
+	struct ck_violation *v;
+
+	s->broken[rule]++;
+	if (s->nv == CK_MAX_VIOLATIONS)
+		return NULL;
+	v = &s->v[s->nv++];
+	v->rule = rule;
+	v->service = c->service;
+	v->family = c->family;
+	v->lport = c->lport;
+	v->rport = c->rport;
+	memcpy(v->laddr, c->laddr, TT_ADDR_LEN);
+	memcpy(v->raddr, c->raddr, TT_ADDR_LEN);
+	/* the state the time was spent in, or the one the grace ended in */
+	v->state = rule == CK_MAX_CLOSEWAIT ? TCP_CLOSE_WAIT : c->state;
+	v->pid = c->pid;
+	memcpy(v->comm, c->comm, TT_COMM_LEN);
+	v->ns = ns;
+	return v;
+}
+
+static struct ck_conn *conn_of(struct ck_state *s, const struct tt_event *e)
+{
+	struct ck_conn *c = idmap__lookup(s->conns, e->sock_id);
+
+	if (c || e->newstate == TCP_CLOSE)
+		return c;
+	c = idmap__insert(s->conns, e->sock_id);
+	if (!c) {
+		s->dropped++;
+		return NULL;
+	}
+	c->opened_ns = e->ts_ns;
+	c->family = e->family;
+	c->service = service_port(s->rules.key, e->flags, e->sport, e->dport,
+				  s->eph_lo, s->eph_hi);
+	if (e->newstate != TCP_LISTEN) {
+		s->connections++;
+		s->port_conns[c->service]++;
+	}
+	return c;
+}
+
+/*
+ * A CLOSE_WAIT episode ends. One that began before tracing did (its start
+ * unseen) lasted at least since then: it breaks --max-closewait only if
+ * even that lower bound does, never on a guess.
+ */
+static void closewait_ended(struct ck_state *s, struct ck_conn *c,
+			    const struct tt_event *e)
+{
+	__u64 max = s->rules.max_closewait_ns, ns;
+	struct ck_violation *v;
+
+	s->episodes++;
+	if (e->delta_ns != TT_DELTA_UNKNOWN || c->cw_since) {
+		ns = e->delta_ns != TT_DELTA_UNKNOWN ? e->delta_ns :
+						       e->ts_ns - c->cw_since;
+		portstats__add(s->cw, c->service, ns);
+		if (max && ns > max)
+			violate(s, CK_MAX_CLOSEWAIT, c, ns);
+	} else {
+		s->predating++;
+		ns = e->ts_ns > s->start_ns ? e->ts_ns - s->start_ns : 0;
+		if (max && ns > max &&
+		    (v = violate(s, CK_MAX_CLOSEWAIT, c, ns)))
+			v->at_least = true;
+	}
+	c->cw_since = 0;
+}
+
+void ck_event(struct ck_state *s, const struct tt_event *e)
+{
+	struct ck_conn *c;
+	const char *comm;
+	__u32 pid;
+
+	if (!e->sock_id)
+		return; /* no per-socket state: counted by the kernel */
+	c = conn_of(s, e);
+	if (!c)
+		return;
+	/* the tuple fills in as the connection is set up */
+	c->lport = e->sport;
+	c->rport = e->dport;
+	memcpy(c->laddr, e->saddr, TT_ADDR_LEN);
+	memcpy(c->raddr, e->daddr, TT_ADDR_LEN);
+	pid = tt_event_who(e, &comm);
+	if (pid) {
+		c->pid = pid;
+		memcpy(c->comm, comm, TT_COMM_LEN);
+	}
+	c->state = e->newstate;
+	if (e->newstate == TCP_CLOSE_WAIT)
+		c->cw_since = e->ts_ns;
+	if (e->oldstate == TCP_CLOSE_WAIT)
+		closewait_ended(s, c, e);
+	if (e->newstate == TCP_CLOSE)
+		idmap__delete(s->conns, e->sock_id);
+}
+
+struct finish_ctx {
+	struct ck_state *s;
+	__u64 now;
+};
+
+static void finish_one(void *ctx, __u64 id, void *value)
+{
+	struct finish_ctx *f = ctx;
+	struct ck_conn *c = value;
+
+	(void)id;
+	if (c->state == TCP_CLOSE_WAIT)
+		violate(f->s, CK_LEAK, c, f->now - c->cw_since);
+	else if (f->s->rules.fail_on_open && c->state != TCP_LISTEN)
+		violate(f->s, CK_OPEN, c, f->now - c->opened_ns);
+}
+
+void ck_finish(struct ck_state *s, __u64 now_ns)
+{
+	struct finish_ctx f = { s, now_ns };
+
+	idmap__for_each(s->conns, finish_one, &f);
+}
+
+bool ck_passed(const struct ck_state *s)
+{
+	for (int r = 0; r < CK_RULES; r++)
+		if (s->broken[r])
+			return false;
+	return true;
+}

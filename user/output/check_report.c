@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <time.h>
+#include "output/check_report.h"
+#include "model/event.h"
+#include "model/tcp_state.h"
+#include "output/textfmt.h"
+
+static const char hex[] = "0123456789abcdef";
+
+void out_xml_str(struct out *o, const char *s, size_t maxlen)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < maxlen && u[i]; i++) {
+		unsigned char c = u[i];
+
+		if (c == '&')
+			out_lit(o, "&amp;");
+		else if (c == '<')
+			out_lit(o, "&lt;");
+		else if (c == '>')
+			out_lit(o, "&gt;");
+		else if (c == '"')
+			out_lit(o, "&quot;");
+		else if (c == '\'')
+			out_lit(o, "&apos;");
+		else if (c == '\\')
+			out_lit(o, "\\\\");
+		else if (c >= 0x20 && c < 0x7f)
+			out_char(o, c);
+		else {
+			out_lit(o, "\\x");
+			out_char(o, hex[c >> 4]);
+			out_char(o, hex[c & 15]);
+		}
+	}
+}
+
+static const char *rule_text(enum ck_rule r)
+{
+	switch (r) {
+	case CK_MAX_CLOSEWAIT:
+		return "no CLOSE_WAIT longer than the limit";
+	case CK_LEAK:
+		return "no socket left in CLOSE_WAIT";
+	case CK_OPEN:
+		return "no connection left open";
+	default:
+		return "?";
+	}
+}
+
+static bool rule_on(const struct ck_report *r, enum ck_rule rule)
+{
+	if (rule == CK_MAX_CLOSEWAIT)
+		return r->s->rules.max_closewait_ns;
+	if (rule == CK_OPEN)
+		return r->s->rules.fail_on_open;
+	return true;
+}
+
+static bool failed(const struct ck_report *r)
+{
+	return !ck_passed(r->s) || r->lost;
+}
+
+/* "pid 123 (comm) 127.0.0.1:80 <-> 127.0.0.1:5000, CLOSE_WAIT 1.204s" */
+static void violation_line(struct out *o, const struct ck_violation *v,
+			   bool xml)
+{
+	char ep[TT_ENDPOINT_LEN];
+
+	if (v->pid) {
+		out_lit(o, "pid ");
+		out_u64(o, v->pid);
+		out_lit(o, " (");
+		if (xml)
+			out_xml_str(o, v->comm, TT_COMM_LEN);
+		else
+			out_text_esc(o, v->comm, TT_COMM_LEN);
+		out_lit(o, ") ");
+	} else {
+		out_lit(o, "owner unknown ");
+	}
+	tt_endpoint_fmt(ep, sizeof(ep), v->family, v->laddr, v->lport);
+	out_str(o, ep);
+	if (xml)
+		out_lit(o, " &lt;-&gt; ");
+	else
+		out_lit(o, " <-> ");
+	tt_endpoint_fmt(ep, sizeof(ep), v->family, v->raddr, v->rport);
+	out_str(o, ep);
+	out_lit(o, ", ");
+	out_str(o,
+		tcp_state_str(v->rule == CK_OPEN ? v->state : TCP_CLOSE_WAIT));
+	out_str(o, v->at_least ? (xml ? " &gt;=" : " >=") : " ");
+	out_human(o, v->ns);
+	if (v->at_least)
+		out_lit(o, " (began before tcptrail)");
+	if (v->rule != CK_MAX_CLOSEWAIT)
+		out_lit(o, " when the grace ended");
+}
+
+void ck_report_text(struct out *o, const struct ck_report *r)
+{
+	const struct ck_state *s = r->s;
+	struct port_summary *ps = NULL;
+	size_t n;
+
+	out_lit(o, "tcptrail check: ");
+	out_str(o, failed(r) ? "FAIL" : "PASS");
+	out_lit(o, " (watching ");
+	out_str(o, r->watch);
+	out_lit(o, "; ");
+	out_u64(o, s->connections);
+	out_lit(o, " connections, ");
+	out_u64(o, s->episodes);
+	out_lit(o, " CLOSE_WAIT episodes");
+	if (s->predating) {
+		out_lit(o, " (");
+		out_u64(o, s->predating);
+		out_lit(o, " began before tcptrail)");
+	}
+	out_lit(o, ", ");
+	out_u64(o, r->lost);
+	out_lit(o, " transitions lost)");
+	out_end_line(o);
+	for (size_t i = 0; i < s->nv; i++) {
+		out_lit(o, "  ");
+		out_str(o, ck_rule_str(s->v[i].rule));
+		out_lit(o, ": port ");
+		out_u64(o, s->v[i].service);
+		out_lit(o, ": ");
+		violation_line(o, &s->v[i], false);
+		out_end_line(o);
+	}
+	if (s->nv < s->broken[CK_MAX_CLOSEWAIT] + s->broken[CK_LEAK] +
+			    s->broken[CK_OPEN]) {
+		out_lit(o, "  (only the first ");
+		out_u64(o, CK_MAX_VIOLATIONS);
+		out_lit(o, " are listed)");
+		out_end_line(o);
+	}
+	if (r->lost) {
+		out_lit(o, "  lost transitions: the verdict is incomplete "
+			   "(raise --ringbuf-size)");
+		out_end_line(o);
+	}
+	if (s->dropped) {
+		out_lit(o, "  ");
+		out_u64(o, s->dropped);
+		out_lit(o,
+			" connections did not fit in the table: not checked");
+		out_end_line(o);
+	}
+	n = portstats__summarise(s->cw, &ps);
+	for (size_t i = 0; i < n; i++) {
+		out_lit(o, "  port ");
+		out_u64(o, ps[i].port);
+		out_lit(o, ": ");
+		out_u64(o, ps[i].count);
+		out_lit(o, " CLOSE_WAIT, p50 ");
+		out_human(o, ps[i].p50_ns);
+		out_lit(o, ", p99 ");
+		out_human(o, ps[i].p99_ns);
+		out_lit(o, ", max ");
+		out_human(o, ps[i].max_ns);
+		out_end_line(o);
+	}
+	free(ps);
+}
+
+static void json_violation(struct out *o, const struct ck_violation *v)
+{
+	out_lit(o, "{\"rule\":");
+	json_quoted(o, ck_rule_str(v->rule));
+	json_key(o, "port");
+	out_u64(o, v->service);
+	json_key(o, "owner_pid");
+	if (v->pid)
+		out_u64(o, v->pid);
+	else
+		out_lit(o, "null");
+	json_key(o, "owner_comm");
+	if (v->pid)
+		out_json_str(o, v->comm, TT_COMM_LEN);
+	else
+		out_lit(o, "null");
+	json_endpoint(o, false, v->family, v->laddr, v->lport);
+	json_endpoint(o, true, v->family, v->raddr, v->rport);
+	json_key(o, "state");
+	json_quoted(o, tcp_state_str(v->state));
+	json_key(o, "duration_ms");
+	json_ms(o, v->ns);
+	json_key(o, "duration_at_least");
+	out_str(o, v->at_least ? "true" : "false");
+	out_char(o, '}');
+}
+
+/* every port with a connection or a violation, ascending; caller frees */
+static size_t ports_of(const struct ck_state *s, __u16 **out)
+{
+	bool *seen = calloc(65536, sizeof(*seen));
+	size_t n = 0;
+
+	*out = NULL;
+	if (!seen)
+		return 0;
+	for (size_t i = 0; i < s->nv; i++)
+		seen[s->v[i].service] = true;
+	for (int p = 0; p < 65536; p++)
+		if (s->port_conns[p])
+			seen[p] = true;
+	for (int p = 0; p < 65536; p++)
+		n += seen[p];
+	*out = calloc(n ? n : 1, sizeof(**out));
+	n = 0;
+	for (int p = 0; *out && p < 65536; p++)
+		if (seen[p])
+			(*out)[n++] = p;
+	free(seen);
+	return *out ? n : 0;
+}
+
+void ck_report_json(struct out *o, const struct ck_report *r)
+{
+	const struct ck_state *s = r->s;
+	struct port_summary *ps = NULL;
+	size_t n, nports;
+	__u16 *ports;
+
+	out_lit(o, "{\"result\":");
+	json_quoted(o, failed(r) ? "fail" : "pass");
+	json_key(o, "cmd");
+	if (r->cmd) {
+		out_char(o, '[');
+		for (int i = 0; r->cmd[i]; i++) {
+			if (i)
+				out_char(o, ',');
+			out_json_str(o, r->cmd[i], 4096);
+		}
+		out_char(o, ']');
+	} else {
+		out_lit(o, "null");
+	}
+	json_key(o, "cmd_exit");
+	if (r->cmd && r->cmd_status >= 0)
+		out_u64(o, r->cmd_status);
+	else
+		out_lit(o, "null");
+	json_key(o, "watch");
+	json_quoted(o, r->watch);
+	json_key(o, "duration_ms");
+	json_ms(o, r->elapsed_ns);
+	json_key(o, "grace_ms");
+	json_ms(o, r->grace_ns);
+	json_key(o, "max_closewait_ms");
+	if (s->rules.max_closewait_ns)
+		json_ms(o, s->rules.max_closewait_ns);
+	else
+		out_lit(o, "null");
+	json_key(o, "fail_on_open");
+	out_str(o, s->rules.fail_on_open ? "true" : "false");
+	json_key(o, "lost");
+	out_u64(o, r->lost);
+	json_key(o, "untracked");
+	out_u64(o, s->dropped);
+	json_key(o, "connections");
+	out_u64(o, s->connections);
+	json_key(o, "closewait_episodes");
+	out_u64(o, s->episodes);
+	json_key(o, "closewait_predating");
+	out_u64(o, s->predating);
+	out_lit(o, ",\"broken\":{");
+	for (int i = 0; i < CK_RULES; i++) {
+		if (i)
+			out_char(o, ',');
+		json_quoted(o, ck_rule_str(i));
+		out_char(o, ':');
+		out_u64(o, s->broken[i]);
+	}
+	out_lit(o, "},\"violations\":[");
+	for (size_t i = 0; i < s->nv; i++) {
+		if (i)
+			out_char(o, ',');
+		json_violation(o, &s->v[i]);
+	}
+	out_lit(o, "],\"ports\":[");
+	n = portstats__summarise(s->cw, &ps);
+	nports = ports_of(s, &ports);
+	for (size_t i = 0, k = 0; i < nports; i++) {
+		const struct port_summary *p = NULL;
+
+		while (k < n && ps[k].port < ports[i])
+			k++;
+		if (k < n && ps[k].port == ports[i])
+			p = &ps[k];
+		if (i)
+			out_char(o, ',');
+		out_lit(o, "{\"port\":");
+		out_u64(o, ports[i]);
+		json_key(o, "connections");
+		out_u64(o, s->port_conns[ports[i]]);
+		json_key(o, "closewait_episodes");
+		out_u64(o, p ? p->count : 0);
+		json_key(o, "p50_ms");
+		p ? json_ms(o, p->p50_ns) : out_lit(o, "null");
+		json_key(o, "p99_ms");
+		p ? json_ms(o, p->p99_ns) : out_lit(o, "null");
+		json_key(o, "max_ms");
+		p ? json_ms(o, p->max_ns) : out_lit(o, "null");
+		out_char(o, '}');
+	}
+	free(ps);
+	free(ports);
+	out_lit(o, "]}\n");
+}
+
+static void testcase(struct out *o, const struct ck_report *r,
+		     enum ck_rule rule, int port)
+{
+	const struct ck_state *s = r->s;
+	size_t bad = 0;
+
+	out_lit(o, "    <testcase classname=\"tcptrail.");
+	out_str(o, ck_rule_str(rule));
+	out_lit(o, "\" name=\"");
+	if (port >= 0) {
+		out_lit(o, "port ");
+		out_u64(o, port);
+	} else {
+		out_lit(o, "all ports");
+	}
+	out_lit(o, ": ");
+	out_str(o, rule_text(rule));
+	if (rule == CK_MAX_CLOSEWAIT) {
+		out_lit(o, " (");
+		out_human(o, s->rules.max_closewait_ns);
+		out_char(o, ')');
+	}
+	out_lit(o, "\" time=\"0\"");
+	for (size_t i = 0; i < s->nv; i++)
+		bad += s->v[i].rule == rule && (int)s->v[i].service == port;
+	if (!bad) {
+		out_lit(o, "/>\n");
+		return;
+	}
+	out_lit(o, ">\n      <failure type=\"");
+	out_str(o, ck_rule_str(rule));
+	out_lit(o, "\" message=\"");
+	out_u64(o, bad);
+	out_str(o, bad == 1 ? " connection" : " connections");
+	out_lit(o, " broke it\">");
+	for (size_t i = 0; i < s->nv; i++) {
+		if (s->v[i].rule != rule || (int)s->v[i].service != port)
+			continue;
+		violation_line(o, &s->v[i], true);
+		out_char(o, '\n');
+	}
+	out_lit(o, "</failure>\n    </testcase>\n");
+}
+
+void ck_report_junit(struct out *o, const struct ck_report *r)
+{
+	const struct ck_state *s = r->s;
+	size_t tests = 0, failures = 0, n;
+	char stamp[32] = "1970-01-01T00:00:00";
+	time_t t = r->wall_start;
+	struct tm tm;
+	__u16 *ports;
+
+	n = ports_of(s, &ports);
+	for (int rule = 0; rule < CK_RULES; rule++) {
+		if (!rule_on(r, rule))
+			continue;
+		for (size_t i = 0; i < (n ? n : 1); i++) {
+			int port = n ? ports[i] : -1;
+			bool bad = false;
+
+			for (size_t j = 0; j < s->nv && !bad; j++)
+				bad = s->v[j].rule == (enum ck_rule)rule &&
+				      (int)s->v[j].service == port;
+			tests++;
+			failures += bad;
+		}
+	}
+	tests++; /* no lost transitions */
+	failures += r->lost != 0;
+	if (gmtime_r(&t, &tm))
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	out_lit(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		   "<testsuites name=\"tcptrail check\" tests=\"");
+	out_u64(o, tests);
+	out_lit(o, "\" failures=\"");
+	out_u64(o, failures);
+	out_lit(o, "\" errors=\"0\" time=\"");
+	out_fixed(o, r->elapsed_ns, 1000000000ULL, 3);
+	out_lit(o, "\">\n  <testsuite name=\"tcptrail check\" tests=\"");
+	out_u64(o, tests);
+	out_lit(o, "\" failures=\"");
+	out_u64(o, failures);
+	out_lit(o, "\" errors=\"0\" skipped=\"0\" time=\"");
+	out_fixed(o, r->elapsed_ns, 1000000000ULL, 3);
+	out_lit(o, "\" timestamp=\"");
+	out_str(o, stamp);
+	out_lit(o, "\">\n    <properties>\n"
+		   "      <property name=\"command\" value=\"");
+	for (int i = 0; r->cmd && r->cmd[i]; i++) {
+		if (i)
+			out_char(o, ' ');
+		out_xml_str(o, r->cmd[i], 4096);
+	}
+	out_lit(o, "\"/>\n      <property name=\"watch\" value=\"");
+	out_str(o, r->watch);
+	out_lit(o, "\"/>\n    </properties>\n");
+	for (int rule = 0; rule < CK_RULES; rule++) {
+		if (!rule_on(r, rule))
+			continue;
+		for (size_t i = 0; i < (n ? n : 1); i++)
+			testcase(o, r, rule, n ? ports[i] : -1);
+	}
+	out_lit(o, "    <testcase classname=\"tcptrail.events\" "
+		   "name=\"no transitions lost\" time=\"0\"");
+	if (r->lost) {
+		out_lit(o, ">\n      <failure type=\"lost\" message=\"");
+		out_u64(o, r->lost);
+		out_lit(o, " transitions lost: the verdict is incomplete\"/>\n"
+			   "    </testcase>\n");
+	} else {
+		out_lit(o, "/>\n");
+	}
+	out_lit(o, "  </testsuite>\n</testsuites>\n");
+	free(ports);
+}

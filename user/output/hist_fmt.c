@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "output/hist_fmt.h"
+#include "model/service.h"
+#include "model/tcp_state.h"
+#include "output/textfmt.h"
+
+#define BAR_WIDTH 40
+
+static const char *unit_name(__u64 unit_ns)
+{
+	return unit_ns == 1000 ? "usecs" : "msecs";
+}
+
+static void out_port(struct out *o, __u32 port)
+{
+	if (port == TT_PORT_OTHER)
+		out_lit(o, "other");
+	else
+		out_u64(o, port);
+}
+
+/* slot s holds (2^(s-1), 2^s] units, whole units rounded up */
+static void slot_range(struct out *o, unsigned int s)
+{
+	size_t start = o->len;
+
+	if (!s)
+		out_lit(o, "0 -> 1");
+	else if (s == TT_HIST_SLOTS - 1) {
+		out_u64(o, hist_slot_upper(s - 1) + 1);
+		out_lit(o, " -> inf");
+	} else {
+		out_u64(o, hist_slot_upper(s - 1) + 1);
+		out_lit(o, " -> ");
+		out_u64(o, hist_slot_upper(s));
+	}
+	if (o->len - start < 24)
+		out_pad(o, 24 - (o->len - start));
+}
+
+static void bars(struct out *o, const struct tt_hist *h, __u64 unit_ns)
+{
+	int first = -1, last = -1;
+	__u64 most = 0;
+
+	for (int s = 0; s < TT_HIST_SLOTS; s++) {
+		if (!h->slots[s])
+			continue;
+		if (first < 0)
+			first = s;
+		last = s;
+		if (h->slots[s] > most)
+			most = h->slots[s];
+	}
+	out_pad(o, 5);
+	out_short(o, unit_name(unit_ns));
+	out_pad(o, 24 - 5);
+	out_lit(o, ": count    distribution");
+	out_end_line(o);
+	for (int s = first; s >= 0 && s <= last; s++) {
+		__u64 n = h->slots[s];
+		__u64 w = most ? (__u64)((double)n * BAR_WIDTH / most) : 0;
+		size_t start;
+
+		if (n && !w)
+			w = 1;
+		/* no flush within the line: the padding measures o->len */
+		out_reserve(o, TT_LINE_MAX);
+		out_pad(o, 5);
+		slot_range(o, s);
+		out_lit(o, ": ");
+		start = o->len;
+		out_u64(o, n);
+		if (o->len - start < 8)
+			out_pad(o, 8 - (o->len - start));
+		out_lit(o, " |");
+		if (out_reserve(o, BAR_WIDTH)) {
+			memset(o->buf + o->len, '*', w);
+			memset(o->buf + o->len + w, ' ', BAR_WIDTH - w);
+			o->len += BAR_WIDTH;
+		}
+		out_char(o, '|');
+		out_end_line(o);
+	}
+}
+
+void hist_print_text(struct out *o, const struct hist_view *v)
+{
+	const char *what = v->key == TT_KEY_SERVICE ? "service port" :
+						      key_mode_str(v->key);
+
+	if (!v->n) {
+		out_lit(o, "(no time in the selected states measured yet)");
+		out_end_line(o);
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		const struct tt_hist *h = &v->e[i].h;
+
+		out_str(o, tcp_state_str(v->e[i].key.state));
+		out_lit(o, " time, ");
+		out_str(o, what);
+		out_char(o, ' ');
+		out_port(o, v->e[i].key.port);
+		out_lit(o, ": count ");
+		out_u64(o, h->count);
+		out_lit(o, ", p50 <= ");
+		out_human(o, hist_quantile_ns(h, 50, v->unit_ns));
+		out_lit(o, ", p99 <= ");
+		out_human(o, hist_quantile_ns(h, 99, v->unit_ns));
+		out_lit(o, ", max ");
+		out_human(o, h->max_ns);
+		out_end_line(o);
+		bars(o, h, v->unit_ns);
+		out_end_line(o);
+	}
+	if (v->untimed) {
+		out_u64(o, v->untimed);
+		out_lit(o,
+			" left a selected state they entered before tcptrail "
+			"started: not in the histograms");
+		out_end_line(o);
+	}
+}
+
+void hist_print_json(struct out *o, const struct hist_view *v)
+{
+	out_lit(o, "{\"elapsed_ms\":");
+	json_ms(o, v->elapsed_ns);
+	json_key(o, "unit");
+	out_lit(o, "\"");
+	out_short(o, v->unit_ns == 1000 ? "us" : "ms");
+	out_lit(o, "\"");
+	json_key(o, "key");
+	json_quoted(o, key_mode_str(v->key));
+	json_key(o, "untimed");
+	out_u64(o, v->untimed);
+	json_key(o, "lost");
+	out_u64(o, v->lost);
+	out_lit(o, ",\"hists\":[");
+	for (size_t i = 0; i < v->n; i++) {
+		const struct tt_hist *h = &v->e[i].h;
+		bool first = true;
+
+		if (i)
+			out_char(o, ',');
+		out_lit(o, "{\"state\":");
+		json_quoted(o, tcp_state_str(v->e[i].key.state));
+		json_key(o, "port");
+		if (v->e[i].key.port == TT_PORT_OTHER)
+			out_lit(o, "\"other\"");
+		else
+			out_u64(o, v->e[i].key.port);
+		json_key(o, "count");
+		out_u64(o, h->count);
+		json_key(o, "sum_ms");
+		json_ms(o, h->sum_ns);
+		json_key(o, "p50_ms");
+		json_ms(o, hist_quantile_ns(h, 50, v->unit_ns));
+		json_key(o, "p99_ms");
+		json_ms(o, hist_quantile_ns(h, 99, v->unit_ns));
+		json_key(o, "max_ms");
+		json_ms(o, h->max_ns);
+		/* non-empty slots; "le" in units, null for the open-ended one */
+		out_lit(o, ",\"buckets\":[");
+		for (int s = 0; s < TT_HIST_SLOTS; s++) {
+			if (!h->slots[s])
+				continue;
+			if (!first)
+				out_char(o, ',');
+			out_lit(o, "{\"le\":");
+			first = false;
+			if (s == TT_HIST_SLOTS - 1)
+				out_lit(o, "null");
+			else
+				out_u64(o, hist_slot_upper(s));
+			json_key(o, "count");
+			out_u64(o, h->slots[s]);
+			out_char(o, '}');
+		}
+		out_lit(o, "]}");
+	}
+	out_lit(o, "]}");
+	out_end_line(o);
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "util/common.h"
+#include "model/event.h"
+#include "output/textfmt.h"
+
+void text_col(struct out *o, const char *s, size_t len, size_t width)
+{
+	out_mem(o, s, len);
+	out_pad(o, len < width ? width - len + 1 : 1);
+}
+
+void text_pad_from(struct out *o, size_t start, size_t width)
+{
+	size_t len = o->len - start;
+
+	out_pad(o, len < width ? width - len + 1 : 1);
+}
+
+void text_time(struct sink_ctx *c, __u64 ts_ns)
+{
+	struct out *o = c->o;
+	size_t start = o->len;
+
+	if (c->wall)
+		sink_wall_time(c, ts_ns, false);
+	else
+		out_fixed(o, ts_ns > c->start_ns ? ts_ns - c->start_ns : 0,
+			  1000000000ULL, 6);
+	text_pad_from(o, start, W_TIME);
+}
+
+void text_who(struct out *o, __u32 pid, const char *comm)
+{
+	size_t start;
+
+	if (!pid) {
+		text_lit(o, "-", W_PID);
+		text_lit(o, "-", W_COMM);
+		return;
+	}
+	start = o->len;
+	out_u64(o, pid);
+	text_pad_from(o, start, W_PID);
+	start = o->len;
+	/* an empty name would shift the columns */
+	if (comm[0])
+		out_text_esc(o, comm, TT_COMM_LEN);
+	else
+		out_char(o, '-');
+	text_pad_from(o, start, W_COMM);
+}
+
+void text_endpoint(struct sink_ctx *c, __u16 family, const __u8 *addr,
+		   __u16 port)
+{
+	char ep[TT_ENDPOINT_LEN];
+	int n = tt_endpoint_fmt(ep, sizeof(ep), family, addr, port);
+
+	text_col(c->o, ep, n, c->wide ? W_ADDR_WIDE : W_ADDR);
+}
+
+void text_header_start(struct sink_ctx *c)
+{
+	size_t aw = c->wide ? W_ADDR_WIDE : W_ADDR;
+	struct out *o = c->o;
+
+	if (c->wall)
+		text_lit(o, "TIME", W_TIME);
+	else
+		text_lit(o, "TIME(s)", W_TIME);
+	text_lit(o, "PID", W_PID);
+	text_lit(o, "COMM", W_COMM);
+	text_lit(o, "LADDR:LPORT", aw);
+	text_lit(o, "RADDR:RPORT", aw);
+}
+
+void out_lost_marker(struct out *o, bool json, __u64 n)
+{
+	if (json) {
+		out_lit(o, "{\"type\":\"lost\",\"count\":");
+		out_u64(o, n);
+		out_char(o, '}');
+	} else {
+		out_lit(o, "# lost ");
+		out_u64(o, n);
+		out_lit(o, " events: ring buffer full (raise --ringbuf-size)");
+	}
+	out_end_line(o);
+}
+
+void json_quoted(struct out *o, const char *s)
+{
+	out_char(o, '"');
+	out_short(o, s);
+	out_char(o, '"');
+}
+
+void json_who(struct out *o, __u32 pid, const char *comm)
+{
+	if (!pid) {
+		out_lit(o, ",\"pid\":null,\"comm\":null");
+		return;
+	}
+	json_key(o, "pid");
+	out_u64(o, pid);
+	json_key(o, "comm");
+	out_json_str(o, comm, TT_COMM_LEN);
+}
+
+void json_endpoint(struct out *o, bool remote, __u16 family, const __u8 *addr,
+		   __u16 port)
+{
+	char a[TT_ENDPOINT_LEN];
+	/* addresses are digits, dots, colons and '?': nothing to escape */
+	int n = tt_addr_fmt(a, sizeof(a), family, addr);
+
+	if (remote)
+		json_key(o, "raddr");
+	else
+		json_key(o, "laddr");
+	out_char(o, '"');
+	out_mem(o, a, n);
+	out_char(o, '"');
+	if (remote)
+		json_key(o, "rport");
+	else
+		json_key(o, "lport");
+	out_u64(o, port);
+}
+
+void json_ms(struct out *o, __u64 ns)
+{
+	out_fixed(o, ns, 1000000ULL, 6);
+}
+
+/* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */
+void out_human(struct out *o, __u64 ns)
+{
+	if (ns < 1000000ULL) {
+		out_fixed(o, ns, 1000000ULL, 3);
+		out_lit(o, "ms");
+	} else if (ns < 1000000000ULL) {
+		out_fixed(o, ns, 1000000ULL, 1);
+		out_lit(o, "ms");
+	} else {
+		out_fixed(o, ns, 1000000000ULL, 3);
+		out_char(o, 's');
+	}
+}

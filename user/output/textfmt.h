@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Column and field helpers shared by the text and JSON outputs. */
+#ifndef __TT_TEXTFMT_H
+#define __TT_TEXTFMT_H
+
+#include "output/out.h"
+#include "output/sink.h"
+
+#define W_TIME 15
+#define W_PID 7
+#define W_COMM 16
+#define W_ADDR 21
+#define W_ADDR_WIDE 47
+#define W_STATE 11
+
+/* s, then spaces up to width; always at least one space after */
+void text_col(struct out *o, const char *s, size_t len, size_t width);
+#define text_lit(o, s, width) text_col(o, s, sizeof(s) - 1, width)
+/* pad what was written since 'start' to width, plus one space */
+void text_pad_from(struct out *o, size_t start, size_t width);
+/* seconds since start, or wall clock with -T; padded */
+void text_time(struct sink_ctx *c, __u64 ts_ns);
+/* PID and COMM columns; '-' for an unknown owner (pid 0) */
+void text_who(struct out *o, __u32 pid, const char *comm);
+/* an address:port column */
+void text_endpoint(struct sink_ctx *c, __u16 family, const __u8 *addr,
+		   __u16 port);
+
+/* TIME PID COMM LADDR:LPORT RADDR:RPORT: the columns every table starts with */
+void text_header_start(struct sink_ctx *c);
+/* where the kernel dropped n events, in the stream's own format */
+void out_lost_marker(struct out *o, bool json, __u64 n);
+
+#define json_key(o, k) out_lit(o, ",\"" k "\":")
+void json_quoted(struct out *o, const char *s);
+/* "pid":N,"comm":"..." or both null */
+void json_who(struct out *o, __u32 pid, const char *comm);
+/* "laddr":"...","lport":N (or raddr/rport with remote) */
+void json_endpoint(struct out *o, bool remote, __u16 family, const __u8 *addr,
+		   __u16 port);
+/* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */
+void out_human(struct out *o, __u64 ns);
+/* nanoseconds as a JSON number of milliseconds */
+void json_ms(struct out *o, __u64 ns);
+
+#endif /* __TT_TEXTFMT_H */

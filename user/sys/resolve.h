@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Names to kernel ids: network namespaces and cgroup v2 directories. */
+#ifndef __TT_RESOLVE_H
+#define __TT_RESOLVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+/* the cgroup v2 mount point, from /proc/self/mountinfo: 0 or -1 */
+int cgroup2_root(char *buf, size_t len);
+/* an inode number, an 'ip netns' name or a path: 0, or -1 with *why set */
+int resolve_netns(const char *arg, __u32 *inum, const char **why);
+/* PATH absolute, or relative to the cgroup v2 mount: 0, or -1 with *why */
+int resolve_cgroup(const char *arg, __u64 *id, const char **why);
+/*
+ * A namespace given by inode number exists while a process is in it or a
+ * file names it: looked up in /proc and /run/netns.
+ */
+bool netns_exists(__u32 inum);
+
+#endif /* __TT_RESOLVE_H */
