@@ -11,8 +11,9 @@
 #     (polled while it prints its exit summary)
 #   - the kernel map memory it holds: 'memlock' of every map it has open
 #     or its programs use (/proc/PID/fdinfo, bpftool)
-#   - the socket storage tcptrail's BPF program attaches to each socket,
-#     which no map's memlock shows: the kernel charges it to the socket's
+#   - the memory charged to the sockets themselves: BPF socket storage
+#     (which tcptrail does not use: its per-socket tables are hashes, in
+#     memlock above; another tracer's would show here) goes to the socket's
 #     option memory, which ss -m prints as o<bytes>; and the growth of
 #     Slab in /proc/meminfo, against the same run without a tracer
 # Then it fits RSS = a + b*N per mode and extrapolates to 1,000,000.
@@ -320,7 +321,7 @@ run_one()
 {
 	local mode=$1 n=$2 out err tpid="" rss0=- rss_est=- hwm_est=- rss_cw=-
 	local peak=- slab0 slab1 cg0 cg1 om socks memlock=- lost=- got=-
-	local ready opened half cw ok=ok msgs='' mapped=- others ours=0 t_ready missed=-
+	local ready opened half cw ok=ok msgs='' mapped=- others t_ready missed=-
 
 	mode_def "$mode" "$n"
 	out=$TMP/$mode.$n.out
@@ -375,8 +376,8 @@ run_one()
 		memlock=$(awk '{ s += $5 } END { print s + 0 }' "$TMP/$mode.$n.maps")
 		mapped=$(bpf_mapped_kb "$tpid")
 	fi
-	[[ -z $tpid ]] || ours=$(awk '$3 == "sk_storage"' "$TMP/$mode.$n.maps" | wc -l)
-	others=$(($(sk_maps_total) - ours))
+	# tcptrail has no sk_storage map: any loaded is another tracer's
+	others=$(sk_maps_total)
 
 	# every accepted socket in CLOSE_WAIT
 	echo half >&"$CTL"
@@ -447,8 +448,8 @@ report()
 	echo "idle: before the first connection; bpfmap: Rss of the BPF maps mapped into the"
 	echo "tracer (the ring buffer, mapped twice), part of est; slab+: growth of active"
 	echo "slab objects (/proc/slabinfo) while the connections opened, cg+: of those in"
-	echo "kmalloc-cg-* caches (where socket storage goes); omem/sk: socket storage charged per socket"
-	echo "(ss -m); oth: other sk_storage maps loaded on the host (another tracer: its"
+	echo "kmalloc-cg-* caches (where socket storage goes); omem/sk: option memory charged"
+	echo "per socket (ss -m); oth: sk_storage maps loaded on the host (another tracer: its"
 	echo "storage is in omem and slab too); lost, missed: from tcptrail's exit summary"
 	echo "(ring buffer full; program not run: recursion); followed: open connections"
 	echo "tcptrail printed at exit (timeline --open lines, closewait's still-open list)."

@@ -53,7 +53,8 @@ static int do_help(int argc, char **argv)
 	       "  sudo tcptrail trace\n"
 	       "  sudo tcptrail trace --state close_wait --lport 8080 -T\n"
 	       "\n"
-	       "Exit status: 0 ok, 1 runtime failure, 2 bad usage.\n");
+	       "Exit status: 0 ok, 1 runtime failure, 2 bad usage,\n"
+	       "3 check: a rule was broken.\n");
 	return TT_EXIT_OK;
 }
 

@@ -23,7 +23,6 @@
 #include "cli/filter_opts.h"
 #include "cli/loader_opts.h"
 
-#define TT_EXIT_RULE 3
 #define MAX_CONNS (1 << 20)
 
 struct check_env {

@@ -19,6 +19,7 @@ enum tt_exit {
 	TT_EXIT_OK = 0,
 	TT_EXIT_FAILURE = 1, /* runtime failure: privilege, kernel, I/O */
 	TT_EXIT_USAGE = 2, /* bad command line */
+	TT_EXIT_RULE = 3, /* check: the command broke a rule */
 };
 
 #include <signal.h>
