@@ -2,7 +2,7 @@
 /*
  * In-kernel histograms and the transition matrix (hist, export, check),
  * and the stateless aggregation that hist and export use on tp_btf: no
- * socket storage, only a hash of the sockets now in a timed state.
+ * entry for every socket, only a hash of the sockets now in a timed state.
  * Included by tcptrail.bpf.c after its filters.
  */
 #ifndef __TT_HIST_BPF_H

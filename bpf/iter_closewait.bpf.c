@@ -14,9 +14,7 @@
 #include "tcptrail.h"
 #include "cgroup.bpf.h"
 #include "sk_state.bpf.h"
-
-#define AF_INET 2
-#define TCP_CLOSE_WAIT 8
+#include "sock.bpf.h"
 
 const volatile __u64 filter_cgroup;
 
@@ -41,14 +39,7 @@ int tt_iter_closewait(struct bpf_iter__bpf_map_elem *ctx)
 	r.family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	r.sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
 	r.dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	if (r.family == AF_INET) {
-		*(__u32 *)r.saddr =
-			BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-		*(__u32 *)r.daddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
-	} else {
-		BPF_CORE_READ_INTO(&r.saddr, sk, __sk_common.skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO(&r.daddr, sk, __sk_common.skc_v6_daddr);
-	}
+	skc_addrs_probe(&sk->__sk_common, r.family, r.saddr, r.daddr);
 	r.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	r.sock_id = st->id;
 	r.since_ns = st->ts_ns;

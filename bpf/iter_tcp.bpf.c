@@ -12,9 +12,7 @@
 #include <bpf/bpf_endian.h>
 #include "tcptrail.h"
 #include "sk_state.bpf.h"
-
-#define AF_INET 2
-#define TCP_LISTEN 10
+#include "sock.bpf.h"
 
 const volatile __u32 want_states; /* bit n: TCP state n */
 /* the tracer keeps no per-socket state (hist, export): guess the opener */
@@ -40,13 +38,7 @@ int tt_iter_tcp(struct bpf_iter__tcp *ctx)
 	r.family = skc->skc_family;
 	r.sport = skc->skc_num;
 	r.dport = bpf_ntohs(skc->skc_dport);
-	if (r.family == AF_INET) {
-		*(__u32 *)r.saddr = skc->skc_rcv_saddr;
-		*(__u32 *)r.daddr = skc->skc_daddr;
-	} else {
-		__builtin_memcpy(r.saddr, &skc->skc_v6_rcv_saddr, 16);
-		__builtin_memcpy(r.daddr, &skc->skc_v6_daddr, 16);
-	}
+	skc_addrs(skc, r.family, r.saddr, r.daddr);
 	r.netns = skc->skc_net.net->ns.inum;
 	/* time-wait and request sockets have the tuple and nothing more */
 	tp = bpf_skc_to_tcp_sock(skc);

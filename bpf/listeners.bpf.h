@@ -2,8 +2,7 @@
 /*
  * The owners of listening sockets, by network namespace and port: an
  * accepted socket starts with its listener's owner, until accept() names
- * the process that took it. (Socket storage, in timeline, copies it with
- * BPF_F_CLONE instead.) Several listeners on one port (SO_REUSEPORT)
+ * the process that took it. Several listeners on one port (SO_REUSEPORT)
  * share the entry of the last to listen.
  */
 #ifndef __TT_LISTENERS_BPF_H

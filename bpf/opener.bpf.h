@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Who opened a connection, guessed without socket storage, the same way by
+ * Who opened a connection, guessed without per-socket state, the same way by
  * the tracer (hist.bpf.h) and the iterator (iter_tcp.bpf.c). The including
  * object provides the rodata eph_lo and eph_hi.
  */

@@ -7,10 +7,6 @@
 #ifndef __TT_PATH_BPF_H
 #define __TT_PATH_BPF_H
 
-#define TCP_ESTABLISHED 1
-#define TCP_FIN_WAIT1 4
-#define TCP_CLOSE_WAIT 8
-
 static __always_inline void path_add(struct tt_path *p, __u8 state, __u64 ns)
 {
 	__u32 n = p->nsteps, i;
@@ -42,6 +38,7 @@ static __always_inline void path_start(struct tt_path *p,
 				       int new, __u64 now)
 {
 	__builtin_memset(p, 0, sizeof(*p));
+	p->type = TT_REC_PATH;
 	p->sock_id = st->id;
 	p->first_ns = now;
 	p->listener = new == TCP_LISTEN;

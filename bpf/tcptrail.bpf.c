@@ -7,17 +7,7 @@
 #include <bpf/bpf_endian.h>
 #include "tcptrail.h"
 #include "cgroup.bpf.h"
-
-#define AF_INET 2
-#define AF_INET6 10
-#define IPPROTO_TCP 6
-#define TCP_SYN_SENT 2
-#define TCP_SYN_RECV 3
-#define TCP_CLOSE 7
-#define TCP_LISTEN 10
-#define TCP_FIN_WAIT2 5
-#define TCP_TIME_WAIT 6
-#define TCP_CLOSING 11
+#include "sock.bpf.h"
 
 /* Knobs, set by user space before load. Zero means "no filter". */
 const volatile __u16 filter_family;
@@ -28,18 +18,16 @@ const volatile __u32 filter_tgid;
 const volatile __u32 filter_netns;
 const volatile __u32 filter_states; /* bit n: TCP state n */
 const volatile __u64 filter_cgroup; /* cgroup v2 id (kernfs inode) */
-/* trace, timeline, closewait read events; hist and export read maps */
-const volatile bool emit_events = true;
-const volatile bool aggregate;
-/* hist and export on tp_btf: no events, no owners, no socket storage */
-const volatile bool agg_stateless;
-/* timeline on tp_btf: paths kept here, one record per connection */
-const volatile bool emit_paths;
+const volatile __u8 mode; /* enum tt_mode */
+#define emit_events (mode == TT_MODE_EVENTS)
+#define emit_paths (mode == TT_MODE_PATHS)
+#define aggregate (mode == TT_MODE_AGGREGATE)
+#define agg_stateless (mode == TT_MODE_AGGREGATE_STATELESS)
 /* owners: not needed by hist and export unless --pid filters on them */
-const volatile bool track_owner = true;
+#define track_owner (mode < TT_MODE_AGGREGATE || filter_tgid)
 const volatile __u32 hist_states; /* bit n: time in state n */
-/* without socket storage: states whose entry time is kept (for export's
- * socket ages, CLOSE_WAIT as well) */
+/* stateless: the states whose entry time is kept (for export's socket
+ * ages, CLOSE_WAIT as well) */
 const volatile __u32 entered_states;
 const volatile __u8 hist_key; /* enum tt_key_mode */
 const volatile __u64 hist_unit_ns = 1000;
@@ -154,7 +142,7 @@ static __always_inline bool socket_matches(const struct sock *sk,
 
 /*
  * Per-socket bookkeeping common to both attach points: time in the old
- * state, a fresh id for new or cloned sockets, and the owner, taken when
+ * state, a fresh id for each new connection, and the owner, taken when
  * the socket lock is held (process context: the current task uses it).
  */
 static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
@@ -164,25 +152,18 @@ static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 	__u64 delta = now - st->ts_ns;
 
 	/*
-	 * A new entry (zeroed), a clone of the listener's storage, a socket
-	 * leaving CLOSE, or an accepted one's first transition: a new
-	 * connection, even at a reused address or on a reused socket, never
-	 * continues an old one (nor an entry left by a skipped CLOSE).
+	 * A new entry (zeroed: no id yet), a socket leaving CLOSE, or an
+	 * accepted one's first transition: a new connection, even at a
+	 * reused address or on a reused socket, never continues an old one
+	 * (nor an entry left by a skipped CLOSE). An accepted socket's
+	 * owner comes later, from its listener (listener_update()).
 	 */
-	if (st->skaddr != (__u64)sk || oldstate == TCP_CLOSE ||
+	if (!st->id || oldstate == TCP_CLOSE ||
 	    (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV)) {
-		bool clone = st->skaddr && st->skaddr != (__u64)sk;
-
 		st->id = new_sock_id();
-		if (clone && (st->flags & TT_F_OWNER_KNOWN)) {
-			st->flags |= TT_F_OWNER_LISTENER;
-		} else if (!clone) {
-			st->flags &= ~(TT_F_OWNER_KNOWN | TT_F_OWNER_LISTENER |
-				       TT_F_OWNER_ACCEPT);
-			st->owner_tgid = 0;
-		}
-		st->flags &= ~TT_F_OPENER;
-		st->skaddr = (__u64)sk;
+		st->flags &= ~(TT_F_OWNER_KNOWN | TT_F_OWNER_LISTENER |
+			       TT_F_OWNER_ACCEPT | TT_F_OPENER);
+		st->owner_tgid = 0;
 		delta = TT_DELTA_UNKNOWN;
 	}
 	if (newstate == TCP_SYN_SENT)
@@ -296,6 +277,8 @@ static __always_inline void handle(void *ctx, struct sock *sk,
 	e = event_reserve(perf_events ? nest_level() : 0);
 	if (!e)
 		return;
+	e->type = TT_REC_EVENT;
+	__builtin_memset(e->__pad, 0, sizeof(e->__pad));
 	e->ts_ns = now;
 	e->sock_id = st ? st->id : 0;
 	e->delta_ns = delta;
@@ -312,7 +295,6 @@ static __always_inline void handle(void *ctx, struct sock *sk,
 	e->newstate = newstate;
 	e->flags = flags | (t->owned ? TT_F_PROCESS_CTX : 0) |
 		   (t->time_wait ? TT_F_TIME_WAIT : 0);
-	__builtin_memset(e->__pad, 0, sizeof(e->__pad));
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (st)
 		__builtin_memcpy(e->owner_comm, st->owner_comm,
@@ -382,14 +364,7 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 	if (newstate == TCP_CLOSE &&
 	    (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING))
 		t.time_wait = !sk->sk_err;
-	if (t.family == AF_INET) {
-		*(__u32 *)t.saddr = sk->__sk_common.skc_rcv_saddr;
-		*(__u32 *)t.daddr = sk->__sk_common.skc_daddr;
-	} else {
-		__builtin_memcpy(t.saddr, &sk->__sk_common.skc_v6_rcv_saddr,
-				 16);
-		__builtin_memcpy(t.daddr, &sk->__sk_common.skc_v6_daddr, 16);
-	}
+	skc_addrs(&sk->__sk_common, t.family, t.saddr, t.daddr);
 	handle_sock(ctx, sk, &t, oldstate, newstate);
 	return 0;
 }

@@ -45,6 +45,24 @@ enum tt_event_flags {
 
 #define TT_F_OPENER (TT_F_ACTIVE | TT_F_PASSIVE)
 
+/*
+ * What the transition program does, one of four (set before load, so
+ * the verifier drops the code of the others).
+ */
+enum tt_mode {
+	/* an event per transition: trace, closewait, check; timeline on
+	 * the classic tracepoint */
+	TT_MODE_EVENTS,
+	/* timeline on tp_btf: a path per connection (struct tt_path) */
+	TT_MODE_PATHS,
+	/* hist, export: histograms in maps, per-socket state kept (the
+	 * classic tracepoint, or --pid, which needs owners) */
+	TT_MODE_AGGREGATE,
+	/* hist, export on tp_btf: only the sockets in a timed state are
+	 * kept (no owners, the opener guessed) */
+	TT_MODE_AGGREGATE_STATELESS,
+};
+
 /* what the attached program reads its state from, for --verbose */
 enum tt_attach_kind {
 	TT_ATTACH_TP_BTF = 1,
@@ -90,7 +108,24 @@ struct tt_hist {
 	__u64 max_ns;
 };
 
+/*
+ * The first byte of every record in the ring buffer (or perf buffer):
+ * what follows is a struct tt_event or a struct tt_path.
+ */
+enum tt_record_type {
+	TT_REC_EVENT = 1,
+	TT_REC_PATH = 2,
+};
+
 struct tt_event {
+	__u8 type; /* TT_REC_EVENT */
+	__u8 oldstate;
+	__u8 newstate;
+	__u8 flags; /* enum tt_event_flags */
+	__u16 family; /* AF_INET or AF_INET6 */
+	__u16 sport; /* local port, host order */
+	__u16 dport; /* remote port, host order */
+	__u8 __pad[6];
 	__u64 ts_ns; /* CLOCK_MONOTONIC */
 	__u64 sock_id; /* tcptrail's own id: never reused */
 	__u64 delta_ns; /* time in oldstate, or TT_DELTA_UNKNOWN */
@@ -100,13 +135,6 @@ struct tt_event {
 	__u32 netns; /* network namespace inode */
 	__u8 saddr[TT_ADDR_LEN]; /* local; IPv4 in the first 4 bytes */
 	__u8 daddr[TT_ADDR_LEN]; /* remote */
-	__u16 sport; /* local port, host order */
-	__u16 dport; /* remote port, host order */
-	__u16 family; /* AF_INET or AF_INET6 */
-	__u8 oldstate;
-	__u8 newstate;
-	__u8 flags; /* enum tt_event_flags */
-	__u8 __pad[7];
 	char comm[TT_COMM_LEN];
 	char owner_comm[TT_COMM_LEN];
 };
@@ -122,8 +150,8 @@ enum tt_closer {
 };
 
 /*
- * The life of a connection, kept in socket storage by the kernel and sent
- * once, when it ends (timeline on tp_btf): one record per connection, not
+ * The life of a connection, kept by the kernel in its per-socket table
+ * (sk_paths) and sent once, when it ends (timeline on tp_btf): one record per connection, not
  * one per transition. Steps past TT_PATH_STEPS keep the first half and a
  * ring of the latest: step n >= TT_PATH_STEPS lives at
  * TT_PATH_STEPS / 2 + n % (TT_PATH_STEPS / 2).
@@ -131,6 +159,14 @@ enum tt_closer {
 #define TT_PATH_STEPS 16
 
 struct tt_path {
+	__u8 type; /* TT_REC_PATH */
+	__u8 state; /* where the path ends: CLOSE, or TIME_WAIT (inferred) */
+	__u8 flags; /* TT_F_OPENER, TT_F_OWNER_KNOWN, TT_F_TIME_WAIT */
+	__u8 closer; /* enum tt_closer */
+	__u8 partial; /* first seen mid-life, or a transition was missed */
+	__u8 listener;
+	__u8 sent; /* the record was sent: the iterator skips it */
+	__u8 __pad0;
 	__u64 sock_id;
 	__u64 first_ns; /* the first transition seen */
 	__u64 ts_ns; /* the last one: entered 'state' */
@@ -141,16 +177,11 @@ struct tt_path {
 	__u16 sport; /* the last non-zero ones seen */
 	__u16 dport;
 	__u16 family;
-	__u8 state; /* where the path ends: CLOSE, or TIME_WAIT (inferred) */
-	__u8 flags; /* TT_F_OPENER, TT_F_OWNER_KNOWN, TT_F_TIME_WAIT */
-	__u8 closer; /* enum tt_closer */
-	__u8 partial; /* first seen mid-life, or a transition was missed */
-	__u8 listener;
-	__u8 sent; /* the record was sent: the iterator skips it */
 	__u8 states[TT_PATH_STEPS];
 	__u8 saddr[TT_ADDR_LEN];
 	__u8 daddr[TT_ADDR_LEN];
 	char owner_comm[TT_COMM_LEN];
+	__u8 __pad1[6];
 };
 
 /*
@@ -161,7 +192,6 @@ struct tt_path {
 struct sk_state {
 	__u64 id;
 	__u64 ts_ns; /* entered the current state */
-	__u64 skaddr; /* tells a clone (accepted child) from its listener */
 	__u32 owner_tgid;
 	__u8 flags; /* TT_F_OWNER_*, TT_F_ACTIVE, TT_F_PASSIVE */
 	__u8 state; /* entered at ts_ns */
@@ -177,18 +207,18 @@ struct sk_path_state {
 	struct tt_path path;
 };
 
-_Static_assert(sizeof(struct tt_path) == 240, "tt_path layout changed");
+_Static_assert(sizeof(struct tt_path) == 248, "tt_path layout changed");
 
 /*
  * A socket as the iter/tcp program sees it (bpf/iter_tcp.bpf.c): written
  * with bpf_seq_write, one record per socket in a wanted state.
  */
 struct tt_sock_rec {
-	__u64 sock_id; /* from socket storage; 0 if tcptrail never saw it */
+	__u64 sock_id; /* from the tracer's table; 0 if it never saw it */
 	__u64 since_ns; /* entered its state (exact), or 0 */
 	__u64 idle_ns; /* since the last segment: an age estimate */
 	__u64 ino; /* socket inode, to find the owner in /proc */
-	__u32 owner_tgid; /* from socket storage, 0 if unknown */
+	__u32 owner_tgid; /* from the tracer's table, 0 if unknown */
 	__u32 rx_queue; /* Recv-Q: received, not read by the application */
 	__u32 tx_queue; /* Send-Q: sent, not acknowledged */
 	__u32 netns;
@@ -198,7 +228,7 @@ struct tt_sock_rec {
 	__u16 dport;
 	__u16 family;
 	__u8 state;
-	__u8 flags; /* enum tt_event_flags, from socket storage */
+	__u8 flags; /* enum tt_event_flags, from the tracer's table */
 	char owner_comm[TT_COMM_LEN];
 };
 

@@ -12,11 +12,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "tcptrail.h"
-
-#define AF_INET 2
-#define AF_INET6 10
-#define TCP_TIME_WAIT 6
-#define TCP_CLOSE 7
+#include "sock.bpf.h"
 
 #include "events.bpf.h"
 
@@ -34,19 +30,14 @@ int BPF_PROG(tt_tw_end, struct inet_timewait_sock *tw)
 	if (!e)
 		return 0;
 	__builtin_memset(e, 0, sizeof(*e));
+	e->type = TT_REC_EVENT;
 	e->ts_ns = bpf_ktime_get_ns();
 	e->delta_ns = TT_DELTA_UNKNOWN;
 	pid_tgid = bpf_get_current_pid_tgid();
 	e->pid = pid_tgid;
 	e->tgid = pid_tgid >> 32;
 	e->netns = skc->skc_net.net->ns.inum;
-	if (family == AF_INET) {
-		*(__u32 *)e->saddr = skc->skc_rcv_saddr;
-		*(__u32 *)e->daddr = skc->skc_daddr;
-	} else {
-		__builtin_memcpy(e->saddr, &skc->skc_v6_rcv_saddr, 16);
-		__builtin_memcpy(e->daddr, &skc->skc_v6_daddr, 16);
-	}
+	skc_addrs(skc, family, e->saddr, e->daddr);
 	e->sport = skc->skc_num;
 	e->dport = bpf_ntohs(skc->skc_dport);
 	e->family = family;

@@ -20,7 +20,6 @@
 #define TT_CURRENT_NETNS (-1L)
 
 #define AF_INET 2
-#define TCP_TIME_WAIT 6
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

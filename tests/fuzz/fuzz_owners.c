@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Socket owners from /proc (user/owners.c), against a fake /proc: the
+ * Socket holders from /proc (user/sys/owners.c), against a fake /proc: the
  * file is compiled into this one with opendir/readdir/closedir,
  * readlink and open/read/close redirected to an in-memory tree built
  * from the input, so nothing real is read. What the parser sees is what
@@ -13,10 +13,10 @@
  * Input: a byte for how many inodes are wanted and their values, then a
  * program of ops that builds the tree (new process, new fd, its link).
  *
- * Checked against a reference walk of the same tree written here: which
- * process owns each wanted inode (the first one in directory order), its
- * fd and comm, the count returned; the rest of out[] zeroed; every
- * directory and file opened is closed again.
+ * Checked against a reference walk of the same tree written here: every
+ * process holding each wanted inode and each of its fds on it, in
+ * directory order, with its comm; the count returned; every directory and
+ * file opened is closed again.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -320,13 +320,19 @@ static void build_tree(struct fuzz_in *in, const __u64 *want, size_t n)
 	}
 }
 
-/* the owners as owners_find() must report them, walked here */
-static size_t reference(const __u64 *want, size_t n, struct owner *ref)
+/* the holders as holders_find() must report them, walked here */
+struct ref_holders {
+	size_t n;
+	struct holder v[MAX_PROCS * MAX_FDS];
+};
+
+static size_t reference(const __u64 *want, size_t n, struct ref_holders *ref)
 {
 	size_t found = 0;
 
-	memset(ref, 0, n * sizeof(*ref));
-	for (size_t i = 0; i < fs.nprocs && found < n; i++) {
+	for (size_t w = 0; w < n; w++)
+		ref[w].n = 0;
+	for (size_t i = 0; i < fs.nprocs; i++) {
 		struct fproc *p = &fs.procs[i];
 
 		if (!isdigit((unsigned char)p->name[0]) || p->no_fd_dir)
@@ -336,6 +342,7 @@ static size_t reference(const __u64 *want, size_t n, struct owner *ref)
 			char link[64], *end;
 			size_t len = f->link_len < 63 ? f->link_len : 63;
 			unsigned long long ino;
+			struct holder *h;
 			size_t w;
 
 			if (!isdigit((unsigned char)f->name[0]) ||
@@ -351,21 +358,22 @@ static size_t reference(const __u64 *want, size_t n, struct owner *ref)
 				continue;
 			for (w = 0; w < n && want[w] != ino; w++)
 				;
-			if (w == n || ref[w].pid)
+			if (w == n)
 				continue;
-			ref[w].ino = ino;
-			ref[w].pid = strtoul(p->name, NULL, 10);
-			ref[w].fd = atoi(f->name);
+			found += !ref[w].n;
+			h = &ref[w].v[ref[w].n++];
+			memset(h, 0, sizeof(*h));
+			h->pid = strtoul(p->name, NULL, 10);
+			h->fd = atoi(f->name);
 			if (!p->no_comm) {
 				size_t c = p->comm_len < TT_COMM_LEN - 1 ?
 						   p->comm_len :
 						   TT_COMM_LEN - 1;
 
-				memcpy(ref[w].comm, p->comm, c);
-				if (c && ref[w].comm[c - 1] == '\n')
-					ref[w].comm[c - 1] = '\0';
+				memcpy(h->comm, p->comm, c);
+				if (c && h->comm[c - 1] == '\n')
+					h->comm[c - 1] = '\0';
 			}
-			found++;
 		}
 	}
 	return found;
@@ -373,10 +381,12 @@ static size_t reference(const __u64 *want, size_t n, struct owner *ref)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static struct ref_holders ref[MAX_WANT];
 	struct fuzz_in in = { data, size };
-	struct owner got[MAX_WANT], ref[MAX_WANT];
+	struct holders got[MAX_WANT];
 	__u64 want[MAX_WANT];
-	size_t n = fuzz_u8(&in) % MAX_WANT, found, rfound;
+	size_t n = fuzz_u8(&in) % MAX_WANT, rfound;
+	long found;
 
 	/* sorted, distinct */
 	for (size_t i = 0; i < n; i++)
@@ -386,30 +396,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	build_tree(&in, want, n);
 	memset(got, 0xa5, sizeof(got));
 
-	found = owners_find(want, n, got);
+	found = holders_find(want, n, got);
 	rfound = reference(want, n, ref);
 	FUZZ_CHECK(!fs.dirs_open && !fs.files_open,
 		   "%d directories, %d files left open", fs.dirs_open,
 		   fs.files_open);
-	FUZZ_CHECK(found == rfound, "found %zu, want %zu", found, rfound);
+	FUZZ_CHECK(found == (long)rfound, "found %ld, want %zu", found, rfound);
 	for (size_t i = 0; i < n; i++) {
-		FUZZ_CHECK(got[i].pid == ref[i].pid,
-			   "inode %llu: pid %u, want %u",
-			   (unsigned long long)want[i], got[i].pid, ref[i].pid);
-		if (!ref[i].pid) {
-			static const struct owner none;
+		FUZZ_CHECK(got[i].ino == want[i] && got[i].n == ref[i].n,
+			   "inode %llu: %u holders, want %zu",
+			   (unsigned long long)want[i], got[i].n, ref[i].n);
+		FUZZ_CHECK(got[i].n || !got[i].v, "inode %llu: none, but a list",
+			   (unsigned long long)want[i]);
+		for (size_t k = 0; k < ref[i].n; k++) {
+			const struct holder *g = &got[i].v[k], *r = &ref[i].v[k];
 
-			FUZZ_CHECK(!memcmp(&got[i], &none, sizeof(none)),
-				   "inode %llu: not found, but out[%zu] set",
-				   (unsigned long long)want[i], i);
-			continue;
+			FUZZ_CHECK(g->pid == r->pid && g->fd == r->fd &&
+					   !memcmp(g->comm, r->comm,
+						   TT_COMM_LEN),
+				   "inode %llu holder %zu: %u fd %d '%.16s', "
+				   "want %u fd %d '%.16s'",
+				   (unsigned long long)want[i], k, g->pid,
+				   g->fd, g->comm, r->pid, r->fd, r->comm);
 		}
-		FUZZ_CHECK(got[i].ino == want[i] && got[i].fd == ref[i].fd &&
-				   !memcmp(got[i].comm, ref[i].comm,
-					   TT_COMM_LEN),
-			   "inode %llu: fd %d comm '%.16s', want fd %d '%.16s'",
-			   (unsigned long long)want[i], got[i].fd, got[i].comm,
-			   ref[i].fd, ref[i].comm);
 	}
+	holders_free(got, n);
 	return 0;
 }

@@ -47,7 +47,7 @@ static int by_age_desc(const void *a, const void *b)
 /* owners from /proc for the sockets the tracer has no owner for */
 static void find_owners(struct frame *f)
 {
-	struct owner *owners = calloc(f->n + 1, sizeof(*owners));
+	struct holders *owners = calloc(f->n + 1, sizeof(*owners));
 	__u64 *inos = calloc(f->n + 1, sizeof(*inos));
 	size_t n = 0;
 
@@ -57,7 +57,8 @@ static void find_owners(struct frame *f)
 		if (!f->rows[i].pid && f->recs[i].ino)
 			inos[n++] = f->recs[i].ino;
 	qsort(inos, n, sizeof(*inos), cmp_u64);
-	owners_find(inos, n, owners);
+	if (holders_find(inos, n, owners) < 0)
+		goto out;
 	for (size_t i = 0; i < f->n; i++) {
 		struct row *row = &f->rows[i];
 		__u64 *hit;
@@ -65,12 +66,13 @@ static void find_owners(struct frame *f)
 		if (row->pid)
 			continue;
 		hit = bsearch(&f->recs[i].ino, inos, n, sizeof(*inos), cmp_u64);
-		if (!hit || !owners[hit - inos].pid)
+		if (!hit || !owners[hit - inos].n)
 			continue;
-		row->pid = owners[hit - inos].pid;
-		row->fd = owners[hit - inos].fd;
-		memcpy(row->comm, owners[hit - inos].comm, TT_COMM_LEN);
+		row->pid = owners[hit - inos].v[0].pid;
+		row->fd = owners[hit - inos].v[0].fd;
+		memcpy(row->comm, owners[hit - inos].v[0].comm, TT_COMM_LEN);
 	}
+	holders_free(owners, n);
 out:
 	free(owners);
 	free(inos);

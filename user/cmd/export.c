@@ -439,7 +439,6 @@ int do_export(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
 		return TT_EXIT_USAGE;
-	env.agg.agg.no_events = true;
 	agg_finish(&env.agg, &env.filter);
 	env.lo.agg = &env.agg.agg;
 	x.filter = env.filter;

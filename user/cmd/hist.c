@@ -184,7 +184,6 @@ int do_hist(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
 		return TT_EXIT_USAGE;
-	env.agg.agg.no_events = true;
 	env.agg.agg.unit_ns = env.unit_ns ? env.unit_ns : 1000000;
 	agg_finish(&env.agg, &env.filter);
 	env.lo.agg = &env.agg.agg;

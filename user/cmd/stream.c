@@ -94,19 +94,20 @@ static bool must_stop(struct stream *s)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct stream *s = ctx;
-	const struct tt_event *e = tt_event_view(data, size);
+	int type = tt_record_type(data, size);
 	bool more;
 
 	if (s->stop == STOP_DONE)
 		return -ECANCELED; /* a perf batch's rest, after the end */
-	if (size == sizeof(struct tt_path) && s->ops->path) {
-		e = NULL;
-	} else if (!e) {
+	if (!(type == TT_REC_EVENT && tt_event_view(data, size)) &&
+	    !(type == TT_REC_PATH && size >= sizeof(struct tt_path) &&
+	      s->ops->path)) {
 		s->short_records++;
 		return 0;
 	}
 	s->seen++;
-	more = e ? s->ops->event(s->ctx, e) : s->ops->path(s->ctx, data);
+	more = type == TT_REC_EVENT ? s->ops->event(s->ctx, data) :
+				      s->ops->path(s->ctx, data);
 	if (!more) {
 		s->stop = STOP_DONE;
 		return -ECANCELED;

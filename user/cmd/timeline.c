@@ -385,7 +385,7 @@ int do_timeline(int argc, char **argv)
 	err = stream_open(&s, &env.lo, &env.filter, &tl_ops, &r);
 	if (err)
 		goto cleanup;
-	r.paths = s.tracer.paths;
+	r.paths = s.tracer.mode == TT_MODE_PATHS;
 	/* with paths in the kernel, only those in TIME_WAIT are kept here */
 	kept = r.paths ? env.max_conns / 4 : env.max_conns;
 	r.conns = idmap__new(kept ? kept : 1, sizeof(struct tl_conn));

@@ -26,11 +26,11 @@ struct feature {
  * A failed probe is an answer, not an error to print: quiet. *accept:
  * the path the tracer chose for owners at accept().
  */
-static int probe_attach(enum tt_attach_mode mode, enum tt_accept_kind *accept,
-			int *tw)
+static int probe_attach(enum tt_attach_request want,
+			enum tt_accept_kind *accept, int *tw)
 {
 	struct tt_loader_opts lo = { .ringbuf_size = 4096,
-				     .attach = mode,
+				     .attach = want,
 				     .tw_end = true,
 				     .quiet = true };
 	struct tt_filter f = {};

@@ -39,7 +39,7 @@ struct sockets *sockets__open(const struct tt_tracer *t,
 		goto fail;
 	}
 	s->skel->rodata->want_states = states;
-	s->skel->rodata->stateless = t->skel->rodata->agg_stateless;
+	s->skel->rodata->stateless = t->mode == TT_MODE_AGGREGATE_STATELESS;
 	ephemeral_range(&s->skel->rodata->eph_lo, &s->skel->rodata->eph_hi);
 	err = bpf_map__reuse_fd(s->skel->maps.sk_states_hash,
 				bpf_map__fd(t->skel->maps.sk_states_hash));

@@ -13,6 +13,7 @@
 #include "util/common.h"
 #include "kernel/loader.h"
 #include "model/tcp_state.h"
+#include "kernel/companions.h"
 #include "accept_fexit.skel.h"
 #include "tw_fentry.skel.h"
 #include "tcptrail.skel.h"
@@ -57,12 +58,9 @@ static void set_filter(struct tcptrail_bpf *skel, const struct tt_filter *f,
 	ro->wakeup_bytes = wake > (1 << 20) ? 1 << 20 : wake;
 	ephemeral_range(&ro->eph_lo, &ro->eph_hi);
 	if (o->agg) {
-		ro->aggregate = true;
-		ro->emit_events = !o->agg->no_events;
 		ro->hist_states = o->agg->states;
 		ro->hist_key = o->agg->key;
 		ro->hist_unit_ns = o->agg->unit_ns;
-		ro->track_owner = !o->agg->no_events || f->tgid;
 	}
 }
 
@@ -124,100 +122,6 @@ static int attach(struct tcptrail_bpf *skel, bool btf)
 	return link ? 0 : -errno;
 }
 
-/* fexit/inet_csk_accept where it loads, sharing the tracer's table */
-static int attach_accept_fexit(struct tt_tracer *t,
-			       const struct tt_loader_opts *o)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path);
-	struct accept_fexit_bpf *fx;
-	int err = tt_refused("fexit");
-
-	if (err)
-		return err;
-	fx = accept_fexit_bpf__open_opts(&oo);
-	if (!fx)
-		return -errno;
-	err = bpf_map__reuse_fd(fx->maps.accepted,
-				bpf_map__fd(t->skel->maps.accepted));
-	if (!err)
-		err = accept_fexit_bpf__load(fx);
-	if (!err)
-		err = accept_fexit_bpf__attach(fx);
-	if (err) {
-		accept_fexit_bpf__destroy(fx);
-		return err;
-	}
-	t->fexit = fx;
-	return 0;
-}
-
-/* owners at accept(): probe fexit, then degrade to the syscalls' exits */
-static void attach_accept(struct tt_tracer *t, const struct tt_loader_opts *o)
-{
-	struct tcptrail_bpf *skel = t->skel;
-	int err = attach_accept_fexit(t, o);
-
-	if (!err) {
-		t->accept = TT_ACCEPT_FEXIT;
-		return;
-	}
-	p_info("fexit/inet_csk_accept: %s: owners at accept() from the "
-	       "syscalls tracepoints",
-	       strerror(-err));
-	skel->links.tt_accept4_exit =
-		bpf_program__attach(skel->progs.tt_accept4_exit);
-	skel->links.tt_accept_exit =
-		bpf_program__attach(skel->progs.tt_accept_exit);
-	if (skel->links.tt_accept4_exit && skel->links.tt_accept_exit)
-		t->accept = TT_ACCEPT_SYSCALLS;
-	else
-		p_info("owners at accept() not tracked (syscalls tracepoints: "
-		       "%s): accepted sockets take their listener's owner",
-		       strerror(errno));
-}
-
-/* fentry/inet_twsk_kill, writing into the tracer's ring buffer */
-static int attach_tw_end(struct tt_tracer *t, const struct tt_loader_opts *o)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path);
-	struct tw_fentry_bpf *tw;
-	int err = tt_refused("fentry");
-
-	if (err)
-		return err;
-	tw = tw_fentry_bpf__open_opts(&oo);
-	if (!tw)
-		return -errno;
-	tw->rodata->perf_events = t->perf;
-	err = bpf_map__reuse_fd(tw->maps.events,
-				bpf_map__fd(t->skel->maps.events));
-	if (!err)
-		err = bpf_map__reuse_fd(tw->maps.counters,
-					bpf_map__fd(t->skel->maps.counters));
-	if (!err)
-		err = tw_fentry_bpf__load(tw);
-	if (!err)
-		err = tw_fentry_bpf__attach(tw);
-	if (err) {
-		tw_fentry_bpf__destroy(tw);
-		return err;
-	}
-	t->tw = tw;
-	return 0;
-}
-
-const char *tt_accept_kind_str(enum tt_accept_kind kind)
-{
-	switch (kind) {
-	case TT_ACCEPT_FEXIT:
-		return "fexit/inet_csk_accept";
-	case TT_ACCEPT_SYSCALLS:
-		return "syscalls:sys_exit_accept4";
-	default:
-		return "none";
-	}
-}
-
 /*
  * Hash tables that allocate at run time are safe in tracing programs
  * only since 6.1's BPF memory allocator: before it, the verifier warns
@@ -260,6 +164,19 @@ static void set_prealloc(struct tcptrail_bpf *skel)
 							~BPF_F_NO_PREALLOC);
 }
 
+/*
+ * Paths and stateless aggregation need tp_btf; stateless aggregation keeps
+ * no owners, which --pid needs.
+ */
+static enum tt_mode pick_mode(bool btf, const struct tt_loader_opts *o,
+			      const struct tt_filter *f)
+{
+	if (o->agg)
+		return btf && !f->tgid ? TT_MODE_AGGREGATE_STATELESS :
+					 TT_MODE_AGGREGATE;
+	return btf && o->paths ? TT_MODE_PATHS : TT_MODE_EVENTS;
+}
+
 static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 		    const struct tt_loader_opts *o, const struct tt_filter *f)
 {
@@ -267,6 +184,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	struct tcptrail_bpf *skel;
 	bool btf = kind == TT_ATTACH_TP_BTF;
 	int err = btf ? tt_refused("tp_btf") : 0;
+	enum tt_mode mode;
 	__u32 nsock;
 
 	if (err) {
@@ -280,15 +198,14 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 		set_prealloc(skel);
 	nsock = max_sockets(o, t->prealloc);
 	set_filter(skel, f, o);
-	/* classic tracepoints keep their hash of per-socket state */
-	skel->rodata->agg_stateless = btf && o->agg && o->agg->no_events &&
-				      !f->tgid;
-	skel->rodata->emit_paths = btf && o->paths;
-	if (skel->rodata->agg_stateless)
+	mode = pick_mode(btf, o, f);
+	skel->rodata->mode = mode;
+	if (mode == TT_MODE_AGGREGATE_STATELESS)
 		skel->rodata->entered_states = o->agg->states |
 					       (1U << TCP_CLOSE_WAIT);
 	bpf_map__set_max_entries(skel->maps.entered,
-				 skel->rodata->agg_stateless ? nsock : 1);
+				 mode == TT_MODE_AGGREGATE_STATELESS ? nsock :
+								       1);
 	bpf_program__set_autoload(skel->progs.tt_state_btf, btf);
 	bpf_program__set_autoload(skel->progs.tt_state_tp, !btf);
 	if (t->perf) {
@@ -300,22 +217,21 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 		bpf_map__set_value_size(skel->maps.events, sizeof(int));
 		bpf_map__set_max_entries(skel->maps.events, 0);
 	} else {
-		bpf_map__set_max_entries(
-			skel->maps.events,
-			o->agg && o->agg->no_events ? 4096 : o->ringbuf_size);
+		bpf_map__set_max_entries(skel->maps.events,
+					 o->agg ? 4096 : o->ringbuf_size);
 	}
 	size_hists(skel, o->agg);
 	/* no accept() hook without owners: the table at its minimum */
-	if (o->agg && o->agg->no_events && !f->tgid)
+	if (o->agg && !f->tgid)
 		bpf_map__set_max_entries(skel->maps.accepted, 1);
 	bpf_map__set_max_entries(skel->maps.sk_paths,
-				 skel->rodata->emit_paths ? nsock : 1);
+				 mode == TT_MODE_PATHS ? nsock : 1);
 	/* paths and stateless aggregation keep no per-socket entry here */
-	bpf_map__set_max_entries(skel->maps.sk_states_hash,
-				 skel->rodata->emit_paths ||
-						 skel->rodata->agg_stateless ?
-					 1 :
-					 nsock);
+	bpf_map__set_max_entries(
+		skel->maps.sk_states_hash,
+		mode == TT_MODE_PATHS || mode == TT_MODE_AGGREGATE_STATELESS ?
+			1 :
+			nsock);
 	err = tcptrail_bpf__load(skel);
 	if (!err && o->agg)
 		err = insert_other_keys(skel, o->agg,
@@ -329,7 +245,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	}
 	t->skel = skel;
 	t->kind = kind;
-	t->paths = skel->rodata->emit_paths;
+	t->mode = mode;
 	return 0;
 }
 
@@ -396,7 +312,7 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 			explain(err, o);
 		return TT_EXIT_FAILURE;
 	}
-	if (t->skel->rodata->track_owner)
+	if (t->mode < TT_MODE_AGGREGATE || f->tgid)
 		attach_accept(t, o);
 	if (o->tw_end) {
 		err = attach_tw_end(t, o);
@@ -411,13 +327,14 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 	p_info("attached %s; owners at accept() from %s; per-socket state in "
 	       "%s (up to %u%s); %s %llu bytes",
 	       tt_attach_kind_str(t->kind), tt_accept_kind_str(t->accept),
-	       t->skel->rodata->agg_stateless ?
+	       t->mode == TT_MODE_AGGREGATE_STATELESS ?
 		       "a hash of the sockets in a timed state" :
 		       "a hash",
-	       t->skel->rodata->agg_stateless ?
+	       t->mode == TT_MODE_AGGREGATE_STATELESS ?
 		       bpf_map__max_entries(t->skel->maps.entered) :
-	       t->paths ? bpf_map__max_entries(t->skel->maps.sk_paths) :
-			  bpf_map__max_entries(t->skel->maps.sk_states_hash),
+	       t->mode == TT_MODE_PATHS ?
+		       bpf_map__max_entries(t->skel->maps.sk_paths) :
+		       bpf_map__max_entries(t->skel->maps.sk_states_hash),
 	       t->prealloc ? ", preallocated" : "",
 	       t->perf ? "perf buffers" : "ring buffer",
 	       (unsigned long long)(t->perf ? o->ringbuf_size :

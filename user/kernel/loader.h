@@ -7,11 +7,15 @@
 #include "model/filter.h"
 #include "tcptrail.h"
 
-enum tt_attach_mode { TT_ATTACH_AUTO, TT_ATTACH_FORCE_BTF, TT_ATTACH_FORCE_TP };
+/* what --attach asks for; enum tt_attach_kind is what was attached */
+enum tt_attach_request {
+	TT_ATTACH_AUTO,
+	TT_ATTACH_FORCE_BTF,
+	TT_ATTACH_FORCE_TP
+};
 
 /* in-kernel aggregation for hist and export */
 struct tt_aggregate {
-	bool no_events; /* nothing through the ring buffer */
 	__u32 states; /* bit n: histogram the time spent in state n */
 	enum tt_key_mode key;
 	__u64 unit_ns; /* histogram unit */
@@ -26,7 +30,7 @@ struct tt_loader_opts {
 	__u64 ringbuf_size;
 	__u64 max_sockets; /* per-socket entries in the kernel's tables */
 	bool max_sockets_set; /* by the user: kept even where preallocated */
-	enum tt_attach_mode attach;
+	enum tt_attach_request attach;
 	bool perf_buffer; /* a perf buffer even where the ring buffer exists */
 	bool quiet; /* probing: no message on failure */
 };
@@ -53,7 +57,7 @@ struct tt_tracer {
 	struct tw_fentry_bpf *tw; /* NULL unless asked for and loaded */
 	enum tt_attach_kind kind;
 	enum tt_accept_kind accept;
-	bool paths; /* the kernel keeps timeline's paths */
+	enum tt_mode mode; /* what the transition program does */
 	bool prealloc; /* per-socket tables allocated up front (before 6.1) */
 	bool perf; /* events through a perf buffer, not the ring buffer */
 	int ncpus;

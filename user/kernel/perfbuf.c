@@ -35,9 +35,11 @@ struct perfbuf {
 
 static __u64 record_ts(const void *data, size_t size)
 {
-	if (size == sizeof(struct tt_path))
+	int type = size ? *(const __u8 *)data : 0;
+
+	if (type == TT_REC_PATH && size >= sizeof(struct tt_path))
 		return ((const struct tt_path *)data)->ts_ns;
-	if (size >= sizeof(struct tt_event))
+	if (type == TT_REC_EVENT && size >= sizeof(struct tt_event))
 		return ((const struct tt_event *)data)->ts_ns;
 	return 0;
 }

@@ -10,6 +10,12 @@
 /* "[ffff:...:ffff]:65535" plus NUL */
 #define TT_ENDPOINT_LEN 56
 
+/* what a ring-buffer record holds (enum tt_record_type), 0 if empty */
+static inline int tt_record_type(const void *data, size_t size)
+{
+	return size ? *(const __u8 *)data : 0;
+}
+
 /* a ring-buffer record as an event, in place; NULL if it is too short */
 static inline const struct tt_event *tt_event_view(const void *data,
 						   size_t size)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
+#include <stdbool.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,20 +27,39 @@ static void read_comm(const char *pid, char comm[TT_COMM_LEN])
 		comm[n - 1] = '\0';
 }
 
-/* the fds of one process; returns how many wanted inodes it newly owns */
-static size_t scan_pid(const char *pid, const __u64 *want, size_t n,
-		       struct owner *out)
+static int add_holder(struct holders *h, __u32 pid, int fd,
+		      const char comm[TT_COMM_LEN])
 {
-	char path[64], link[64];
-	size_t found = 0;
+	struct holder *v;
+
+	if (!(h->n & (h->n + 1))) { /* 0, 1, 3, 7...: full */
+		v = realloc(h->v, (2 * h->n + 1) * sizeof(*v));
+		if (!v)
+			return -1;
+		h->v = v;
+	}
+	h->v[h->n].pid = pid;
+	h->v[h->n].fd = fd;
+	memcpy(h->v[h->n].comm, comm, TT_COMM_LEN);
+	h->n++;
+	return 0;
+}
+
+/* the fds of one process: -1 when out of memory, else 0 */
+static int scan_pid(const char *pid, const __u64 *want, size_t n,
+		    struct holders *out)
+{
+	char path[64], link[64], comm[TT_COMM_LEN];
+	bool have_comm = false;
 	struct dirent *d;
+	int err = 0;
 	DIR *dir;
 
 	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
 	dir = opendir(path);
 	if (!dir)
 		return 0;
-	while ((d = readdir(dir))) {
+	while (!err && (d = readdir(dir))) {
 		unsigned long long ino;
 		const __u64 *hit;
 		ssize_t len;
@@ -57,33 +77,52 @@ static size_t scan_pid(const char *pid, const __u64 *want, size_t n,
 		if (sscanf(link, "socket:[%llu]", &ino) != 1)
 			continue;
 		hit = bsearch(&(__u64){ ino }, want, n, sizeof(*want), cmp_u64);
-		if (!hit || out[hit - want].pid)
+		if (!hit)
 			continue;
-		out[hit - want].ino = ino;
-		out[hit - want].pid = strtoul(pid, NULL, 10);
-		out[hit - want].fd = atoi(d->d_name);
-		read_comm(pid, out[hit - want].comm);
-		found++;
+		if (!have_comm) {
+			read_comm(pid, comm);
+			have_comm = true;
+		}
+		err = add_holder(&out[hit - want], strtoul(pid, NULL, 10),
+				 atoi(d->d_name), comm);
 	}
 	closedir(dir);
-	return found;
+	return err;
 }
 
-size_t owners_find(const __u64 *want, size_t n, struct owner *out)
+long holders_find(const __u64 *want, size_t n, struct holders *out)
 {
-	size_t found = 0;
 	struct dirent *d;
+	long found = 0;
+	int err = 0;
 	DIR *proc;
 
 	memset(out, 0, n * sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		out[i].ino = want[i];
 	if (!n)
 		return 0;
 	proc = opendir("/proc");
 	if (!proc)
 		return 0;
-	while (found < n && (d = readdir(proc)))
+	while (!err && (d = readdir(proc)))
 		if (isdigit((unsigned char)d->d_name[0]))
-			found += scan_pid(d->d_name, want, n, out);
+			err = scan_pid(d->d_name, want, n, out);
 	closedir(proc);
+	if (err) {
+		holders_free(out, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		found += out[i].n > 0;
 	return found;
+}
+
+void holders_free(struct holders *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].v);
+		h[i].v = NULL;
+		h[i].n = 0;
+	}
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Which process holds a socket, by its inode: a scan of /proc/PID/fd. */
+/* Which processes hold a socket now, by its inode: a scan of /proc/PID/fd. */
 #ifndef __TT_OWNERS_H
 #define __TT_OWNERS_H
 
@@ -7,18 +7,28 @@
 #include <linux/types.h>
 #include "tcptrail.h"
 
-struct owner {
-	__u64 ino;
+/* one process's file descriptor on a socket */
+struct holder {
 	__u32 pid;
 	int fd;
 	char comm[TT_COMM_LEN];
 };
 
+/* who holds one socket now: every (process, fd), in /proc's order */
+struct holders {
+	__u64 ino;
+	__u32 n;
+	struct holder *v; /* n of them; NULL when none */
+};
+
 /*
- * For each of the n inodes in want (sorted ascending), out[i] gets the
- * first process found with that socket open (pid 0 if none). Returns
- * how many were found.
+ * For each of the n socket inodes in want (sorted ascending), out[i]
+ * gets every process that has it open, with each fd, as ss -p lists
+ * them: a socket can be shared (fork, SCM_RIGHTS, dup). Returns how many
+ * inodes have a holder, or -1 (out freed) when out of memory. Free with
+ * holders_free().
  */
-size_t owners_find(const __u64 *want, size_t n, struct owner *out);
+long holders_find(const __u64 *want, size_t n, struct holders *out);
+void holders_free(struct holders *h, size_t n);
 
 #endif /* __TT_OWNERS_H */
