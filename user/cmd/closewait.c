@@ -493,7 +493,8 @@ int do_closewait(int argc, char **argv)
 	sink_ctx_init(&r.sc, &s.out);
 	r.sc.wall = env.out.wall;
 	r.sc.wide = env.out.wide;
-	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_CLOSE_WAIT);
+	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_CLOSE_WAIT,
+				env.filter.netns);
 	if (!r.socks && env.live) {
 		p_err("--live needs the iter/tcp iterator: %s",
 		      strerror(errno));

@@ -51,6 +51,7 @@ struct cw_run {
 	/* the tracer's own list of sockets in CLOSE_WAIT: then 'open' holds
 	 * only those that predate tcptrail; NULL: every one is kept there */
 	struct closewait_socks *in_cw;
+	bool warned_netns; /* the --netns namespace cannot be entered */
 	const struct tt_filter *filter; /* applied to snapshots in user space */
 	__u64 next_snapshot;
 };

@@ -5,6 +5,7 @@
  * snapshots), from iter/tcp snapshots joined with what the tracer knows.
  */
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -80,8 +81,17 @@ out:
 
 static int take_frame(struct cw_run *r, struct frame *f, __u64 now)
 {
+	int err;
+
 	memset(f, 0, sizeof(*f));
-	if (!r->socks || sockets__snapshot(r->socks, &f->recs, &f->n))
+	err = r->socks ? sockets__snapshot(r->socks, &f->recs, &f->n) : -1;
+
+	if (err == -ENOENT && !r->warned_netns) {
+		p_warn("no process is in the --netns namespace and no "
+		       "/run/netns entry names it: its sockets cannot be walked");
+		r->warned_netns = true;
+	}
+	if (err)
 		return -1;
 	f->rows = calloc(f->n + 1, sizeof(*f->rows));
 	if (!f->rows) {

@@ -63,7 +63,8 @@ void tl_tw_open(struct tl_run *r, struct stream *s,
 		       strerror(errno));
 	tw_lookup__close(r->lookup);
 	r->lookup = NULL;
-	r->socks = sockets__open(&s->tracer, lo, 1U << TCP_TIME_WAIT);
+	r->socks = sockets__open(&s->tracer, lo, 1U << TCP_TIME_WAIT,
+				 TT_NETNS_SELF);
 	if (!r->socks)
 		p_warn("time-wait sockets not followed (iter/tcp: %s): "
 		       "TIME_WAIT ends the path, its length unknown",

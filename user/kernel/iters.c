@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #include "util/common.h"
 #include "kernel/iters.h"
+#include "sys/netns.h"
 #include "tcptrail.skel.h"
 #include "iter_tcp.skel.h"
 #include "iter_closewait.skel.h"
@@ -19,10 +20,12 @@
 struct sockets {
 	struct iter_tcp_bpf *skel;
 	struct bpf_link *link;
+	__u32 netns; /* as sockets__open() was given */
 };
 
 struct sockets *sockets__open(const struct tt_tracer *t,
-			      const struct tt_loader_opts *lo, __u32 states)
+			      const struct tt_loader_opts *lo, __u32 states,
+			      __u32 netns)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = lo->btf_path);
 	struct sockets *s = calloc(1, sizeof(*s));
@@ -30,6 +33,7 @@ struct sockets *sockets__open(const struct tt_tracer *t,
 
 	if (!s)
 		return NULL;
+	s->netns = netns;
 	err = tt_refused("iter_tcp");
 	if (err)
 		goto fail;
@@ -111,9 +115,70 @@ static int iter_read_all(struct bpf_link *link, size_t rec_size, void **out,
 	return 0;
 }
 
+/* append the sockets of one namespace (the iterator walks the one it is
+ * created in) */
+static int snapshot_in(struct sockets *s, const struct netns_ref *ns, bool ours,
+		       struct tt_sock_rec **out, size_t *n)
+{
+	struct tt_sock_rec *v, *all;
+	int err, back;
+	size_t k;
+
+	if (!ours) {
+		err = netns_enter(ns->path, &back);
+		if (err)
+			return err == -ENOENT ? 0 : err; /* gone since */
+	}
+	err = iter_read_all(s->link, sizeof(*v), (void **)&v, &k);
+	if (!ours && netns_leave(back)) {
+		/* every later step would run in the wrong namespace */
+		p_err("cannot return to our network namespace: %s",
+		      strerror(errno));
+		exit(TT_EXIT_FAILURE);
+	}
+	if (err)
+		return err;
+	all = realloc(*out, (*n + k + 1) * sizeof(*all));
+	if (!all) {
+		free(v);
+		return -ENOMEM;
+	}
+	memcpy(all + *n, v, k * sizeof(*v));
+	free(v);
+	*out = all;
+	*n += k;
+	return 0;
+}
+
 int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
 {
-	return iter_read_all(s->link, sizeof(**out), (void **)out, n);
+	struct netns_ref *ns;
+	size_t nns, walked = 0;
+	int err;
+
+	if (s->netns == TT_NETNS_SELF)
+		return iter_read_all(s->link, sizeof(**out), (void **)out, n);
+	*out = NULL;
+	*n = 0;
+	err = netns_list(&ns, &nns);
+	if (err)
+		return err;
+	/* ns[0] is ours: no setns there */
+	for (size_t i = 0; !err && i < nns; i++) {
+		if (s->netns && ns[i].inum != s->netns)
+			continue;
+		err = snapshot_in(s, &ns[i], i == 0, out, n);
+		walked++;
+	}
+	free(ns);
+	if (!err && !walked)
+		err = -ENOENT; /* the namespace asked for has no way in */
+	if (err) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return err;
 }
 
 struct closewait_socks {

@@ -9,15 +9,26 @@
 
 struct sockets;
 
+/* sockets__open()'s netns: only our own namespace */
+#define TT_NETNS_SELF (~0U)
+
 /*
- * Every TCP socket in one of the states (bit n: state n), in this network
- * namespace (bpf/iter_tcp.bpf.c). Shares the tracer's per-socket tables,
- * so that a snapshot gives exact state times and owners for sockets the
- * tracer has seen. NULL and errno on error.
+ * Every TCP socket in one of the states (bit n: state n), by the iter/tcp
+ * iterator (bpf/iter_tcp.bpf.c), in the network namespace netns (its
+ * inode), or in every namespace a process is in or /run/netns names when
+ * netns is 0, or only in ours (TT_NETNS_SELF). The iterator walks the
+ * namespace it is created in: the calling thread steps into each (setns,
+ * which needs CAP_SYS_ADMIN) and back. Shares the tracer's per-socket
+ * tables, so that a snapshot gives exact state times and owners for
+ * sockets the tracer has seen. NULL and errno on error.
  */
 struct sockets *sockets__open(const struct tt_tracer *t,
-			      const struct tt_loader_opts *lo, __u32 states);
-/* every wanted socket now; caller frees *out */
+			      const struct tt_loader_opts *lo, __u32 states,
+			      __u32 netns);
+/*
+ * every wanted socket now; caller frees *out. -ENOENT: the namespace
+ * asked for has no process in it and no /run/netns entry to enter by.
+ */
 int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n);
 void sockets__close(struct sockets *s);
 

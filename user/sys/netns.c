@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "sys/netns.h"
+
+struct nslist {
+	struct netns_ref *v;
+	size_t n, cap;
+};
+
+static int add(struct nslist *l, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return 0; /* gone, or not a namespace we may see */
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].inum == st.st_ino)
+			return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		struct netns_ref *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].inum = st.st_ino;
+	snprintf(l->v[l->n].path, sizeof(l->v[0].path), "%s", path);
+	l->n++;
+	return 0;
+}
+
+/* every DIR/ENTRY/LEAF; digits only where pids are listed */
+static int add_dir(struct nslist *l, const char *dir, const char *leaf,
+		   int digits)
+{
+	char path[64];
+	struct dirent *d;
+	int err = 0;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return 0;
+	while (!err && (d = readdir(dp))) {
+		if (d->d_name[0] == '.' ||
+		    (digits && !isdigit((unsigned char)d->d_name[0])))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s%s", dir, d->d_name,
+			     leaf) < (int)sizeof(path))
+			err = add(l, path);
+	}
+	closedir(dp);
+	return err;
+}
+
+int netns_list(struct netns_ref **out, size_t *n)
+{
+	struct nslist l = {};
+	int err;
+
+	err = add(&l, "/proc/self/ns/net");
+	if (!err)
+		err = add_dir(&l, "/run/netns", "", 0);
+	if (!err)
+		err = add_dir(&l, "/proc", "/ns/net", 1);
+	if (err) {
+		free(l.v);
+		return err;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+int netns_enter(const char *path, int *back)
+{
+	int fd, err;
+
+	*back = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*back < 0)
+		return -errno;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		close(*back);
+		return err;
+	}
+	err = setns(fd, CLONE_NEWNET) ? -errno : 0;
+	close(fd);
+	if (err)
+		close(*back);
+	return err;
+}
+
+int netns_leave(int back)
+{
+	int err = setns(back, CLONE_NEWNET) ? -errno : 0;
+
+	close(back);
+	return err;
+}
