@@ -13,6 +13,7 @@
 #include "tcptrail.h"
 #include "sk_state.bpf.h"
 #include "sock.bpf.h"
+#include "tw.bpf.h"
 
 const volatile __u32 want_states; /* bit n: TCP state n */
 /* the tracer keeps no per-socket state (hist, export): guess the opener */
@@ -32,9 +33,21 @@ int tt_iter_tcp(struct bpf_iter__tcp *ctx)
 	struct sk_entered *e;
 	__u64 now_us, key;
 
-	if (!skc || !(want_states & (1U << (skc->skc_state & 31))))
+	if (!skc)
 		return 0;
 	r.state = skc->skc_state;
+	/* a time-wait socket's substate is its state, as ss shows it */
+	if (r.state == TCP_TIME_WAIT) {
+		struct tcp_timewait_sock *tw =
+			bpf_skc_to_tcp_timewait_sock(skc);
+
+		if (tw) {
+			r.state = tw->tw_sk.tw_substate;
+			r.since_ns = tw_time_wait_since(&tw->tw_sk);
+		}
+	}
+	if (!(want_states & (1U << (r.state & 31))))
+		return 0;
 	r.family = skc->skc_family;
 	r.sport = skc->skc_num;
 	r.dport = bpf_ntohs(skc->skc_dport);

@@ -85,6 +85,7 @@ path_transition(const struct tuple *t, const struct sk_state *st,
 		/* the connection lives on as a time-wait socket */
 		p->state = TCP_TIME_WAIT;
 		p->flags |= TT_F_TIME_WAIT;
+		p->tw_substate = t->tw_substate;
 	}
 	p->flags |= st->flags & (TT_F_OPENER | TT_F_OWNER_KNOWN);
 	if (st->flags & TT_F_OWNER_KNOWN) {

@@ -44,4 +44,26 @@ static __always_inline void skc_addrs_probe(const struct sock_common *skc,
 	}
 }
 
+/* sk_flags: the peer's FIN is in (set by tcp_fin() alone) */
+#define TT_SOCK_DONE 1
+
+/*
+ * At a hand-off to a time-wait socket (FIN_WAIT2 or CLOSING -> CLOSE
+ * without an error), the substate it starts in, as tcp_time_wait() is
+ * told: TIME_WAIT once the peer's FIN is in; FIN_WAIT2 when our side
+ * closed and the peer has not (an orphaned FIN_WAIT2, which lives until
+ * the peer's FIN or tcp_fin_timeout). Not sk_shutdown: close() sets all
+ * of it on our side, FIN or not.
+ */
+static __always_inline __u8 tw_substate_at_handoff(struct sock *sk,
+						   int oldstate)
+{
+	if (oldstate != TCP_FIN_WAIT2)
+		return TCP_TIME_WAIT;
+	return BPF_CORE_READ(sk, __sk_common.skc_flags) &
+			       (1UL << TT_SOCK_DONE) ?
+		       TCP_TIME_WAIT :
+		       TCP_FIN_WAIT2;
+}
+
 #endif /* __TT_SOCK_BPF_H */

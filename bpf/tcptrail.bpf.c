@@ -104,6 +104,7 @@ struct tuple {
 	__u16 dport;
 	bool owned; /* socket lock held: process context, current is the user */
 	bool time_wait; /* see TT_F_TIME_WAIT */
+	__u8 tw_substate; /* with time_wait: see tt_event.tw_substate */
 	__u32 netns;
 	__u8 saddr[TT_ADDR_LEN];
 	__u8 daddr[TT_ADDR_LEN];
@@ -295,6 +296,7 @@ static __always_inline void handle(void *ctx, struct sock *sk,
 	e->newstate = newstate;
 	e->flags = flags | (t->owned ? TT_F_PROCESS_CTX : 0) |
 		   (t->time_wait ? TT_F_TIME_WAIT : 0);
+	e->tw_substate = t->tw_substate;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (st)
 		__builtin_memcpy(e->owner_comm, st->owner_comm,
@@ -364,6 +366,8 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 	if (newstate == TCP_CLOSE &&
 	    (oldstate == TCP_FIN_WAIT2 || oldstate == TCP_CLOSING))
 		t.time_wait = !sk->sk_err;
+	if (t.time_wait)
+		t.tw_substate = tw_substate_at_handoff(sk, oldstate);
 	skc_addrs(&sk->__sk_common, t.family, t.saddr, t.daddr);
 	handle_sock(ctx, sk, &t, oldstate, newstate);
 	return 0;
@@ -385,6 +389,8 @@ int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 	if (ctx->newstate == TCP_CLOSE &&
 	    (ctx->oldstate == TCP_FIN_WAIT2 || ctx->oldstate == TCP_CLOSING))
 		t.time_wait = !BPF_CORE_READ(sk, sk_err);
+	if (t.time_wait)
+		t.tw_substate = tw_substate_at_handoff(sk, ctx->oldstate);
 	/* the verifier refuses variable-offset context reads */
 	if (t.family == AF_INET) {
 		bpf_probe_read_kernel(t.saddr, 4, ctx->saddr);

@@ -125,7 +125,15 @@ struct tt_event {
 	__u16 family; /* AF_INET or AF_INET6 */
 	__u16 sport; /* local port, host order */
 	__u16 dport; /* remote port, host order */
-	__u8 __pad[6];
+	/*
+	 * TT_F_TIME_WAIT: the time-wait socket's substate at the hand-off,
+	 * TCP_FIN_WAIT2 while the peer has not closed (an orphaned
+	 * FIN_WAIT2), else TCP_TIME_WAIT. TT_F_TIME_WAIT_END: the substate
+	 * it ended in (FIN_WAIT2: by tcp_fin_timeout, the peer never
+	 * closed). 0 otherwise.
+	 */
+	__u8 tw_substate;
+	__u8 __pad[5];
 	__u64 ts_ns; /* CLOCK_MONOTONIC */
 	__u64 sock_id; /* tcptrail's own id: never reused */
 	__u64 delta_ns; /* time in oldstate, or TT_DELTA_UNKNOWN */
@@ -166,7 +174,7 @@ struct tt_path {
 	__u8 partial; /* first seen mid-life, or a transition was missed */
 	__u8 listener;
 	__u8 sent; /* the record was sent: the iterator skips it */
-	__u8 __pad0;
+	__u8 tw_substate; /* state TIME_WAIT: as tt_event.tw_substate */
 	__u64 sock_id;
 	__u64 first_ns; /* the first transition seen */
 	__u64 ts_ns; /* the last one: entered 'state' */
@@ -245,6 +253,23 @@ struct tt_tuple {
 	__u16 dport;
 	__u16 family;
 	__u16 __pad;
+};
+
+/*
+ * What the tc lookup (bpf/tw_lookup.bpf.c) tells of a time-wait socket it
+ * follows, through a queue.
+ */
+enum tt_tw_news {
+	TT_TW_GONE = 1, /* not there any more: its time-wait ended */
+	TT_TW_PEER_FIN = 2, /* an orphaned FIN_WAIT2 got the peer's FIN */
+};
+
+struct tt_tw_report {
+	struct tt_tuple k;
+	__u64 at_ns; /* TT_TW_PEER_FIN: when, to a jiffy; 0 if unknown */
+	__u8 news; /* enum tt_tw_news */
+	__u8 substate; /* TT_TW_GONE: the one it ended in */
+	__u8 __pad[6];
 };
 
 #endif /* __TCPTRAIL_H */

@@ -44,6 +44,7 @@ int BPF_PROG(tt_tw_end, struct inet_timewait_sock *tw)
 	e->oldstate = TCP_TIME_WAIT;
 	e->newstate = TCP_CLOSE;
 	e->flags = TT_F_TIME_WAIT_END;
+	e->tw_substate = tw->tw_substate;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	event_submit(ctx, e);
 	return 0;

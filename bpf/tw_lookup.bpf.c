@@ -2,7 +2,8 @@
 /*
  * timeline's TIME_WAIT where fentry is refused: once a second, user space
  * runs this program (BPF_PROG_TEST_RUN) to look up each followed time-wait
- * socket by its tuple, and queues the ones gone. A lookup per followed
+ * socket by its tuple, and queues the news: gone (in which substate), or
+ * an orphaned FIN_WAIT2 that got the peer's FIN (and when). A lookup per followed
  * socket, not a walk of every socket on the host: under churn a host holds
  * over a hundred thousand time-wait sockets. A tc program, the kind that
  * may call bpf_skc_lookup_tcp(); it looks in the caller's namespace.
@@ -11,6 +12,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "tcptrail.h"
+#include "tw.bpf.h"
 
 /*
  * BPF_F_CURRENT_NETNS, the uapi's -1: an anonymous enum that not every
@@ -26,14 +28,14 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1); /* sized by user space */
 	__type(key, struct tt_tuple);
-	__type(value, __u8);
+	__type(value, __u8); /* the substate last seen */
 } tw_follow SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_QUEUE);
 	__uint(max_entries, 1); /* sized by user space */
-	__uint(value_size, sizeof(struct tt_tuple));
-} tw_gone SEC(".maps");
+	__uint(value_size, sizeof(struct tt_tw_report));
+} tw_news SEC(".maps");
 
 struct walk {
 	struct __sk_buff *skb;
@@ -48,7 +50,7 @@ static long check_one(struct bpf_map *map, const struct tt_tuple *k, __u8 *v,
 		      struct walk *w)
 {
 	struct bpf_sock_tuple t = {};
-	struct tt_tuple gone;
+	struct tt_tw_report news = {};
 	struct bpf_sock *sk;
 	bool alive = false;
 	__u32 len;
@@ -78,16 +80,30 @@ static long check_one(struct bpf_map *map, const struct tt_tuple *k, __u8 *v,
 		len = sizeof(t.ipv6);
 	}
 	sk = bpf_skc_lookup_tcp(w->skb, &t, len, TT_CURRENT_NETNS, 0);
+	__builtin_memcpy(&news.k, k, sizeof(news.k));
 	if (sk) {
 		/* the tuple may be a new connection's already (reuse) */
 		alive = sk->state == TCP_TIME_WAIT;
+		if (alive && *v == TCP_FIN_WAIT2) {
+			struct tcp_timewait_sock *tw =
+				bpf_skc_to_tcp_timewait_sock(sk);
+
+			if (tw && tw->tw_sk.tw_substate == TCP_TIME_WAIT) {
+				news.news = TT_TW_PEER_FIN;
+				news.at_ns = tw_time_wait_since(&tw->tw_sk);
+				/* a full queue: reported next time */
+				if (!bpf_map_push_elem(&tw_news, &news, 0))
+					*v = TCP_TIME_WAIT;
+			}
+		}
 		bpf_sk_release(sk);
 	}
 	if (!alive) {
-		__builtin_memcpy(&gone, k, sizeof(gone));
+		news.news = TT_TW_GONE;
+		news.substate = *v;
 		/* a full queue: reported next time */
-		if (!bpf_map_push_elem(&tw_gone, &gone, 0))
-			bpf_map_delete_elem(&tw_follow, &gone);
+		if (!bpf_map_push_elem(&tw_news, &news, 0))
+			bpf_map_delete_elem(&tw_follow, &news.k);
 	}
 	return 0;
 }

@@ -125,6 +125,24 @@ static const char *const closer_str[] = {
 	[CLOSER_RESET] = "reset",
 };
 
+/*
+ * How step i ended, where the kernel did not say: an orphaned FIN_WAIT2
+ * ended by tcp_fin_timeout, or by a peer's FIN whose time is a look's.
+ */
+static const char *step_note(const struct tl_conn *c, int i)
+{
+	bool last = i + 1 == c->nsteps;
+
+	if (c->steps[i].state != TCP_FIN_WAIT2)
+		return NULL;
+	if (last && c->fin_timeout)
+		return "fin_timeout";
+	if (c->fin_inferred && (last ? c->state == TCP_TIME_WAIT :
+				       c->steps[i + 1].state == TCP_TIME_WAIT))
+		return "inferred";
+	return NULL;
+}
+
 static void header(struct tl_run *r)
 {
 	struct out *o = r->sc.o;
@@ -145,6 +163,7 @@ void tl_print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 {
 	__u64 life = now > c->first_ns ? now - c->first_ns : 0;
 	struct out *o = r->sc.o;
+	const char *note;
 	size_t start;
 
 	/* a path of 16 steps with escaped names stays well inside 2 lines */
@@ -183,6 +202,12 @@ void tl_print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 				json_ms(o, c->steps[i].ns);
 			if (c->steps[i].state == TCP_TIME_WAIT && !c->tw_exact)
 				out_lit(o, ",\"inferred\":true");
+			note = step_note(c, i);
+			if (note) {
+				out_lit(o, ",\"");
+				out_str(o, note);
+				out_lit(o, "\":true");
+			}
 			out_char(o, '}');
 		}
 		out_str(o, c->nsteps ? ",{\"state\":" : "{\"state\":");
@@ -218,6 +243,12 @@ void tl_print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 			out_human(o, c->steps[i].ns);
 		if (c->steps[i].state == TCP_TIME_WAIT && !c->tw_exact)
 			out_lit(o, " (inferred)");
+		note = step_note(c, i);
+		if (note) {
+			out_lit(o, " (");
+			out_str(o, note);
+			out_char(o, ')');
+		}
 		out_lit(o, " -> ");
 		if (c->truncated && i == PATH_MAX_STEPS / 2 - 1)
 			out_lit(o, "... -> ");
@@ -324,6 +355,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 		c = idmap__lookup(r->conns, e->sock_id);
 		/* the connection lives on as a time-wait socket */
 		c->state = TCP_TIME_WAIT;
+		c->tw_substate = e->tw_substate;
 		if (tl_tw_enter(r, c))
 			return true;
 	}

@@ -15,6 +15,7 @@
 #define TW_CHECK_NS 1000000000ULL
 /* the kernel's TCP_TIMEWAIT_LEN, and a margin: stop looking after it */
 #define TW_MAX_NS 62000000000ULL
+#define TCP_TIMEWAIT_LEN_NS 60000000000ULL
 
 enum closer {
 	CLOSER_UNKNOWN = TT_CLOSER_UNKNOWN,
@@ -56,6 +57,16 @@ struct tl_conn {
 	bool listener;
 	bool time_wait; /* handed to a time-wait socket: followed until gone */
 	bool tw_exact; /* its end was seen (fentry): TIME_WAIT not inferred */
+	/*
+	 * Handed off before the peer's FIN: the time-wait socket sits in
+	 * FIN_WAIT2 (state) until that FIN comes (then TIME_WAIT) or
+	 * tcp_fin_timeout ends it (fin_timeout). fin_inferred: the FIN's
+	 * time is the look that found it, not the kernel's timer.
+	 */
+	__u8 tw_substate;
+	bool fin_timeout;
+	bool fin_inferred;
+	bool since_unknown; /* since_ns is not when 'state' was entered */
 	__u32 netns;
 	struct tl_step steps[PATH_MAX_STEPS];
 };
@@ -110,6 +121,8 @@ bool tl_tw_enter(struct tl_run *r, struct tl_conn *c);
 void tl_tw_taken(struct tl_run *r, __u64 key, __u64 when);
 /* a TT_F_TIME_WAIT_END record */
 void tl_tw_end(struct tl_run *r, const struct tt_event *e);
+/* the last step, time in 'state' and where it went, ends at 'at' */
+void tl_end_state(struct tl_conn *c, __u8 next, __u64 at);
 /* about every 100 ms: time-wait sockets gone, or followed for too long */
 void tl_tick(void *ctx, __u64 now);
 

@@ -41,6 +41,7 @@ void tl_conn_from_path(struct tl_conn *c, const struct tt_path *p)
 	memcpy(c->raddr, p->daddr, TT_ADDR_LEN);
 	c->flags = p->flags & TT_F_OPENER;
 	c->state = p->state;
+	c->tw_substate = p->tw_substate;
 	c->closer = p->closer <= TT_CLOSER_RESET ? p->closer : CLOSER_UNKNOWN;
 	c->partial = p->partial;
 	c->listener = p->listener;

@@ -5,6 +5,13 @@
  * exact length, in every namespace); elsewhere, tcptrail looks once a
  * second for each socket it follows (user/kernel/tw_lookup.c, or where that does
  * not load, a walk of iter/tcp), in our own namespace only.
+ *
+ * A connection our side closed first is handed off before the peer's FIN
+ * when the application let go of it (an orphaned FIN_WAIT2): the
+ * time-wait socket then sits in FIN_WAIT2 until that FIN, and only then
+ * in TIME_WAIT; if the FIN never comes, tcp_fin_timeout ends it. The
+ * lookups and the walk read its substate, and the kernel's timer when
+ * the FIN came; fentry reads the substate it ended in.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -63,7 +70,9 @@ void tl_tw_open(struct tl_run *r, struct stream *s,
 		       strerror(errno));
 	tw_lookup__close(r->lookup);
 	r->lookup = NULL;
-	r->socks = sockets__open(&s->tracer, lo, 1U << TCP_TIME_WAIT,
+	/* a time-wait socket's state there is its substate */
+	r->socks = sockets__open(&s->tracer, lo,
+				 1U << TCP_TIME_WAIT | 1U << TCP_FIN_WAIT2,
 				 TT_NETNS_SELF);
 	if (!r->socks)
 		p_warn("time-wait sockets not followed (iter/tcp: %s): "
@@ -79,6 +88,44 @@ void tl_tw_close(struct tl_run *r)
 	r->lookup = NULL;
 	idmap__free(r->tw_index);
 	r->tw_index = NULL;
+}
+
+/*
+ * An orphaned FIN_WAIT2 goes on past the hand-off: its last step
+ * (FIN_WAIT2 until the hand-off) becomes the current state again.
+ */
+static void orphan_go_on(struct tl_conn *c)
+{
+	struct tl_step *last = c->nsteps ? &c->steps[c->nsteps - 1] : NULL;
+
+	c->state = TCP_FIN_WAIT2;
+	if (!last || last->state != TCP_FIN_WAIT2)
+		return;
+	if (last->ns == TT_DELTA_UNKNOWN || last->ns > c->since_ns)
+		c->since_unknown = true;
+	else
+		c->since_ns -= last->ns;
+	c->nsteps--;
+}
+
+void tl_end_state(struct tl_conn *c, __u8 next, __u64 at)
+{
+	tl_add_step(c, c->state,
+		    c->since_unknown || at < c->since_ns ? TT_DELTA_UNKNOWN :
+							   at - c->since_ns);
+	c->state = next;
+	c->since_ns = at;
+	c->since_unknown = false;
+}
+
+/* the orphaned FIN_WAIT2 got the peer's FIN at 'at': TIME_WAIT from then */
+static void peer_fin(struct tl_conn *c, __u64 at, bool inferred)
+{
+	if (c->state != TCP_FIN_WAIT2)
+		return;
+	tl_end_state(c, TCP_TIME_WAIT, at);
+	c->tw_substate = TCP_TIME_WAIT;
+	c->fin_inferred = inferred;
 }
 
 bool tl_tw_enter(struct tl_run *r, struct tl_conn *c)
@@ -100,7 +147,10 @@ bool tl_tw_enter(struct tl_run *r, struct tl_conn *c)
 		ref->id = c->id;
 		conn_tuple(c, &k);
 		/* EEXIST: still followed for the tuple's last connection */
-		err = r->lookup ? tw_lookup__follow(r->lookup, &k, true) : 0;
+		err = r->lookup ? tw_lookup__follow(r->lookup, &k, true,
+						    c->tw_substate ?:
+							    TCP_TIME_WAIT) :
+				  0;
 		if (err && err != -EEXIST) {
 			idmap__delete(r->tw_index, conn_key(c));
 			return false;
@@ -109,19 +159,31 @@ bool tl_tw_enter(struct tl_run *r, struct tl_conn *c)
 		return false;
 	}
 	c->time_wait = true;
+	if (c->tw_substate == TCP_FIN_WAIT2)
+		orphan_go_on(c);
 	r->in_time_wait++;
 	return true;
 }
 
 static void tw_done(struct tl_run *r, struct tl_conn *c, __u64 now)
 {
-	tl_add_step(c, TCP_TIME_WAIT, now - c->since_ns);
-	c->state = TCP_CLOSE;
+	/* still FIN_WAIT2: the peer never closed, tcp_fin_timeout ended it */
+	c->fin_timeout = c->state == TCP_FIN_WAIT2;
+	tl_end_state(c, TCP_CLOSE, now);
 	c->time_wait = false;
 	tl_print_conn(r, c, now, false);
 	r->printed++;
 	if (r->tw_index)
 		idmap__delete(r->tw_index, conn_key(c));
+}
+
+static struct tl_conn *followed(struct tl_run *r, __u64 key)
+{
+	struct tw_ref *ref = r->tw_index ? idmap__lookup(r->tw_index, key) :
+					   NULL;
+	struct tl_conn *c = ref ? idmap__lookup(r->conns, ref->id) : NULL;
+
+	return c && c->time_wait ? c : NULL;
 }
 
 static void tw_end(struct tl_run *r, __u64 key, __u64 now, bool exact)
@@ -143,9 +205,22 @@ static void tw_end(struct tl_run *r, __u64 key, __u64 now, bool exact)
 
 void tl_tw_end(struct tl_run *r, const struct tt_event *e)
 {
-	tw_end(r,
-	       tt_tuple_key(e->family, e->saddr, e->sport, e->daddr, e->dport),
-	       e->ts_ns, true);
+	__u64 key =
+		tt_tuple_key(e->family, e->saddr, e->sport, e->daddr, e->dport);
+	struct tl_conn *c = followed(r, key);
+
+	/*
+	 * It got the peer's FIN while nothing looked: TIME_WAIT lasts
+	 * TCP_TIMEWAIT_LEN from that FIN, unless a new connection or the
+	 * namespace's end cut it short: an estimate.
+	 */
+	if (c && c->state == TCP_FIN_WAIT2 && e->tw_substate == TCP_TIME_WAIT)
+		peer_fin(c,
+			 e->ts_ns > c->since_ns + TCP_TIMEWAIT_LEN_NS ?
+				 e->ts_ns - TCP_TIMEWAIT_LEN_NS :
+				 c->since_ns,
+			 true);
+	tw_end(r, key, e->ts_ns, true);
 }
 
 void tl_tw_taken(struct tl_run *r, __u64 key, __u64 when)
@@ -154,24 +229,46 @@ void tl_tw_taken(struct tl_run *r, __u64 key, __u64 when)
 		tw_end(r, key, when, false);
 }
 
-struct gone_ctx {
+struct news_ctx {
 	struct tl_run *r;
 	__u64 now;
 };
 
-/* gone since the last look: TIME_WAIT ended within TW_CHECK_NS */
-static void lookup_gone(void *ctx, const struct tt_tuple *k)
+/* gone since the last look (ended within TW_CHECK_NS), or the peer's FIN */
+static void lookup_news(void *ctx, const struct tt_tw_report *n)
 {
-	struct gone_ctx *g = ctx;
+	struct news_ctx *g = ctx;
+	const struct tt_tuple *k = &n->k;
+	__u64 key =
+		tt_tuple_key(k->family, k->saddr, k->sport, k->daddr, k->dport);
+	struct tl_conn *c;
 
-	tw_end(g->r,
-	       tt_tuple_key(k->family, k->saddr, k->sport, k->daddr, k->dport),
-	       g->now, false);
+	if (n->news == TT_TW_GONE) {
+		tw_end(g->r, key, g->now, false);
+		return;
+	}
+	c = followed(g->r, key);
+	if (c && n->news == TT_TW_PEER_FIN)
+		peer_fin(c, n->at_ns && n->at_ns <= g->now ? n->at_ns : g->now,
+			 !n->at_ns);
+}
+
+/* a time-wait socket the walk found */
+struct tw_alive {
+	__u64 key; /* its tuple key: sorted by it */
+	__u64 since_ns; /* entered TIME_WAIT (its substate), 0 if unknown */
+	__u8 state; /* its substate: FIN_WAIT2 or TIME_WAIT */
+};
+
+static int cmp_alive(const void *a, const void *b)
+{
+	return cmp_u64(&((const struct tw_alive *)a)->key,
+		       &((const struct tw_alive *)b)->key);
 }
 
 struct tw_scan {
 	struct tl_run *r;
-	const __u64 *alive; /* tuple keys of time-wait sockets, sorted */
+	const struct tw_alive *alive; /* sorted by key */
 	size_t nalive;
 	__u64 now;
 	__u64 *done;
@@ -182,22 +279,28 @@ static void tw_check_one(void *ctx, __u64 id, void *value)
 {
 	struct tw_scan *ts = ctx;
 	struct tl_conn *c = value;
-	__u64 key;
+	struct tw_alive *a = NULL, k;
 
 	if (!c->time_wait)
 		return;
-	key = conn_key(c);
+	k.key = conn_key(c);
+	if (!ts->r->tw_fentry && !ts->r->lookup)
+		a = bsearch(&k, ts->alive, ts->nalive, sizeof(k), cmp_alive);
+	if (a && a->state == TCP_TIME_WAIT)
+		peer_fin(c,
+			 a->since_ns && a->since_ns <= ts->now ? a->since_ns :
+								 ts->now,
+			 !a->since_ns);
 	/* with fentry, the end comes as a record: only the cut-off here */
 	if (ts->now - c->since_ns < TW_MAX_NS &&
-	    (ts->r->tw_fentry || ts->r->lookup ||
-	     bsearch(&key, ts->alive, ts->nalive, sizeof(key), cmp_u64)))
+	    (ts->r->tw_fentry || ts->r->lookup || a))
 		return;
 	/* gone since the last look: TIME_WAIT ended within TW_CHECK_NS */
 	if (ts->r->lookup) {
 		struct tt_tuple k;
 
 		conn_tuple(c, &k);
-		tw_lookup__follow(ts->r->lookup, &k, false);
+		tw_lookup__follow(ts->r->lookup, &k, false, 0);
 	}
 	tw_done(ts->r, c, ts->now);
 	ts->done[ts->ndone++] = id;
@@ -209,16 +312,16 @@ void tl_tick(void *ctx, __u64 now)
 	struct tl_run *r = ctx;
 	struct tw_scan ts = { .r = r, .now = now };
 	struct tt_sock_rec *recs = NULL;
-	__u64 *alive;
+	struct tw_alive *alive;
 	size_t n = 0;
 
 	if (!r->in_time_wait || now < r->next_tw_check)
 		return;
 	r->next_tw_check = now + TW_CHECK_NS;
 	if (r->lookup) {
-		struct gone_ctx g = { .r = r, .now = now };
+		struct news_ctx g = { .r = r, .now = now };
 
-		int err = tw_lookup__run(r->lookup, lookup_gone, &g);
+		int err = tw_lookup__run(r->lookup, lookup_news, &g);
 
 		if (err && !r->lookup_failed) {
 			p_warn("looking up time-wait sockets: %s: their "
@@ -232,11 +335,14 @@ void tl_tick(void *ctx, __u64 now)
 	alive = calloc(n + 1, sizeof(*alive));
 	ts.done = calloc(r->in_time_wait, sizeof(*ts.done));
 	if (alive && ts.done) {
-		for (size_t i = 0; i < n; i++)
-			alive[i] = tt_tuple_key(recs[i].family, recs[i].saddr,
-						recs[i].sport, recs[i].daddr,
-						recs[i].dport);
-		qsort(alive, n, sizeof(*alive), cmp_u64);
+		for (size_t i = 0; i < n; i++) {
+			alive[i].key = tt_tuple_key(
+				recs[i].family, recs[i].saddr, recs[i].sport,
+				recs[i].daddr, recs[i].dport);
+			alive[i].since_ns = recs[i].since_ns;
+			alive[i].state = recs[i].state;
+		}
+		qsort(alive, n, sizeof(*alive), cmp_alive);
 		ts.alive = alive;
 		ts.nalive = n;
 		idmap__for_each(r->conns, tw_check_one, &ts);

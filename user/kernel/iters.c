@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #include "util/common.h"
 #include "kernel/iters.h"
+#include "kernel/kconfig.h"
 #include "sys/netns.h"
 #include "tcptrail.skel.h"
 #include "iter_tcp.skel.h"
@@ -27,7 +28,8 @@ struct sockets *sockets__open(const struct tt_tracer *t,
 			      const struct tt_loader_opts *lo, __u32 states,
 			      __u32 netns)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = lo->btf_path);
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = lo->btf_path,
+		    .kconfig = tt_kconfig());
 	struct sockets *s = calloc(1, sizeof(*s));
 	int err;
 
