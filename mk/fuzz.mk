@@ -53,7 +53,7 @@ fuzz_libs_hist_fmt := -lbpf
 fuzz_cflags_prom := -fno-sanitize-coverage=trace-cmp
 fuzz_cflags_check_report := -fno-sanitize-coverage=trace-cmp
 fuzz_resolve_deps := user/sys/resolve.c
-fuzz_owners_deps := user/sys/owners.c
+fuzz_owners_deps := user/sys/holders.c
 fuzz_proc_deps := user/util/common.c
 
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))

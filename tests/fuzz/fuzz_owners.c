@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Socket holders from /proc (user/sys/owners.c), against a fake /proc: the
+ * Socket holders from /proc (user/sys/holders.c), against a fake /proc: the
  * file is compiled into this one with opendir/readdir/closedir,
  * readlink and open/read/close redirected to an in-memory tree built
  * from the input, so nothing real is read. What the parser sees is what
@@ -28,7 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "fuzz_common.h"
-#include "sys/owners.h"
+#include "sys/holders.h"
 
 #define MAX_PROCS 12
 #define MAX_FDS 12
@@ -209,7 +209,7 @@ static int fake_close(int fd)
 #define open(p, ...) fake_open(p, __VA_ARGS__)
 #define read(f, b, n) fake_read(f, b, n)
 #define close(f) fake_close(f)
-#include "sys/owners.c"
+#include "sys/holders.c"
 #undef opendir
 #undef readdir
 #undef closedir

@@ -13,7 +13,7 @@
 #include "cmd/closewait.h"
 #include "util/common.h"
 #include "model/event.h"
-#include "sys/owners.h"
+#include "sys/holders.h"
 #include "cmd/stream.h"
 #include "output/textfmt.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "util/common.h"
-#include "sys/owners.h"
+#include "sys/holders.h"
 
 static void read_comm(const char *pid, char comm[TT_COMM_LEN])
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Which processes hold a socket now, by its inode: a scan of /proc/PID/fd. */
-#ifndef __TT_OWNERS_H
-#define __TT_OWNERS_H
+#ifndef __TT_HOLDERS_H
+#define __TT_HOLDERS_H
 
 #include <stddef.h>
 #include <linux/types.h>
@@ -31,4 +31,4 @@ struct holders {
 long holders_find(const __u64 *want, size_t n, struct holders *out);
 void holders_free(struct holders *h, size_t n);
 
-#endif /* __TT_OWNERS_H */
+#endif /* __TT_HOLDERS_H */
