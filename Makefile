@@ -16,7 +16,7 @@ PYTEST = PYTHONPATH=tests $(PYTHON) -m pytest -v -rfEs -p no:cacheprovider \
 include mk/cross.mk
 
 CFLAGS ?= -g -O2
-WARN := -Wall -Wextra -Werror -Wmissing-field-initializers -Wno-missing-field-initializers
+WARN := -Wall -Wextra -Werror
 CPPFLAGS := -I$(OUTPUT) -Ibpf -Iuser $(CROSS_CPPFLAGS)
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(dir $(VMLINUX)) -Ibpf
 # libbpf, libelf and zlib linked in: the binary runs where they are absent

@@ -25,33 +25,22 @@ FUZZ_DIR := $(if $(OUTPUT),$(OUTPUT),build)/fuzz
 FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-# target -> the user/ files it links; resolve, owners and proc #include
-# filter.c, owners.c and common.c themselves, with their file system
-# calls redirected to fakes
+# Every user/ file but main.c is built once, instrumented, into an
+# archive: each target takes from it what it calls. resolve, owners and
+# proc #include sys/resolve.c, sys/holders.c and util/common.c themselves,
+# with their file system calls redirected to fakes; defining those symbols
+# themselves, they never pull the archive's copies.
 FUZZ_TARGETS := ports duration states addr resolve owners proc sink out \
 	prom check_report hist_fmt
-fuzz_user_ports := util/parse.c model/filter.c model/tcp_state.c util/common.c
-fuzz_user_duration := util/parse.c util/common.c
-fuzz_user_states := model/tcp_state.c util/common.c
-fuzz_user_addr := cli/listen_addr.c model/service.c util/parse.c util/common.c
-fuzz_user_resolve := util/parse.c model/tcp_state.c util/common.c
-fuzz_user_owners := util/common.c
-fuzz_user_proc := sys/proctree.c
-fuzz_user_sink := output/sink.c output/sink_text.c output/sink_json.c output/textfmt.c output/out.c model/event.c \
-	model/tcp_state.c util/common.c
-fuzz_user_out := output/out.c output/textfmt.c output/sink.c model/event.c util/common.c
-fuzz_user_prom := output/prom.c kernel/histmap.c output/out.c model/tcp_state.c util/common.c
-fuzz_user_check_report := output/check_report.c model/check_rules.c model/idmap.c model/portstats.c \
-	model/service.c model/event.c output/textfmt.c output/sink.c output/out.c model/tcp_state.c util/common.c
-fuzz_user_hist_fmt := output/hist_fmt.c kernel/histmap.c model/service.c output/textfmt.c output/sink.c \
-	model/event.c output/out.c model/tcp_state.c util/common.c
-# libbpf: prom.c prints its version, histmap.c reads maps with it
-fuzz_libs_prom := -lbpf
-fuzz_libs_hist_fmt := -lbpf
+FUZZ_LIB_CFLAGS := -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LIB_OBJ := $(patsubst user/%.c,$(FUZZ_DIR)/obj/%.o,$(wildcard user/*/*.c))
+FUZZ_LIB := $(FUZZ_DIR)/libtcptrail.a
+FUZZ_LIBS := -lbpf -lelf -lz -levent_extra -levent_core
 # prom.c and check_report.c walk all 65536 ports several times per call:
 # comparison tracing there costs about 2/3 of the executions, guides little
-fuzz_cflags_prom := -fno-sanitize-coverage=trace-cmp
-fuzz_cflags_check_report := -fno-sanitize-coverage=trace-cmp
+$(FUZZ_DIR)/obj/output/prom.o $(FUZZ_DIR)/obj/output/check_report.o: \
+	FUZZ_OBJ_CFLAGS := -fno-sanitize-coverage=trace-cmp
 fuzz_resolve_deps := user/sys/resolve.c
 fuzz_owners_deps := user/sys/holders.c
 fuzz_proc_deps := user/util/common.c
@@ -64,15 +53,25 @@ FUZZ_HDRS := $(wildcard tests/fuzz/*.h user/*/*.h bpf/*.h)
 $(FUZZ_DIR):
 	$(Q)mkdir -p $@
 
+$(FUZZ_DIR)/obj/%.o: user/%.c $(FUZZ_HDRS) | $(FUZZ_DIR)
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_LIB_CFLAGS) $(FUZZ_OBJ_CFLAGS) $(WARN) -std=gnu11 \
+		$(CPPFLAGS) -c $< -o $@
+# kernel/ includes the skeletons
+$(filter $(FUZZ_DIR)/obj/kernel/%,$(FUZZ_LIB_OBJ)): | $(SKEL)
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 define fuzz_rules
 $(FUZZ_DIR)/$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_common.c \
-		$(addprefix user/,$(fuzz_user_$(1))) $(fuzz_$(1)_deps) \
-		$(FUZZ_HDRS) | $(FUZZ_DIR)
+		$(fuzz_$(1)_deps) $(FUZZ_LIB) $(FUZZ_HDRS) | $(FUZZ_DIR)
 	$$(call msg,FUZZCC,$$@)
-	$$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_cflags_$(1)) $$(WARN) \
-		-std=gnu11 $$(CPPFLAGS) \
+	$$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$(WARN) -std=gnu11 $$(CPPFLAGS) \
 		-Itests/fuzz tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_common.c \
-		$(addprefix user/,$(fuzz_user_$(1))) $(fuzz_libs_$(1)) -o $$@
+		$(FUZZ_LIB) $(FUZZ_LIBS) -o $$@
 
 fuzz-$(1): $(FUZZ_DIR)/$(1)
 	$$(Q)tests/fuzz/run.sh $$< $(1) $$(FUZZ_TIME) $(FUZZ_DIR)

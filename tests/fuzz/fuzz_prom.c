@@ -218,15 +218,15 @@ struct family {
 };
 
 static struct family families[] = {
-	{ "tcptrail_state_duration_seconds", "histogram" },
-	{ "tcptrail_transitions_total", "counter" },
-	{ "tcptrail_sockets", "gauge" },
-	{ "tcptrail_closewait_oldest_seconds", "gauge" },
-	{ "tcptrail_lost_events_total", "counter" },
-	{ "tcptrail_untimed_total", "counter" },
-	{ "tcptrail_untracked_total", "counter" },
-	{ "tcptrail_missed_total", "counter" },
-	{ "tcptrail_build_info", "gauge" },
+	{ .name = "tcptrail_state_duration_seconds", .type = "histogram" },
+	{ .name = "tcptrail_transitions_total", .type = "counter" },
+	{ .name = "tcptrail_sockets", .type = "gauge" },
+	{ .name = "tcptrail_closewait_oldest_seconds", .type = "gauge" },
+	{ .name = "tcptrail_lost_events_total", .type = "counter" },
+	{ .name = "tcptrail_untimed_total", .type = "counter" },
+	{ .name = "tcptrail_untracked_total", .type = "counter" },
+	{ .name = "tcptrail_missed_total", .type = "counter" },
+	{ .name = "tcptrail_build_info", .type = "gauge" },
 };
 
 #define NFAM (sizeof(families) / sizeof(families[0]))
@@ -586,7 +586,8 @@ static void build_wants(struct check *c)
 			FUZZ_CHECK(c->nws < sizeof(c->ws) / sizeof(c->ws[0]),
 				   "harness: too many gauges");
 			c->ws[c->nws++] =
-				(struct want_sock){ st, c->kept_list[i] };
+				(struct want_sock){ .state = st,
+						    .port = c->kept_list[i] };
 		}
 	}
 	for (size_t i = 0; i < x->in.nsocks; i++) {
@@ -598,7 +599,8 @@ static void build_wants(struct check *c)
 			FUZZ_CHECK(c->nws < sizeof(c->ws) / sizeof(c->ws[0]),
 				   "harness: too many gauges");
 			w = &c->ws[c->nws++];
-			*w = (struct want_sock){ s->state, port };
+			*w = (struct want_sock){ .state = s->state,
+						 .port = port };
 		}
 		w->count += s->count;
 		if (s->oldest_ns > w->oldest)
