@@ -62,11 +62,6 @@ static int lookup(const char *name, size_t len)
 	return -1;
 }
 
-int tcp_state_parse(const char *name)
-{
-	return lookup(name, strlen(name));
-}
-
 int tcp_state_parse_list(const char *s, __u32 *mask, const char **bad,
 			 int *bad_len)
 {

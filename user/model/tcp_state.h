@@ -26,9 +26,10 @@ enum tt_tcp_state {
 const char *tcp_state_str(unsigned int state);
 /* lower-case form used in Prometheus labels ("close_wait") */
 const char *tcp_state_label(unsigned int state);
-/* one name, case-insensitive, '-' or '_', with ss's aliases; -1 if unknown */
-int tcp_state_parse(const char *name);
-/* "close_wait,last-ack": bit n set for state n; -1 and *bad on error */
+/*
+ * "close_wait,last-ack": bit n set for state n; each name case-insensitive,
+ * '-' or '_', with ss's aliases; -1 and *bad on an unknown one
+ */
 int tcp_state_parse_list(const char *s, __u32 *mask, const char **bad,
 			 int *bad_len);
 
