@@ -13,6 +13,8 @@ pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libevent-dev"
 # real Prometheus server for export's tests
 pkgs="$pkgs libcmocka-dev python3 python3-pytest iproute2 tmux clang-format"
 pkgs="$pkgs prometheus"
+# tests/integration/test_realprogs.py: real programs to hold sockets
+pkgs="$pkgs nginx-light python3-requests socat netcat-openbsd redis-server curl"
 # the fuzz targets' sanitizer runtime; valgrind over a real run
 pkgs="$pkgs libclang-rt-14-dev valgrind"
 # the VM test: Debian's own kernels in qemu, a busybox initramfs; on
@@ -25,7 +27,7 @@ fi
 # make test-fresh: a Debian 12 minbase to run the README's commands in
 pkgs="$pkgs debootstrap git"
 if [ "${1:-}" = "--bench" ]; then
-	pkgs="$pkgs libbpf-tools bpftrace curl"
+	pkgs="$pkgs libbpf-tools bpftrace"
 fi
 
 missing=""
@@ -46,3 +48,12 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
+# the tests start their own nginx and redis on ports they pick: the
+# services these packages enable (and start, under systemd) must not run
+for svc in nginx redis-server; do
+	case " $missing " in *" $svc"[-\ ]*) ;; *) continue ;; esac
+	if command -v systemctl >/dev/null; then
+		systemctl disable "$svc" 2>/dev/null || true
+		systemctl stop "$svc" 2>/dev/null || true
+	fi
+done
