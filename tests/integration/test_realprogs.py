@@ -45,7 +45,6 @@ def known_wrong(reason):
 
 
 HOLDERS_AFTER_FORK = known_wrong("issue 15 item 1: holders after fork")
-ORPHANED_FIN_WAIT2 = known_wrong("issue 15 item 2: orphaned FIN_WAIT2")
 ACCEPT_QUEUE = known_wrong("issue 15: accept-queue sockets are not marked "
                            "as such; those predating tcptrail get no holder")
 
@@ -374,7 +373,6 @@ def test_timeline_of_the_pool_connection(pool):
     assert ss.duration_ms(r.key[::-1], "FIN-WAIT-2")[0] > 2000
 
 
-@ORPHANED_FIN_WAIT2
 def test_timeline_nginx_side_fin_wait2_lasts_the_hold(pool):
     r, ss = pool
     srv = {key_of(c): c for c in records(r.tr["tl"], "connection")}[
