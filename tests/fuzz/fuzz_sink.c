@@ -87,7 +87,7 @@ static char *collect(struct out *o, size_t *len)
 static char *run_sink(const struct sink_ops *ops, const struct run *r,
 		      size_t *len)
 {
-	struct sink_ctx c;
+	struct fmt_ctx c;
 	struct out o;
 	int fd = -1;
 	char *text;
@@ -100,9 +100,7 @@ static char *run_sink(const struct sink_ops *ops, const struct run *r,
 	FUZZ_CHECK(!out_init(&o, fd, r->cap), "out_init");
 	if (r->opts & OPT_LINEBUF)
 		o.line_buffered = true;
-	sink_ctx_init(&c, &o);
-	c.wall = r->opts & OPT_WALL;
-	c.wide = r->opts & OPT_WIDE;
+	fmt_ctx_init(&c, &o, r->opts & OPT_WALL, r->opts & OPT_WIDE);
 	c.start_ns = r->start_ns;
 	c.mono_to_real = r->mono_to_real;
 

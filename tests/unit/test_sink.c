@@ -18,7 +18,7 @@
 
 struct fix {
 	struct out o;
-	struct sink_ctx c;
+	struct fmt_ctx c;
 	struct tt_event e;
 };
 
@@ -68,7 +68,7 @@ static int setup(void **state)
 		free(f);
 		return -1;
 	}
-	sink_ctx_init(&f->c, &f->o);
+	fmt_ctx_init(&f->c, &f->o, false, false);
 	/* fixed clocks: the output does not depend on when the test runs */
 	f->c.start_ns = T_START;
 	f->c.mono_to_real = (__s64)(T_REAL - T_EVENT);

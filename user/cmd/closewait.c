@@ -119,11 +119,11 @@ __u16 cw_service_port(const struct cw_run *r, __u8 flags, __u16 sport,
 
 static void header(struct cw_run *r)
 {
-	struct out *o = r->sc.o;
+	struct out *o = r->fc.o;
 
 	if (r->env->out.json)
 		return;
-	text_header_start(&r->sc);
+	text_header_start(&r->fc);
 	text_lit(o, "SERVICE", 7);
 	text_lit(o, "NEXT", W_STATE);
 	out_lit(o, "MS");
@@ -134,7 +134,7 @@ static void header(struct cw_run *r)
 static void print_episode(struct cw_run *r, const struct tt_event *e,
 			  __u16 service, __u64 ns, bool known)
 {
-	struct out *o = r->sc.o;
+	struct out *o = r->fc.o;
 	const char *comm;
 	__u32 pid = tt_event_who(e, &comm);
 	size_t start;
@@ -143,7 +143,7 @@ static void print_episode(struct cw_run *r, const struct tt_event *e,
 		return;
 	if (r->env->out.json) {
 		out_lit(o, "{\"type\":\"close_wait\",\"time\":\"");
-		sink_wall_time(&r->sc, e->ts_ns, true);
+		fmt_wall_time(&r->fc, e->ts_ns, true);
 		out_char(o, '"');
 		json_key(o, "sock_id");
 		out_u64(o, e->sock_id);
@@ -167,10 +167,10 @@ static void print_episode(struct cw_run *r, const struct tt_event *e,
 		out_end_line(o);
 		return;
 	}
-	text_time(&r->sc, e->ts_ns);
+	text_time(&r->fc, e->ts_ns);
 	text_who(o, pid, comm);
-	text_endpoint(&r->sc, e->family, e->saddr, e->sport);
-	text_endpoint(&r->sc, e->family, e->daddr, e->dport);
+	text_endpoint(&r->fc, e->family, e->saddr, e->sport);
+	text_endpoint(&r->fc, e->family, e->daddr, e->dport);
 	start = o->len;
 	out_u64(o, service);
 	text_pad_from(o, start, 7);
@@ -227,7 +227,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 		c = idmap__lookup(r->open, key);
 	}
 	/* in CLOSE_WAIT since before we started: at least this long */
-	since = c ? c->since_ns : r->sc.start_ns;
+	since = c ? c->since_ns : r->fc.start_ns;
 	if (c)
 		service = c->service;
 	idmap__delete(r->open, key);
@@ -248,7 +248,7 @@ static void on_lost(void *ctx, __u64 n)
 {
 	struct cw_run *r = ctx;
 
-	out_lost_marker(r->sc.o, r->env->out.json, n);
+	out_lost_marker(r->fc.o, r->env->out.json, n);
 }
 
 static const struct stream_ops cw_ops = {
@@ -304,7 +304,7 @@ static void summary_ports(struct cw_run *r)
 {
 	struct port_summary *ps;
 	size_t n = portstats__summarise(r->stats, &ps);
-	struct out *o = r->sc.o;
+	struct out *o = r->fc.o;
 
 	if (r->env->out.json) {
 		out_lit(o, "{\"type\":\"summary\",\"episodes\":");
@@ -397,7 +397,7 @@ static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
 static void summary_open(struct cw_run *r, __u64 now)
 {
 	struct open_list l = { .n = 0 };
-	struct out *o = r->sc.o;
+	struct out *o = r->fc.o;
 	size_t nk;
 	struct cw_open *kernel = tracked_open(r, &nk);
 
@@ -449,8 +449,8 @@ static void summary_open(struct cw_run *r, __u64 now)
 		out_fixed(o, age, 1000000ULL, 3);
 		text_pad_from(o, start, 12);
 		text_who(o, c->pid, c->comm);
-		text_endpoint(&r->sc, c->family, c->laddr, c->lport);
-		text_endpoint(&r->sc, c->family, c->raddr, c->rport);
+		text_endpoint(&r->fc, c->family, c->laddr, c->lport);
+		text_endpoint(&r->fc, c->family, c->raddr, c->rport);
 		out_u64(o, c->service);
 		out_char(o, '\n');
 	}
@@ -490,9 +490,7 @@ int do_closewait(int argc, char **argv)
 			  env.live ? &cw_live_ops : &cw_ops, &r);
 	if (err)
 		goto cleanup;
-	sink_ctx_init(&r.sc, &s.out);
-	r.sc.wall = env.out.wall;
-	r.sc.wide = env.out.wide;
+	fmt_ctx_init(&r.fc, &s.out, env.out.wall, env.out.wide);
 	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_CLOSE_WAIT,
 				env.filter.netns);
 	if (!r.socks && env.live) {

@@ -8,7 +8,7 @@
 #include "kernel/loader.h"
 #include "cli/outopts.h"
 #include "model/portstats.h"
-#include "output/sink.h"
+#include "output/fmt_ctx.h"
 #include "kernel/iters.h"
 #include "model/tcp_state.h"
 
@@ -40,7 +40,7 @@ struct cw_open {
 
 struct cw_run {
 	const struct cw_env *env;
-	struct sink_ctx sc;
+	struct fmt_ctx fc;
 	struct idmap *open;
 	struct portstats *stats;
 	__u16 eph_lo, eph_hi; /* the kernel's ephemeral port range */

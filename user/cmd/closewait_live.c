@@ -182,10 +182,10 @@ void cw_adopt_existing(struct cw_run *r)
 
 static void json_frame(struct cw_run *r, const struct frame *f, __u64 now)
 {
-	struct out *o = r->sc.o;
+	struct out *o = r->fc.o;
 
 	out_lit(o, "{\"type\":\"snapshot\",\"time\":\"");
-	sink_wall_time(&r->sc, now, true);
+	fmt_wall_time(&r->fc, now, true);
 	out_lit(o, "\",\"count\":");
 	out_u64(o, f->n);
 	out_lit(o, ",\"sockets\":[");
@@ -232,7 +232,7 @@ static unsigned int screen_size(bool want_rows)
 /* per service port: how many, and the oldest, for the header */
 static void port_totals(struct cw_run *r, const struct frame *f)
 {
-	struct out *o = r->sc.o;
+	struct out *o = r->fc.o;
 	size_t line = o->len, cols = screen_size(false);
 
 	out_lit(o, "by service port:");
@@ -262,13 +262,13 @@ static void port_totals(struct cw_run *r, const struct frame *f)
 static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
 {
 	unsigned int rows = screen_size(true) - HEADER_ROWS;
-	struct out *o = r->sc.o;
+	struct out *o = r->fc.o;
 	size_t start;
 
 	/* home, clear: redraw the whole screen, as top does */
 	out_lit(o, "\033[H\033[2J");
 	out_lit(o, "tcptrail closewait --live   ");
-	sink_wall_time(&r->sc, now, false);
+	fmt_wall_time(&r->fc, now, false);
 	out_lit(o, "   ");
 	out_u64(o, f->n);
 	out_lit(o, " sockets in CLOSE_WAIT   Ctrl-C to quit\n");
@@ -278,8 +278,8 @@ static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
 	text_lit(o, "PID", W_PID);
 	text_lit(o, "COMM", W_COMM);
 	text_lit(o, "FD", 5);
-	text_lit(o, "LADDR:LPORT", r->sc.wide ? W_ADDR_WIDE : W_ADDR);
-	text_lit(o, "RADDR:RPORT", r->sc.wide ? W_ADDR_WIDE : W_ADDR);
+	text_lit(o, "LADDR:LPORT", r->fc.wide ? W_ADDR_WIDE : W_ADDR);
+	text_lit(o, "RADDR:RPORT", r->fc.wide ? W_ADDR_WIDE : W_ADDR);
 	text_lit(o, "RECV-Q", 7);
 	out_lit(o, "SEND-Q");
 	/* the last line has no newline: a full screen must not scroll */
@@ -302,9 +302,9 @@ static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
 		else
 			out_char(o, '-');
 		text_pad_from(o, start, 5);
-		text_endpoint(&r->sc, row->rec->family, row->rec->saddr,
+		text_endpoint(&r->fc, row->rec->family, row->rec->saddr,
 			      row->rec->sport);
-		text_endpoint(&r->sc, row->rec->family, row->rec->daddr,
+		text_endpoint(&r->fc, row->rec->family, row->rec->daddr,
 			      row->rec->dport);
 		start = o->len;
 		out_u64(o, row->rec->rx_queue);

@@ -145,11 +145,11 @@ static const char *step_note(const struct tl_conn *c, int i)
 
 static void header(struct tl_run *r)
 {
-	struct out *o = r->sc.o;
+	struct out *o = r->fc.o;
 
 	if (r->env->out.json)
 		return;
-	text_header_start(&r->sc);
+	text_header_start(&r->fc);
 	text_lit(o, "OPENED", 7);
 	text_lit(o, "CLOSED", 7);
 	text_lit(o, "LIFETIME", 10);
@@ -162,7 +162,7 @@ void tl_print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 		   bool open)
 {
 	__u64 life = now > c->first_ns ? now - c->first_ns : 0;
-	struct out *o = r->sc.o;
+	struct out *o = r->fc.o;
 	const char *note;
 	size_t start;
 
@@ -171,7 +171,7 @@ void tl_print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 		return;
 	if (r->env->out.json) {
 		out_lit(o, "{\"type\":\"connection\",\"time\":\"");
-		sink_wall_time(&r->sc, now, true);
+		fmt_wall_time(&r->fc, now, true);
 		out_char(o, '"');
 		json_key(o, "sock_id");
 		out_u64(o, c->id);
@@ -223,10 +223,10 @@ void tl_print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
 		out_end_line(o);
 		return;
 	}
-	text_time(&r->sc, now);
+	text_time(&r->fc, now);
 	text_who(o, c->pid, c->comm);
-	text_endpoint(&r->sc, c->family, c->laddr, c->lport);
-	text_endpoint(&r->sc, c->family, c->raddr, c->rport);
+	text_endpoint(&r->fc, c->family, c->laddr, c->lport);
+	text_endpoint(&r->fc, c->family, c->raddr, c->rport);
 	text_col(o, opened_str(c), strlen(opened_str(c)), 7);
 	text_col(o, closer_str[c->closer], strlen(closer_str[c->closer]), 7);
 	start = o->len;
@@ -371,7 +371,7 @@ static void on_lost(void *ctx, __u64 n)
 {
 	struct tl_run *r = ctx;
 
-	out_lost_marker(r->sc.o, r->env->out.json, n);
+	out_lost_marker(r->fc.o, r->env->out.json, n);
 }
 
 static const struct stream_ops tl_ops = {
@@ -436,9 +436,7 @@ int do_timeline(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	sink_ctx_init(&r.sc, &s.out);
-	r.sc.wall = env.out.wall;
-	r.sc.wide = env.out.wide;
+	fmt_ctx_init(&r.fc, &s.out, env.out.wall, env.out.wide);
 	if (!stat("/proc/self/ns/net", &st))
 		r.netns = st.st_ino;
 	tl_tw_open(&r, &s, &env.lo);

@@ -7,7 +7,7 @@
 #include "model/idmap.h"
 #include "kernel/loader.h"
 #include "cli/outopts.h"
-#include "output/sink.h"
+#include "output/fmt_ctx.h"
 #include "kernel/iters.h"
 #include "cmd/stream.h"
 
@@ -75,7 +75,7 @@ struct tw_lookup;
 
 struct tl_run {
 	const struct tl_env *env;
-	struct sink_ctx sc;
+	struct fmt_ctx fc;
 	struct idmap *conns;
 	struct sockets *socks; /* to see time-wait sockets go; may be NULL */
 	bool paths; /* the kernel keeps the paths (tp_btf) */

@@ -22,7 +22,7 @@ struct trace_env {
 struct trace_run {
 	const struct trace_env *env;
 	const struct sink_ops *sink;
-	struct sink_ctx sc;
+	struct fmt_ctx fc;
 	__u64 printed;
 };
 
@@ -92,7 +92,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 {
 	struct trace_run *r = ctx;
 
-	r->sink->event(&r->sc, e);
+	r->sink->event(&r->fc, e);
 	return !r->env->count || ++r->printed < r->env->count;
 }
 
@@ -100,7 +100,7 @@ static void on_lost(void *ctx, __u64 n)
 {
 	struct trace_run *r = ctx;
 
-	r->sink->lost(&r->sc, n);
+	r->sink->lost(&r->fc, n);
 }
 
 static const struct stream_ops trace_ops = {
@@ -121,11 +121,9 @@ int do_trace(int argc, char **argv)
 	err = stream_open(&s, &env.lo, &env.filter, &trace_ops, &r);
 	if (err)
 		goto cleanup;
-	sink_ctx_init(&r.sc, &s.out);
-	r.sc.wall = env.out.wall;
-	r.sc.wide = env.out.wide;
+	fmt_ctx_init(&r.fc, &s.out, env.out.wall, env.out.wide);
 	r.sink = env.out.json ? &sink_json : &sink_text;
-	r.sink->header(&r.sc);
+	r.sink->header(&r.fc);
 	err = stream_run(&s, env.out.duration_ns);
 	if (stream_summary(&s, "events") && !err)
 		err = TT_EXIT_FAILURE;

@@ -7,7 +7,7 @@
 #include "model/tcp_state.h"
 #include "output/textfmt.h"
 
-static void json_event(struct sink_ctx *c, const struct tt_event *e)
+static void json_event(struct fmt_ctx *c, const struct tt_event *e)
 {
 	struct out *o = c->o;
 	const char *comm;
@@ -16,7 +16,7 @@ static void json_event(struct sink_ctx *c, const struct tt_event *e)
 	if (!out_reserve(o, TT_LINE_MAX))
 		return;
 	out_lit(o, "{\"type\":\"transition\",\"time\":\"");
-	sink_wall_time(c, e->ts_ns, true);
+	fmt_wall_time(c, e->ts_ns, true);
 	out_char(o, '"');
 	json_key(o, "ts_ns");
 	out_u64(o, e->ts_ns);
@@ -63,12 +63,12 @@ static void json_event(struct sink_ctx *c, const struct tt_event *e)
 	out_end_line(o);
 }
 
-static void json_lost(struct sink_ctx *c, __u64 n)
+static void json_lost(struct fmt_ctx *c, __u64 n)
 {
 	out_lost_marker(c->o, true, n);
 }
 
-static void json_header(struct sink_ctx *c)
+static void json_header(struct fmt_ctx *c)
 {
 	(void)c;
 }

@@ -5,7 +5,7 @@
 #include "model/tcp_state.h"
 #include "output/textfmt.h"
 
-static void text_header(struct sink_ctx *c)
+static void text_header(struct fmt_ctx *c)
 {
 	struct out *o = c->o;
 
@@ -17,7 +17,7 @@ static void text_header(struct sink_ctx *c)
 	out_end_line(o);
 }
 
-static void text_event(struct sink_ctx *c, const struct tt_event *e)
+static void text_event(struct fmt_ctx *c, const struct tt_event *e)
 {
 	struct out *o = c->o;
 	const char *comm, *s;
@@ -43,7 +43,7 @@ static void text_event(struct sink_ctx *c, const struct tt_event *e)
 	out_end_line(o);
 }
 
-static void text_lost(struct sink_ctx *c, __u64 n)
+static void text_lost(struct fmt_ctx *c, __u64 n)
 {
 	out_lost_marker(c->o, false, n);
 }

@@ -16,13 +16,13 @@ void text_pad_from(struct out *o, size_t start, size_t width)
 	out_pad(o, len < width ? width - len + 1 : 1);
 }
 
-void text_time(struct sink_ctx *c, __u64 ts_ns)
+void text_time(struct fmt_ctx *c, __u64 ts_ns)
 {
 	struct out *o = c->o;
 	size_t start = o->len;
 
 	if (c->wall)
-		sink_wall_time(c, ts_ns, false);
+		fmt_wall_time(c, ts_ns, false);
 	else
 		out_fixed(o, ts_ns > c->start_ns ? ts_ns - c->start_ns : 0,
 			  1000000000ULL, 6);
@@ -50,7 +50,7 @@ void text_who(struct out *o, __u32 pid, const char *comm)
 	text_pad_from(o, start, W_COMM);
 }
 
-void text_endpoint(struct sink_ctx *c, __u16 family, const __u8 *addr,
+void text_endpoint(struct fmt_ctx *c, __u16 family, const __u8 *addr,
 		   __u16 port)
 {
 	char ep[TT_ENDPOINT_LEN];
@@ -59,7 +59,7 @@ void text_endpoint(struct sink_ctx *c, __u16 family, const __u8 *addr,
 	text_col(c->o, ep, n, c->wide ? W_ADDR_WIDE : W_ADDR);
 }
 
-void text_header_start(struct sink_ctx *c)
+void text_header_start(struct fmt_ctx *c)
 {
 	size_t aw = c->wide ? W_ADDR_WIDE : W_ADDR;
 	struct out *o = c->o;

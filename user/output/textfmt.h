@@ -4,7 +4,7 @@
 #define __TT_TEXTFMT_H
 
 #include "output/out.h"
-#include "output/sink.h"
+#include "output/fmt_ctx.h"
 
 #define W_TIME 15
 #define W_PID 7
@@ -19,15 +19,15 @@ void text_col(struct out *o, const char *s, size_t len, size_t width);
 /* pad what was written since 'start' to width, plus one space */
 void text_pad_from(struct out *o, size_t start, size_t width);
 /* seconds since start, or wall clock with -T; padded */
-void text_time(struct sink_ctx *c, __u64 ts_ns);
+void text_time(struct fmt_ctx *c, __u64 ts_ns);
 /* PID and COMM columns; '-' for an unknown owner (pid 0) */
 void text_who(struct out *o, __u32 pid, const char *comm);
 /* an address:port column */
-void text_endpoint(struct sink_ctx *c, __u16 family, const __u8 *addr,
+void text_endpoint(struct fmt_ctx *c, __u16 family, const __u8 *addr,
 		   __u16 port);
 
 /* TIME PID COMM LADDR:LPORT RADDR:RPORT: the columns every table starts with */
-void text_header_start(struct sink_ctx *c);
+void text_header_start(struct fmt_ctx *c);
 /* where the kernel dropped n events, in the stream's own format */
 void out_lost_marker(struct out *o, bool json, __u64 n);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include "util/common.h"
-#include "output/sink.h"
+#include "output/fmt_ctx.h"
 
 static __u64 clock_ns(clockid_t id)
 {
@@ -11,18 +11,20 @@ static __u64 clock_ns(clockid_t id)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-void sink_ctx_init(struct sink_ctx *c, struct out *o)
+void fmt_ctx_init(struct fmt_ctx *c, struct out *o, bool wall, bool wide)
 {
 	__u64 mono = clock_ns(CLOCK_MONOTONIC);
 
 	memset(c, 0, sizeof(*c));
 	c->o = o;
+	c->wall = wall;
+	c->wide = wide;
 	c->start_ns = mono;
 	c->mono_to_real = (__s64)(clock_ns(CLOCK_REALTIME) - mono);
 	c->cached_sec = -1;
 }
 
-void sink_wall_time(struct sink_ctx *c, __u64 mono_ns, bool utc)
+void fmt_wall_time(struct fmt_ctx *c, __u64 mono_ns, bool utc)
 {
 	__u64 real = mono_ns + c->mono_to_real;
 	time_t sec = real / 1000000000ULL;
