@@ -14,7 +14,6 @@
 #include "cli/outopts.h"
 #include "cmd/stream.h"
 #include "model/tcp_state.h"
-#include "output/textfmt.h"
 
 #define MAX_OPEN_DEFAULT 65536
 #define MAX_SAMPLES (1 << 20)
@@ -110,78 +109,6 @@ static const struct argp argp = {
 	.children = stream_argp_children,
 };
 
-__u16 cw_service_port(const struct cw_run *r, __u8 flags, __u16 sport,
-		      __u16 dport)
-{
-	return service_port(r->env->key, flags, sport, dport, r->eph_lo,
-			    r->eph_hi);
-}
-
-static void header(struct cw_run *r)
-{
-	struct out *o = r->fc.o;
-
-	if (r->env->out.json)
-		return;
-	text_header_start(&r->fc);
-	text_lit(o, "SERVICE", 7);
-	text_lit(o, "NEXT", W_STATE);
-	out_lit(o, "MS");
-	out_end_line(o);
-}
-
-/* an episode that ended; ns is a lower bound when !known */
-static void print_episode(struct cw_run *r, const struct tt_event *e,
-			  __u16 service, __u64 ns, bool known)
-{
-	struct out *o = r->fc.o;
-	const char *comm;
-	__u32 pid = tt_event_who(e, &comm);
-	size_t start;
-
-	if (!out_reserve(o, TT_LINE_MAX))
-		return;
-	if (r->env->out.json) {
-		out_lit(o, "{\"type\":\"close_wait\",\"time\":\"");
-		fmt_wall_time(&r->fc, e->ts_ns, true);
-		out_char(o, '"');
-		json_key(o, "sock_id");
-		out_u64(o, e->sock_id);
-		json_who(o, pid, comm);
-		json_key(o, "family");
-		json_quoted(o, tt_family_str(e->family));
-		json_endpoint(o, false, e->family, e->saddr, e->sport);
-		json_endpoint(o, true, e->family, e->daddr, e->dport);
-		json_key(o, "service");
-		out_u64(o, service);
-		json_key(o, "next");
-		json_quoted(o, tcp_state_str(e->newstate));
-		json_key(o, "ms");
-		if (known)
-			json_ms(o, ns);
-		else
-			out_lit(o, "null");
-		json_key(o, "ms_at_least");
-		json_ms(o, ns);
-		out_char(o, '}');
-		out_end_line(o);
-		return;
-	}
-	text_time(&r->fc, e->ts_ns);
-	text_who(o, pid, comm);
-	text_endpoint(&r->fc, e->family, e->saddr, e->sport);
-	text_endpoint(&r->fc, e->family, e->daddr, e->dport);
-	start = o->len;
-	out_u64(o, service);
-	text_pad_from(o, start, 7);
-	comm = tcp_state_str(e->newstate);
-	text_col(o, comm, strlen(comm), W_STATE);
-	if (!known)
-		out_lit(o, ">=");
-	out_fixed(o, ns, 1000000ULL, 3);
-	out_end_line(o);
-}
-
 static bool on_event(void *ctx, const struct tt_event *e)
 {
 	struct cw_run *r = ctx;
@@ -189,7 +116,8 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	struct cw_open *c;
 	const char *comm;
 	bool known;
-	__u16 service = cw_service_port(r, e->flags, e->sport, e->dport);
+	__u16 service =
+		service_rule_port(&r->svc, e->flags, e->sport, e->dport);
 
 	if (e->newstate == TCP_CLOSE_WAIT) {
 		/* the kernel lists it at exit: nothing kept here meanwhile */
@@ -240,7 +168,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 		r->predating++;
 	}
 	if (!r->env->live && ns >= r->env->min_ns)
-		print_episode(r, e, service, ns, known);
+		r->rep->episode(&r->fc, e, service, ns, known);
 	return true;
 }
 
@@ -248,7 +176,7 @@ static void on_lost(void *ctx, __u64 n)
 {
 	struct cw_run *r = ctx;
 
-	out_lost_marker(r->fc.o, r->env->out.json, n);
+	r->rep->lost(&r->fc, n);
 }
 
 static const struct stream_ops cw_ops = {
@@ -283,82 +211,6 @@ static int by_age(const void *a, const void *b)
 	return x->since_ns < y->since_ns ? -1 : x->since_ns > y->since_ns;
 }
 
-/* a percentile of no samples (all past the sample cap) is unknown */
-static void json_pct(struct out *o, const struct port_summary *p, __u64 ns)
-{
-	if (p->sampled)
-		json_ms(o, ns);
-	else
-		out_lit(o, "null");
-}
-
-static void text_pct(struct out *o, const struct port_summary *p, __u64 ns)
-{
-	if (p->sampled)
-		out_fixed(o, ns, 1000000ULL, 3);
-	else
-		out_char(o, '-');
-}
-
-static void summary_ports(struct cw_run *r)
-{
-	struct port_summary *ps;
-	size_t n = portstats__summarise(r->stats, &ps);
-	struct out *o = r->fc.o;
-
-	if (r->env->out.json) {
-		out_lit(o, "{\"type\":\"summary\",\"episodes\":");
-		out_u64(o, r->episodes);
-		json_key(o, "predating");
-		out_u64(o, r->predating);
-		json_key(o, "dropped");
-		out_u64(o, r->dropped);
-		json_key(o, "ports");
-		out_char(o, '[');
-	} else {
-		out_lit(o, "\nCLOSE_WAIT episodes by service port:\n");
-		out_lit(o, "SERVICE  EPISODES      P50(ms)      P99(ms)      "
-			   "MAX(ms)\n");
-	}
-	for (size_t i = 0; i < n; i++) {
-		out_reserve(o, TT_LINE_MAX);
-		if (r->env->out.json) {
-			out_str(o, i ? ",{\"service\":" : "{\"service\":");
-			out_u64(o, ps[i].port);
-			json_key(o, "episodes");
-			out_u64(o, ps[i].count);
-			json_key(o, "p50_ms");
-			json_pct(o, &ps[i], ps[i].p50_ns);
-			json_key(o, "p99_ms");
-			json_pct(o, &ps[i], ps[i].p99_ns);
-			json_key(o, "max_ms");
-			json_ms(o, ps[i].max_ns);
-			out_char(o, '}');
-			continue;
-		}
-		size_t start = o->len;
-
-		out_u64(o, ps[i].port);
-		text_pad_from(o, start, 7);
-		start = o->len;
-		out_u64(o, ps[i].count);
-		text_pad_from(o, start, 8);
-		start = o->len;
-		text_pct(o, &ps[i], ps[i].p50_ns);
-		text_pad_from(o, start, 12);
-		start = o->len;
-		text_pct(o, &ps[i], ps[i].p99_ns);
-		text_pad_from(o, start, 12);
-		out_fixed(o, ps[i].max_ns, 1000000ULL, 3);
-		out_char(o, '\n');
-	}
-	if (!n && !r->env->out.json)
-		out_lit(o, "(none)\n");
-	if (r->env->out.json)
-		out_char(o, ']');
-	free(ps);
-}
-
 /* the tracked ones, from the kernel, as the open table would hold them */
 static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
 {
@@ -384,7 +236,8 @@ static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
 		c->family = s->family;
 		c->lport = s->sport;
 		c->rport = s->dport;
-		c->service = cw_service_port(r, s->flags, s->sport, s->dport);
+		c->service = service_rule_port(&r->svc, s->flags, s->sport,
+					       s->dport);
 		memcpy(c->laddr, s->saddr, TT_ADDR_LEN);
 		memcpy(c->raddr, s->daddr, TT_ADDR_LEN);
 		m++;
@@ -394,72 +247,34 @@ static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
 	return v;
 }
 
-static void summary_open(struct cw_run *r, __u64 now)
+/* at exit: per service port, and the sockets still in CLOSE_WAIT */
+static void summary(struct cw_run *r, __u64 now)
 {
+	struct cw_summary sum = {
+		.episodes = r->episodes,
+		.predating = r->predating,
+		.dropped = r->dropped,
+		.now = now,
+	};
+	struct port_summary *ps = NULL;
 	struct open_list l = { .n = 0 };
-	struct out *o = r->fc.o;
 	size_t nk;
 	struct cw_open *kernel = tracked_open(r, &nk);
 
 	l.v = calloc(idmap__count(r->open) + nk + 1, sizeof(*l.v));
-	if (!l.v) {
-		free(kernel);
-		return;
-	}
+	if (!l.v)
+		goto out;
 	idmap__for_each(r->open, collect, &l);
 	for (size_t i = 0; i < nk; i++)
 		l.v[l.n++] = &kernel[i];
 	qsort(l.v, l.n, sizeof(*l.v), by_age);
-	if (r->env->out.json) {
-		json_key(o, "open");
-		out_char(o, '[');
-	} else {
-		out_lit(o, "\nStill in CLOSE_WAIT:\n");
-		text_lit(o, "AGE(ms)", 12);
-		text_lit(o, "PID", W_PID);
-		text_lit(o, "COMM", W_COMM);
-		text_lit(o, "LADDR:LPORT",
-			 r->env->out.wide ? W_ADDR_WIDE : W_ADDR);
-		text_lit(o, "RADDR:RPORT",
-			 r->env->out.wide ? W_ADDR_WIDE : W_ADDR);
-		out_lit(o, "SERVICE\n");
-	}
-	for (size_t i = 0; i < l.n; i++) {
-		const struct cw_open *c = l.v[i];
-		__u64 age = now > c->since_ns ? now - c->since_ns : 0;
-		size_t start;
-
-		out_reserve(o, TT_LINE_MAX);
-		if (r->env->out.json) {
-			out_str(o, i ? ",{\"age_ms\":" : "{\"age_ms\":");
-			json_ms(o, age);
-			json_key(o, "age_estimated");
-			out_str(o, c->estimated ? "true" : "false");
-			json_who(o, c->pid, c->comm);
-			json_endpoint(o, false, c->family, c->laddr, c->lport);
-			json_endpoint(o, true, c->family, c->raddr, c->rport);
-			json_key(o, "service");
-			out_u64(o, c->service);
-			out_char(o, '}');
-			continue;
-		}
-		start = o->len;
-		if (c->estimated)
-			out_lit(o, ">=");
-		out_fixed(o, age, 1000000ULL, 3);
-		text_pad_from(o, start, 12);
-		text_who(o, c->pid, c->comm);
-		text_endpoint(&r->fc, c->family, c->laddr, c->lport);
-		text_endpoint(&r->fc, c->family, c->raddr, c->rport);
-		out_u64(o, c->service);
-		out_char(o, '\n');
-	}
-	if (!l.n && !r->env->out.json)
-		out_lit(o, "(none)\n");
-	if (r->env->out.json) {
-		out_lit(o, "]}");
-		out_end_line(o);
-	}
+	sum.nports = portstats__summarise(r->stats, &ps);
+	sum.ports = ps;
+	sum.open = l.v;
+	sum.nopen = l.n;
+	r->rep->summary(&r->fc, &sum);
+out:
+	free(ps);
 	free(l.v);
 	free(kernel);
 }
@@ -478,7 +293,8 @@ int do_closewait(int argc, char **argv)
 		return usage_err("--state does not apply: closewait watches "
 				 "close_wait");
 	env.filter.states = 1U << TCP_CLOSE_WAIT;
-	ephemeral_range(&r.eph_lo, &r.eph_hi);
+	r.svc.key = env.key;
+	ephemeral_range(&r.svc.eph_lo, &r.svc.eph_hi);
 	r.open = idmap__new(env.max_open, sizeof(struct cw_open));
 	r.stats = portstats__new(MAX_SAMPLES);
 	if (!r.open || !r.stats) {
@@ -491,6 +307,7 @@ int do_closewait(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	fmt_ctx_init(&r.fc, &s.out, env.out.wall, env.out.wide);
+	r.rep = env.out.json ? &cw_report_json : &cw_report_text;
 	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_CLOSE_WAIT,
 				env.filter.netns);
 	if (!r.socks && env.live) {
@@ -512,11 +329,10 @@ int do_closewait(int argc, char **argv)
 		       strerror(errno), (unsigned long long)env.max_open);
 	cw_adopt_existing(&r);
 	if (!env.live)
-		header(&r);
+		r.rep->header(&r.fc);
 	err = stream_run(&s, env.out.duration_ns);
 	if (s.stop != STOP_OUTPUT && !env.live) {
-		summary_ports(&r);
-		summary_open(&r, now_ns());
+		summary(&r, now_ns());
 		out_flush(&s.out);
 	}
 	if (stream_summary(&s, "events") && !err)

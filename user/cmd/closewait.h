@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What closewait.c and closewait_live.c share. */
+/*
+ * What closewait.c shares with closewait_live.c (the sockets in CLOSE_WAIT
+ * now: adopted at start, drawn by --live).
+ */
 #ifndef __TT_CLOSEWAIT_H
 #define __TT_CLOSEWAIT_H
 
+#include "model/closewait.h"
 #include "model/filter.h"
 #include "model/idmap.h"
 #include "kernel/loader.h"
 #include "cli/outopts.h"
 #include "model/portstats.h"
+#include "model/service.h"
+#include "output/closewait_report.h"
 #include "output/fmt_ctx.h"
 #include "kernel/iters.h"
 #include "model/tcp_state.h"
@@ -23,27 +29,13 @@ struct cw_env {
 	__u64 interval_ns;
 };
 
-/* a socket now in CLOSE_WAIT */
-struct cw_open {
-	__u64 since_ns;
-	bool estimated; /* predates tcptrail: since_ns from the last segment */
-	int fd; /* found in /proc, or -1 */
-	__u32 pid;
-	char comm[TT_COMM_LEN];
-	__u16 family;
-	__u16 lport;
-	__u16 rport;
-	__u16 service;
-	__u8 laddr[TT_ADDR_LEN];
-	__u8 raddr[TT_ADDR_LEN];
-};
-
 struct cw_run {
 	const struct cw_env *env;
 	struct fmt_ctx fc;
+	const struct cw_report_ops *rep; /* text or JSON */
 	struct idmap *open;
 	struct portstats *stats;
-	__u16 eph_lo, eph_hi; /* the kernel's ephemeral port range */
+	struct service_rule svc; /* --key, the kernel's ephemeral range */
 	__u64 episodes;
 	__u64 predating; /* ended, but began before tcptrail started */
 	__u64 dropped; /* did not fit in the open table */
@@ -56,8 +48,6 @@ struct cw_run {
 	__u64 next_snapshot;
 };
 
-__u16 cw_service_port(const struct cw_run *r, __u8 flags, __u16 sport,
-		      __u16 dport);
 /* sockets already in CLOSE_WAIT at start go into the open table */
 void cw_adopt_existing(struct cw_run *r);
 /* one live frame (or JSON snapshot), if its interval has come */

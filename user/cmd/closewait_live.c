@@ -105,7 +105,8 @@ static int take_frame(struct cw_run *r, struct frame *f, __u64 now)
 
 		row->rec = s;
 		row->fd = -1;
-		row->service = cw_service_port(r, s->flags, s->sport, s->dport);
+		row->service = service_rule_port(&r->svc, s->flags, s->sport,
+						 s->dport);
 		c = idmap__lookup(r->open,
 				  tt_tuple_key(s->family, s->saddr, s->sport,
 					       s->daddr, s->dport));

@@ -46,3 +46,9 @@ __u16 service_port(enum tt_key_mode key, __u8 flags, __u16 sport, __u16 dport,
 		return dport;
 	return sport;
 }
+
+__u16 service_rule_port(const struct service_rule *r, __u8 flags, __u16 sport,
+			__u16 dport)
+{
+	return service_port(r->key, flags, sport, dport, r->eph_lo, r->eph_hi);
+}

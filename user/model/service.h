@@ -19,4 +19,13 @@ const char *key_mode_str(enum tt_key_mode key);
 __u16 service_port(enum tt_key_mode key, __u8 flags, __u16 sport, __u16 dport,
 		   __u16 eph_lo, __u16 eph_hi);
 
+/* --key and the kernel's ephemeral range: all service_port() needs to know */
+struct service_rule {
+	enum tt_key_mode key;
+	__u16 eph_lo, eph_hi;
+};
+
+__u16 service_rule_port(const struct service_rule *r, __u8 flags, __u16 sport,
+			__u16 dport);
+
 #endif /* __TT_SERVICE_H */

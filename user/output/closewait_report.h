@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What 'closewait' prints, in text or JSON lines: an episode of CLOSE_WAIT
+ * as it ends, and at exit a summary per service port with the sockets
+ * still in CLOSE_WAIT. One set of functions per format.
+ */
+#ifndef __TT_CLOSEWAIT_REPORT_H
+#define __TT_CLOSEWAIT_REPORT_H
+
+#include "model/closewait.h"
+#include "model/portstats.h"
+#include "output/fmt_ctx.h"
+#include "tcptrail.h"
+
+struct cw_summary {
+	__u64 episodes;
+	__u64 predating; /* ended, but began before tcptrail started */
+	__u64 dropped; /* did not fit in the open table */
+	const struct port_summary *ports; /* by port */
+	size_t nports;
+	struct cw_open *const *open; /* oldest first */
+	size_t nopen;
+	__u64 now; /* CLOCK_MONOTONIC: the ages are to now */
+};
+
+struct cw_report_ops {
+	/* column titles, before the first episode */
+	void (*header)(struct fmt_ctx *c);
+	/* an episode that ended; ns is a lower bound when !known */
+	void (*episode)(struct fmt_ctx *c, const struct tt_event *e,
+			__u16 service, __u64 ns, bool known);
+	/* n events were dropped by the kernel since the last report */
+	void (*lost)(struct fmt_ctx *c, __u64 n);
+	void (*summary)(struct fmt_ctx *c, const struct cw_summary *s);
+};
+
+extern const struct cw_report_ops cw_report_text;
+extern const struct cw_report_ops cw_report_json;
+
+#endif /* __TT_CLOSEWAIT_REPORT_H */
