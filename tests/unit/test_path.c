@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A kernel path (struct tt_path) as timeline's connection (timeline_path.c). */
+/* A kernel path (struct tt_path) as timeline's connection (model/conn.c). */
 #include <string.h>
 #include "unit.h"
 #include "model/tcp_state.h"
-#include "cmd/timeline.h"
+#include "model/conn.h"
 
 /* the kernel's path_add() (bpf/path.bpf.h), step for step */
 static void kernel_add(struct tt_path *p, __u8 state, __u64 ns)

@@ -101,8 +101,7 @@ static void test_parse_bad(void **state)
 	assert_int_equal(parse_one("close wait"), -1);
 	assert_int_equal(parse_one("established,listen"), -1);
 	/* longer than any name: must not overrun the lookup buffer */
-	assert_int_equal(parse_one("established_established_established"),
-			 -1);
+	assert_int_equal(parse_one("established_established_established"), -1);
 }
 
 static void test_list(void **state)

@@ -13,7 +13,6 @@
 #include "kernel/iters.h"
 #include "cmd/stream.h"
 #include "model/tcp_state.h"
-#include "output/textfmt.h"
 #include "cmd/timeline.h"
 
 #define MAX_CONNS_DEFAULT 65536
@@ -91,178 +90,6 @@ static const struct argp argp = {
 	.doc = doc,
 	.children = stream_argp_children,
 };
-
-void tl_add_step(struct tl_conn *c, __u8 state, __u64 ns)
-{
-	if (c->nsteps == PATH_MAX_STEPS) {
-		/* keep the start and the end: drop from the middle */
-		memmove(&c->steps[PATH_MAX_STEPS / 2],
-			&c->steps[PATH_MAX_STEPS / 2 + 1],
-			(PATH_MAX_STEPS / 2 - 1) * sizeof(c->steps[0]));
-		c->nsteps--;
-		c->truncated = true;
-	}
-	c->steps[c->nsteps].state = state;
-	c->steps[c->nsteps].ns = ns;
-	c->nsteps++;
-}
-
-static const char *opened_str(const struct tl_conn *c)
-{
-	if (c->listener)
-		return "listen";
-	if (c->flags & TT_F_ACTIVE)
-		return "active";
-	if (c->flags & TT_F_PASSIVE)
-		return "passive";
-	return "unknown";
-}
-
-static const char *const closer_str[] = {
-	[CLOSER_UNKNOWN] = "unknown",
-	[CLOSER_LOCAL] = "local",
-	[CLOSER_PEER] = "peer",
-	[CLOSER_RESET] = "reset",
-};
-
-/*
- * How step i ended, where the kernel did not say: an orphaned FIN_WAIT2
- * ended by tcp_fin_timeout, or by a peer's FIN whose time is a look's.
- */
-static const char *step_note(const struct tl_conn *c, int i)
-{
-	bool last = i + 1 == c->nsteps;
-
-	if (c->steps[i].state != TCP_FIN_WAIT2)
-		return NULL;
-	if (last && c->fin_timeout)
-		return "fin_timeout";
-	if (c->fin_inferred && (last ? c->state == TCP_TIME_WAIT :
-				       c->steps[i + 1].state == TCP_TIME_WAIT))
-		return "inferred";
-	return NULL;
-}
-
-static void header(struct tl_run *r)
-{
-	struct out *o = r->fc.o;
-
-	if (r->env->out.json)
-		return;
-	text_header_start(&r->fc);
-	text_lit(o, "OPENED", 7);
-	text_lit(o, "CLOSED", 7);
-	text_lit(o, "LIFETIME", 10);
-	out_lit(o, "PATH");
-	out_end_line(o);
-}
-
-/* the current state ends the path: with its time so far if still open */
-void tl_print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
-		   bool open)
-{
-	__u64 life = now > c->first_ns ? now - c->first_ns : 0;
-	struct out *o = r->fc.o;
-	const char *note;
-	size_t start;
-
-	/* a path of 16 steps with escaped names stays well inside 2 lines */
-	if (!out_reserve(o, 2 * TT_LINE_MAX))
-		return;
-	if (r->env->out.json) {
-		out_lit(o, "{\"type\":\"connection\",\"time\":\"");
-		fmt_wall_time(&r->fc, now, true);
-		out_char(o, '"');
-		json_key(o, "sock_id");
-		out_u64(o, c->id);
-		json_who(o, c->pid, c->comm);
-		json_key(o, "family");
-		json_quoted(o, tt_family_str(c->family));
-		json_endpoint(o, false, c->family, c->laddr, c->lport);
-		json_endpoint(o, true, c->family, c->raddr, c->rport);
-		json_key(o, "opened");
-		json_quoted(o, opened_str(c));
-		json_key(o, "closed_first");
-		json_quoted(o, closer_str[c->closer]);
-		json_key(o, "lifetime_ms");
-		json_ms(o, life);
-		json_key(o, "complete");
-		out_str(o, c->partial || c->truncated ? "false" : "true");
-		json_key(o, "open");
-		out_str(o, open ? "true" : "false");
-		json_key(o, "path");
-		out_char(o, '[');
-		for (int i = 0; i < c->nsteps; i++) {
-			out_str(o, i ? ",{\"state\":" : "{\"state\":");
-			json_quoted(o, tcp_state_str(c->steps[i].state));
-			json_key(o, "ms");
-			if (c->steps[i].ns == TT_DELTA_UNKNOWN)
-				out_lit(o, "null");
-			else
-				json_ms(o, c->steps[i].ns);
-			if (c->steps[i].state == TCP_TIME_WAIT && !c->tw_exact)
-				out_lit(o, ",\"inferred\":true");
-			note = step_note(c, i);
-			if (note) {
-				out_lit(o, ",\"");
-				out_str(o, note);
-				out_lit(o, "\":true");
-			}
-			out_char(o, '}');
-		}
-		out_str(o, c->nsteps ? ",{\"state\":" : "{\"state\":");
-		json_quoted(o, tcp_state_str(c->state));
-		json_key(o, "ms");
-		if (open)
-			json_ms(o, now - c->since_ns);
-		else
-			out_lit(o, "null");
-		if (c->state == TCP_TIME_WAIT)
-			out_lit(o, ",\"inferred\":true");
-		out_lit(o, "}]}");
-		out_end_line(o);
-		return;
-	}
-	text_time(&r->fc, now);
-	text_who(o, c->pid, c->comm);
-	text_endpoint(&r->fc, c->family, c->laddr, c->lport);
-	text_endpoint(&r->fc, c->family, c->raddr, c->rport);
-	text_col(o, opened_str(c), strlen(opened_str(c)), 7);
-	text_col(o, closer_str[c->closer], strlen(closer_str[c->closer]), 7);
-	start = o->len;
-	if (c->partial || c->truncated)
-		out_lit(o, ">=");
-	out_human(o, life);
-	text_pad_from(o, start, 10);
-	for (int i = 0; i < c->nsteps; i++) {
-		out_str(o, tcp_state_str(c->steps[i].state));
-		out_char(o, ' ');
-		if (c->steps[i].ns == TT_DELTA_UNKNOWN)
-			out_char(o, '?');
-		else
-			out_human(o, c->steps[i].ns);
-		if (c->steps[i].state == TCP_TIME_WAIT && !c->tw_exact)
-			out_lit(o, " (inferred)");
-		note = step_note(c, i);
-		if (note) {
-			out_lit(o, " (");
-			out_str(o, note);
-			out_char(o, ')');
-		}
-		out_lit(o, " -> ");
-		if (c->truncated && i == PATH_MAX_STEPS / 2 - 1)
-			out_lit(o, "... -> ");
-	}
-	out_str(o, tcp_state_str(c->state));
-	if (c->state == TCP_TIME_WAIT)
-		out_lit(o, " (inferred)");
-	if (open) {
-		out_char(o, ' ');
-		out_human(o, now - c->since_ns);
-		out_lit(o, " (open)");
-	}
-	out_end_line(o);
-}
 
 static void update_endpoints(struct tl_conn *c, const struct tt_event *e)
 {
@@ -360,7 +187,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 			return true;
 	}
 	if (e->newstate == TCP_CLOSE) {
-		tl_print_conn(r, c, e->ts_ns, false);
+		r->rep->conn(&r->fc, c, e->ts_ns, false);
 		r->printed++;
 		idmap__delete(r->conns, e->sock_id);
 	}
@@ -371,7 +198,7 @@ static void on_lost(void *ctx, __u64 n)
 {
 	struct tl_run *r = ctx;
 
-	out_lost_marker(r->fc.o, r->env->out.json, n);
+	r->rep->lost(&r->fc, n);
 }
 
 static const struct stream_ops tl_ops = {
@@ -394,7 +221,7 @@ static void print_open(void *ctx, __u64 id, void *value)
 	(void)id;
 	/* handed to a time-wait socket: closed here, but not yet gone */
 	if (c->time_wait || oc->r->env->open)
-		tl_print_conn(oc->r, c, oc->now, true);
+		oc->r->rep->conn(&oc->r->fc, c, oc->now, true);
 }
 
 int do_timeline(int argc, char **argv)
@@ -437,10 +264,11 @@ int do_timeline(int argc, char **argv)
 		}
 	}
 	fmt_ctx_init(&r.fc, &s.out, env.out.wall, env.out.wide);
+	r.rep = env.out.json ? &tl_report_json : &tl_report_text;
 	if (!stat("/proc/self/ns/net", &st))
 		r.netns = st.st_ino;
 	tl_tw_open(&r, &s, &env.lo);
-	header(&r);
+	r.rep->header(&r.fc);
 	err = stream_run(&s, env.out.duration_ns);
 	if ((env.open || r.in_time_wait) && s.stop != STOP_OUTPUT) {
 		struct open_ctx oc = { .r = &r, .now = now_ns() };

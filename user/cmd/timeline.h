@@ -1,28 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What timeline.c and timeline_tw.c (following TIME_WAIT) share. */
+/*
+ * What timeline.c shares with timeline_path.c (paths kept in the kernel)
+ * and timeline_tw.c (following TIME_WAIT).
+ */
 #ifndef __TT_TIMELINE_H
 #define __TT_TIMELINE_H
 
+#include "model/conn.h"
 #include "model/filter.h"
 #include "model/idmap.h"
 #include "kernel/loader.h"
 #include "cli/outopts.h"
 #include "output/fmt_ctx.h"
+#include "output/timeline_report.h"
 #include "kernel/iters.h"
 #include "cmd/stream.h"
 
-#define PATH_MAX_STEPS 16
 #define TW_CHECK_NS 1000000000ULL
 /* the kernel's TCP_TIMEWAIT_LEN, and a margin: stop looking after it */
 #define TW_MAX_NS 62000000000ULL
 #define TCP_TIMEWAIT_LEN_NS 60000000000ULL
-
-enum closer {
-	CLOSER_UNKNOWN = TT_CLOSER_UNKNOWN,
-	CLOSER_LOCAL = TT_CLOSER_LOCAL,
-	CLOSER_PEER = TT_CLOSER_PEER,
-	CLOSER_RESET = TT_CLOSER_RESET,
-};
 
 struct tl_env {
 	struct tt_filter filter;
@@ -32,50 +29,12 @@ struct tl_env {
 	__u64 max_conns;
 };
 
-struct tl_step {
-	__u64 ns; /* time spent in the state, TT_DELTA_UNKNOWN if unknown */
-	__u8 state;
-};
-
-struct tl_conn {
-	__u64 id;
-	__u64 first_ns; /* entered the first state of the path */
-	__u64 since_ns; /* entered the current state */
-	__u32 pid;
-	char comm[TT_COMM_LEN];
-	__u16 family;
-	__u16 lport;
-	__u16 rport;
-	__u8 laddr[TT_ADDR_LEN];
-	__u8 raddr[TT_ADDR_LEN];
-	__u8 flags; /* TT_F_ACTIVE, TT_F_PASSIVE */
-	__u8 state; /* current */
-	__u8 closer;
-	__u8 nsteps;
-	bool partial; /* first seen mid-life, or a transition was missed */
-	bool truncated; /* more steps than PATH_MAX_STEPS: middle dropped */
-	bool listener;
-	bool time_wait; /* handed to a time-wait socket: followed until gone */
-	bool tw_exact; /* its end was seen (fentry): TIME_WAIT not inferred */
-	/*
-	 * Handed off before the peer's FIN: the time-wait socket sits in
-	 * FIN_WAIT2 (state) until that FIN comes (then TIME_WAIT) or
-	 * tcp_fin_timeout ends it (fin_timeout). fin_inferred: the FIN's
-	 * time is the look that found it, not the kernel's timer.
-	 */
-	__u8 tw_substate;
-	bool fin_timeout;
-	bool fin_inferred;
-	bool since_unknown; /* since_ns is not when 'state' was entered */
-	__u32 netns;
-	struct tl_step steps[PATH_MAX_STEPS];
-};
-
 struct tw_lookup;
 
 struct tl_run {
 	const struct tl_env *env;
 	struct fmt_ctx fc;
+	const struct tl_report_ops *rep; /* text or JSON */
 	struct idmap *conns;
 	struct sockets *socks; /* to see time-wait sockets go; may be NULL */
 	bool paths; /* the kernel keeps the paths (tp_btf) */
@@ -93,12 +52,6 @@ struct tl_run {
 	__u64 dropped;
 };
 
-void tl_add_step(struct tl_conn *c, __u8 state, __u64 ns);
-void tl_print_conn(struct tl_run *r, const struct tl_conn *c, __u64 now,
-		   bool open);
-
-/* a path from the kernel as a connection (exposed for tests) */
-void tl_conn_from_path(struct tl_conn *c, const struct tt_path *p);
 /* stream_ops.path: a connection ended, or was handed to a time-wait socket */
 bool tl_on_path(void *ctx, const struct tt_path *p);
 /* --open with paths: the iterator over them, opened early to fail early */
@@ -121,8 +74,6 @@ bool tl_tw_enter(struct tl_run *r, struct tl_conn *c);
 void tl_tw_taken(struct tl_run *r, __u64 key, __u64 when);
 /* a TT_F_TIME_WAIT_END record */
 void tl_tw_end(struct tl_run *r, const struct tt_event *e);
-/* the last step, time in 'state' and where it went, ends at 'at' */
-void tl_end_state(struct tl_conn *c, __u8 next, __u64 at);
 /* about every 100 ms: time-wait sockets gone, or followed for too long */
 void tl_tick(void *ctx, __u64 now);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * timeline on tp_btf: the kernel keeps each connection's path and sends it
- * once, when the connection ends (struct tt_path). Here: turn a path into
- * a connection, and, for --open, read the paths of the open ones at exit.
+ * once, when the connection ends (struct tt_path). Here: print it, or
+ * follow it into TIME_WAIT, and for --open read the paths of the open
+ * ones at exit.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,55 +12,6 @@
 #include "model/event.h"
 #include "model/tcp_state.h"
 #include "cmd/timeline.h"
-
-#define HALF (TT_PATH_STEPS / 2)
-
-_Static_assert(PATH_MAX_STEPS == TT_PATH_STEPS, "path lengths differ");
-
-static void set_step(struct tl_conn *c, int i, const struct tt_path *p, int j)
-{
-	c->steps[i].state = p->states[j];
-	c->steps[i].ns = p->steps_ns[j];
-}
-
-void tl_conn_from_path(struct tl_conn *c, const struct tt_path *p)
-{
-	__u32 n = p->nsteps;
-
-	memset(c, 0, sizeof(*c));
-	c->id = p->sock_id;
-	c->first_ns = p->first_ns;
-	c->since_ns = p->ts_ns;
-	if (p->flags & TT_F_OWNER_KNOWN) {
-		c->pid = p->owner_tgid;
-		memcpy(c->comm, p->owner_comm, TT_COMM_LEN);
-	}
-	c->family = p->family;
-	c->lport = p->sport;
-	c->rport = p->dport;
-	memcpy(c->laddr, p->saddr, TT_ADDR_LEN);
-	memcpy(c->raddr, p->daddr, TT_ADDR_LEN);
-	c->flags = p->flags & TT_F_OPENER;
-	c->state = p->state;
-	c->tw_substate = p->tw_substate;
-	c->closer = p->closer <= TT_CLOSER_RESET ? p->closer : CLOSER_UNKNOWN;
-	c->partial = p->partial;
-	c->listener = p->listener;
-	c->netns = p->netns;
-	if (n <= TT_PATH_STEPS) {
-		for (__u32 i = 0; i < n; i++)
-			set_step(c, i, p, i);
-		c->nsteps = n;
-		return;
-	}
-	/* the first half in order, then the ring from its oldest step */
-	for (int i = 0; i < HALF; i++)
-		set_step(c, i, p, i);
-	for (int j = 0; j < HALF; j++)
-		set_step(c, HALF + j, p, HALF + (n + j) % HALF);
-	c->nsteps = TT_PATH_STEPS;
-	c->truncated = true;
-}
 
 bool tl_on_path(void *ctx, const struct tt_path *p)
 {
@@ -82,7 +34,7 @@ bool tl_on_path(void *ctx, const struct tt_path *p)
 	tl_conn_from_path(c, p);
 	if (c != &tmp && tl_tw_enter(r, c))
 		return true;
-	tl_print_conn(r, c, p->ts_ns, false);
+	r->rep->conn(&r->fc, c, p->ts_ns, false);
 	r->printed++;
 	if (c != &tmp)
 		idmap__delete(r->conns, p->sock_id);
@@ -120,7 +72,7 @@ static void print_one(struct tl_run *r, const struct tt_path *p, __u64 now)
 			     (p->flags & TT_F_OWNER_KNOWN) ? p->owner_tgid : 0))
 		return;
 	tl_conn_from_path(&c, p);
-	tl_print_conn(r, &c, now, true);
+	r->rep->conn(&r->fc, &c, now, true);
 }
 
 int tl_paths_print_open(struct tl_run *r, __u64 now)

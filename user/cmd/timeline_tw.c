@@ -108,16 +108,6 @@ static void orphan_go_on(struct tl_conn *c)
 	c->nsteps--;
 }
 
-void tl_end_state(struct tl_conn *c, __u8 next, __u64 at)
-{
-	tl_add_step(c, c->state,
-		    c->since_unknown || at < c->since_ns ? TT_DELTA_UNKNOWN :
-							   at - c->since_ns);
-	c->state = next;
-	c->since_ns = at;
-	c->since_unknown = false;
-}
-
 /* the orphaned FIN_WAIT2 got the peer's FIN at 'at': TIME_WAIT from then */
 static void peer_fin(struct tl_conn *c, __u64 at, bool inferred)
 {
@@ -171,7 +161,7 @@ static void tw_done(struct tl_run *r, struct tl_conn *c, __u64 now)
 	c->fin_timeout = c->state == TCP_FIN_WAIT2;
 	tl_end_state(c, TCP_CLOSE, now);
 	c->time_wait = false;
-	tl_print_conn(r, c, now, false);
+	r->rep->conn(&r->fc, c, now, false);
 	r->printed++;
 	if (r->tw_index)
 		idmap__delete(r->tw_index, conn_key(c));
