@@ -296,7 +296,7 @@ static void need_qstr(const struct json_doc *d, const char *key, const char *s)
 	need_raw(d, key, want);
 }
 
-/* a JSON string literal decodes to the bytes s[0..max) as out_json_str
+/* a JSON string literal decodes to the bytes s[0..max) as json_quote
  * must show them: cut at the first NUL, bad UTF-8 as U+FFFD */
 static void need_decoded(const char *lit, size_t len, const char *s, size_t max)
 {

@@ -216,7 +216,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op->want = want_text_esc(arg, alen, &op->want_len);
 			break;
 		case OP_JSON_STR:
-			out_json_str(&o, (const char *)arg, alen);
+			json_quote(&o, (const char *)arg, alen);
 			op->want = malloc(3 * alen + 1);
 			FUZZ_CHECK(op->want, "out of memory");
 			op->want_len = utf8_repair(op->want, arg,

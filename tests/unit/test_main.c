@@ -9,6 +9,7 @@ int main(void)
 	failed += run_parse_tests();
 	failed += run_tcp_state_tests();
 	failed += run_out_tests();
+	failed += run_json_tests();
 	failed += run_event_tests();
 	failed += run_sink_tests();
 	failed += run_idmap_tests();

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
+#include "output/json.h"
 #include "output/out.h"
 
 #define FFFD "\xef\xbf\xbd"
@@ -212,25 +213,25 @@ static void test_json_escapes(void **state)
 {
 	struct out *o = *state;
 
-	out_json_str(o, "", 16);
+	json_quote(o, "", 16);
 	expect(o, "\"\"");
-	out_json_str(o, "nginx", 16);
+	json_quote(o, "nginx", 16);
 	expect(o, "\"nginx\"");
-	out_json_str(o, "a\"b", 16);
+	json_quote(o, "a\"b", 16);
 	expect(o, "\"a\\\"b\"");
-	out_json_str(o, "a\\b", 16);
+	json_quote(o, "a\\b", 16);
 	expect(o, "\"a\\\\b\"");
-	out_json_str(o, "a/b c", 16);
+	json_quote(o, "a/b c", 16);
 	expect(o, "\"a/b c\"");
-	out_json_str(o, "\x01", 16);
+	json_quote(o, "\x01", 16);
 	expect(o, "\"\\u0001\"");
-	out_json_str(o, "\t\n\r", 16);
+	json_quote(o, "\t\n\r", 16);
 	expect(o, "\"\\u0009\\u000a\\u000d\"");
-	out_json_str(o, "\x1f", 16);
+	json_quote(o, "\x1f", 16);
 	expect(o, "\"\\u001f\"");
-	out_json_str(o, "\x1b[31m", 16);
+	json_quote(o, "\x1b[31m", 16);
 	expect(o, "\"\\u001b[31m\"");
-	out_json_str(o, "\x7f", 16);
+	json_quote(o, "\x7f", 16);
 	expect(o, "\"\\u007f\"");
 }
 
@@ -255,7 +256,7 @@ static void test_json_utf8_valid(void **state)
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		snprintf(want, sizeof(want), "\"%s\"", ok[i]);
-		out_json_str(o, ok[i], 16);
+		json_quote(o, ok[i], 16);
 		expect(o, want);
 	}
 }
@@ -265,51 +266,51 @@ static void test_json_utf8_invalid(void **state)
 	struct out *o = *state;
 
 	/* one U+FFFD for every byte that is not part of a valid sequence */
-	out_json_str(o, "\xff", 16);
+	json_quote(o, "\xff", 16);
 	expect(o, "\"" FFFD "\"");
-	out_json_str(o, "\xfe", 16);
+	json_quote(o, "\xfe", 16);
 	expect(o, "\"" FFFD "\"");
-	out_json_str(o, "\x80", 16);
+	json_quote(o, "\x80", 16);
 	expect(o, "\"" FFFD "\"");
-	out_json_str(o,
-		     "a\xbf"
-		     "b",
-		     16);
+	json_quote(o,
+		   "a\xbf"
+		   "b",
+		   16);
 	expect(o, "\"a" FFFD "b\"");
 	/* overlong */
-	out_json_str(o, "\xc0\x80", 16);
+	json_quote(o, "\xc0\x80", 16);
 	expect(o, "\"" FFFD FFFD "\"");
-	out_json_str(o, "\xc1\xbf", 16);
+	json_quote(o, "\xc1\xbf", 16);
 	expect(o, "\"" FFFD FFFD "\"");
-	out_json_str(o, "\xe0\x80\xaf", 16);
+	json_quote(o, "\xe0\x80\xaf", 16);
 	expect(o, "\"" FFFD FFFD FFFD "\"");
-	out_json_str(o, "\xf0\x80\x80\xaf", 16);
+	json_quote(o, "\xf0\x80\x80\xaf", 16);
 	expect(o, "\"" FFFD FFFD FFFD FFFD "\"");
 	/* surrogates, alone and as a CESU-8 pair */
-	out_json_str(o, "\xed\xa0\x80", 16);
+	json_quote(o, "\xed\xa0\x80", 16);
 	expect(o, "\"" FFFD FFFD FFFD "\"");
-	out_json_str(o, "\xed\xbf\xbf", 16);
+	json_quote(o, "\xed\xbf\xbf", 16);
 	expect(o, "\"" FFFD FFFD FFFD "\"");
-	out_json_str(o, "\xed\xa0\xbd\xed\xb8\x80", 16);
+	json_quote(o, "\xed\xa0\xbd\xed\xb8\x80", 16);
 	expect(o, "\"" FFFD FFFD FFFD FFFD FFFD FFFD "\"");
 	/* past U+10FFFF */
-	out_json_str(o, "\xf4\x90\x80\x80", 16);
+	json_quote(o, "\xf4\x90\x80\x80", 16);
 	expect(o, "\"" FFFD FFFD FFFD FFFD "\"");
-	out_json_str(o, "\xf5\x80\x80\x80", 16);
+	json_quote(o, "\xf5\x80\x80\x80", 16);
 	expect(o, "\"" FFFD FFFD FFFD FFFD "\"");
 	/* truncated: at the end, and followed by something else */
-	out_json_str(o, "\xc3", 16);
+	json_quote(o, "\xc3", 16);
 	expect(o, "\"" FFFD "\"");
-	out_json_str(o, "\xe2\x82", 16);
+	json_quote(o, "\xe2\x82", 16);
 	expect(o, "\"" FFFD FFFD "\"");
-	out_json_str(o,
-		     "\xe2\x82"
-		     "a",
-		     16);
+	json_quote(o,
+		   "\xe2\x82"
+		   "a",
+		   16);
 	expect(o, "\"" FFFD FFFD "a\"");
-	out_json_str(o, "\xf0\x9f\x98", 16);
+	json_quote(o, "\xf0\x9f\x98", 16);
 	expect(o, "\"" FFFD FFFD FFFD "\"");
-	out_json_str(o, "\xf0\x9f\x98\xc3\xa9", 16);
+	json_quote(o, "\xf0\x9f\x98\xc3\xa9", 16);
 	expect(o, "\"" FFFD FFFD FFFD "\xc3\xa9\"");
 }
 
@@ -322,27 +323,27 @@ static void test_json_maxlen(void **state)
 	} unterminated = { { 'a', 'b', 'c', 'd' }, { 'X', 'Y', 'Z', 0 } };
 	char buf[16];
 
-	out_json_str(o, unterminated.a, sizeof(unterminated.a));
+	json_quote(o, unterminated.a, sizeof(unterminated.a));
 	expect(o, "\"abcd\"");
-	out_json_str(o, unterminated.a, 2);
+	json_quote(o, unterminated.a, 2);
 	expect(o, "\"ab\"");
-	out_json_str(o, "abc", 0);
+	json_quote(o, "abc", 0);
 	expect(o, "\"\"");
-	out_json_str(o, "ab\0cd", 5);
+	json_quote(o, "ab\0cd", 5);
 	expect(o, "\"ab\"");
 	/* maxlen cuts a sequence: what is left is invalid */
-	out_json_str(o, "\xc3\xa9", 1);
+	json_quote(o, "\xc3\xa9", 1);
 	expect(o, "\"" FFFD "\"");
-	out_json_str(o, "a\xe2\x82\xac", 3);
+	json_quote(o, "a\xe2\x82\xac", 3);
 	expect(o, "\"a" FFFD FFFD "\"");
 	/* worst cases of the reservation: 6 and 3 bytes for each byte */
 	memset(buf, 0x01, sizeof(buf));
-	out_json_str(o, buf, sizeof(buf));
+	json_quote(o, buf, sizeof(buf));
 	assert_int_equal(o->len, 6 * 16 + 2);
 	assert_true(json_string_valid(o->buf, o->len));
 	out_clear(o);
 	memset(buf, 0xff, sizeof(buf));
-	out_json_str(o, buf, sizeof(buf));
+	json_quote(o, buf, sizeof(buf));
 	assert_int_equal(o->len, 3 * 16 + 2);
 	assert_true(json_string_valid(o->buf, o->len));
 	out_clear(o);
@@ -415,7 +416,7 @@ static void rnd_buf(unsigned char buf[16])
 		buf[rnd() % 16] = 0x80 + rnd() % 0x80;
 }
 
-/* check one out_json_str result against its input s[0..maxlen) */
+/* check one json_quote result against its input s[0..maxlen) */
 static void check_json(struct out *o, const char *s, size_t maxlen,
 		       int *valid_in)
 {
@@ -424,7 +425,7 @@ static void check_json(struct out *o, const char *s, size_t maxlen,
 	long dl;
 
 	out_clear(o);
-	out_json_str(o, s, maxlen);
+	json_quote(o, s, maxlen);
 	if (!json_string_valid(o->buf, o->len))
 		fail_msg("invalid JSON string for input of %zu bytes", n);
 	/* valid UTF-8 comes back unchanged */

@@ -15,6 +15,7 @@
 int run_parse_tests(void);
 int run_tcp_state_tests(void);
 int run_out_tests(void);
+int run_json_tests(void);
 int run_event_tests(void);
 int run_sink_tests(void);
 int run_idmap_tests(void);

@@ -184,38 +184,38 @@ void cw_adopt_existing(struct cw_run *r)
 static void json_frame(struct cw_run *r, const struct frame *f, __u64 now)
 {
 	struct out *o = r->fc.o;
+	struct json_writer j;
 
-	out_lit(o, "{\"type\":\"snapshot\",\"time\":\"");
-	fmt_wall_time(&r->fc, now, true);
-	out_lit(o, "\",\"count\":");
-	out_u64(o, f->n);
-	out_lit(o, ",\"sockets\":[");
+	json_init(&j, o);
+	json_obj_start(&j);
+	json_word_field(&j, "type", "snapshot");
+	json_time(&j, &r->fc, now);
+	json_u64_field(&j, "count", f->n);
+	json_key(&j, "sockets");
+	json_arr_start(&j);
 	for (size_t i = 0; i < f->n; i++) {
 		const struct row *row = &f->rows[i];
 		const struct tt_sock_rec *s = row->rec;
 
 		out_reserve(o, TT_LINE_MAX);
-		out_str(o, i ? ",{\"age_ms\":" : "{\"age_ms\":");
-		json_ms(o, row->age_ns);
-		json_key(o, "age_estimated");
-		out_str(o, row->estimated ? "true" : "false");
-		json_who(o, row->pid, row->comm);
-		json_key(o, "fd");
+		json_obj_start(&j);
+		json_ms_field(&j, "age_ms", row->age_ns);
+		json_bool_field(&j, "age_estimated", row->estimated);
+		json_who(&j, row->pid, row->comm);
+		json_key(&j, "fd");
 		if (row->fd >= 0)
-			out_u64(o, row->fd);
+			json_u64(&j, row->fd);
 		else
-			out_lit(o, "null");
-		json_endpoint(o, false, s->family, s->saddr, s->sport);
-		json_endpoint(o, true, s->family, s->daddr, s->dport);
-		json_key(o, "service");
-		out_u64(o, row->service);
-		json_key(o, "recv_q");
-		out_u64(o, s->rx_queue);
-		json_key(o, "send_q");
-		out_u64(o, s->tx_queue);
-		out_char(o, '}');
+			json_null(&j);
+		json_endpoint(&j, false, s->family, s->saddr, s->sport);
+		json_endpoint(&j, true, s->family, s->daddr, s->dport);
+		json_u64_field(&j, "service", row->service);
+		json_u64_field(&j, "recv_q", s->rx_queue);
+		json_u64_field(&j, "send_q", s->tx_queue);
+		json_obj_end(&j);
 	}
-	out_lit(o, "]}");
+	json_arr_end(&j);
+	json_obj_end(&j);
 	out_end_line(o);
 }
 

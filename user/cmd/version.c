@@ -13,6 +13,7 @@
 #include "kernel/iters.h"
 #include "model/tcp_state.h"
 #include "kernel/tw_lookup.h"
+#include "output/json.h"
 
 #define SYSCALL_TP "/sys/kernel/tracing/events/syscalls/sys_exit_accept4"
 
@@ -87,6 +88,43 @@ enum {
 	F_MAX,
 };
 
+/* {"version":...,"libbpf":...,"kernel":...,"features":{"btf":true,...}} */
+static int print_json(const struct feature *fs, size_t n,
+		      const struct utsname *u)
+{
+	struct json_writer j;
+	char libbpf[32];
+	struct out o;
+
+	if (out_init(&o, STDOUT_FILENO, 4096))
+		return TT_EXIT_FAILURE;
+	snprintf(libbpf, sizeof(libbpf), "%u.%u", libbpf_major_version(),
+		 libbpf_minor_version());
+	json_init(&j, &o);
+	json_obj_start(&j);
+	json_key(&j, "version");
+	json_str(&j, TT_VERSION, sizeof(TT_VERSION));
+	json_key(&j, "libbpf");
+	json_str(&j, libbpf, sizeof(libbpf));
+	json_key(&j, "kernel");
+	json_str(&j, u->release, sizeof(u->release));
+	json_key(&j, "features");
+	json_obj_start(&j);
+	for (size_t i = 0; i < n; i++) {
+		json_key(&j, fs[i].key);
+		if (fs[i].ok < 0)
+			json_null(&j);
+		else
+			json_bool(&j, fs[i].ok);
+	}
+	json_obj_end(&j);
+	json_obj_end(&j);
+	out_end_line(&o);
+	out_flush(&o);
+	out_free(&o);
+	return TT_EXIT_OK;
+}
+
 int do_version(int argc, char **argv)
 {
 	bool root = !geteuid(), json = argc > 1 && !strcmp(argv[1], "--json");
@@ -156,19 +194,8 @@ int do_version(int argc, char **argv)
 		fs[F_ACCEPT_FEXIT].ok = accept == TT_ACCEPT_FEXIT;
 	}
 	uname(&u);
-	if (json) {
-		printf("{\"version\":\"%s\",\"libbpf\":\"%u.%u\",\"kernel\":\"%s\","
-		       "\"features\":{",
-		       TT_VERSION, libbpf_major_version(),
-		       libbpf_minor_version(), u.release);
-		for (size_t i = 0; i < ARRAY_SIZE(fs); i++)
-			printf("%s\"%s\":%s", i ? "," : "", fs[i].key,
-			       fs[i].ok < 0 ? "null" :
-			       fs[i].ok	    ? "true" :
-					      "false");
-		printf("}}\n");
-		return TT_EXIT_OK;
-	}
+	if (json)
+		return print_json(fs, ARRAY_SIZE(fs), &u);
 	printf("tcptrail %s (libbpf %u.%u), kernel %s\n", TT_VERSION,
 	       libbpf_major_version(), libbpf_minor_version(), u.release);
 	for (size_t i = 0; i < ARRAY_SIZE(fs); i++)

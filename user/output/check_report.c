@@ -171,31 +171,27 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 	free(ps);
 }
 
-static void json_violation(struct out *o, const struct ck_violation *v)
+static void json_violation(struct json_writer *j, const struct ck_violation *v)
 {
-	out_lit(o, "{\"rule\":");
-	json_quoted(o, ck_rule_str(v->rule));
-	json_key(o, "port");
-	out_u64(o, v->service);
-	json_key(o, "owner_pid");
+	json_obj_start(j);
+	json_word_field(j, "rule", ck_rule_str(v->rule));
+	json_u64_field(j, "port", v->service);
+	json_key(j, "owner_pid");
 	if (v->pid)
-		out_u64(o, v->pid);
+		json_u64(j, v->pid);
 	else
-		out_lit(o, "null");
-	json_key(o, "owner_comm");
+		json_null(j);
+	json_key(j, "owner_comm");
 	if (v->pid)
-		out_json_str(o, v->comm, TT_COMM_LEN);
+		json_str(j, v->comm, TT_COMM_LEN);
 	else
-		out_lit(o, "null");
-	json_endpoint(o, false, v->family, v->laddr, v->lport);
-	json_endpoint(o, true, v->family, v->raddr, v->rport);
-	json_key(o, "state");
-	json_quoted(o, tcp_state_str(v->state));
-	json_key(o, "duration_ms");
-	json_ms(o, v->ns);
-	json_key(o, "duration_at_least");
-	out_str(o, v->at_least ? "true" : "false");
-	out_char(o, '}');
+		json_null(j);
+	json_endpoint(j, false, v->family, v->laddr, v->lport);
+	json_endpoint(j, true, v->family, v->raddr, v->rport);
+	json_word_field(j, "state", tcp_state_str(v->state));
+	json_ms_field(j, "duration_ms", v->ns);
+	json_bool_field(j, "duration_at_least", v->at_least);
+	json_obj_end(j);
 }
 
 /* every port with a connection or a violation, ascending; caller frees */
@@ -223,70 +219,25 @@ static size_t ports_of(const struct ck_state *s, __u16 **out)
 	return *out ? n : 0;
 }
 
-void ck_report_json(struct out *o, const struct ck_report *r)
+/* a duration per port, null where the port had no CLOSE_WAIT */
+static void json_port_ms(struct json_writer *j, const char *key,
+			 const struct port_summary *p, __u64 ns)
 {
-	const struct ck_state *s = r->s;
+	json_key(j, key);
+	if (p)
+		json_ms(j, ns);
+	else
+		json_null(j);
+}
+
+static void json_ports(struct json_writer *j, const struct ck_state *s)
+{
 	struct port_summary *ps = NULL;
 	size_t n, nports;
 	__u16 *ports;
 
-	out_lit(o, "{\"result\":");
-	json_quoted(o, failed(r) ? "fail" : "pass");
-	json_key(o, "cmd");
-	if (r->cmd) {
-		out_char(o, '[');
-		for (int i = 0; r->cmd[i]; i++) {
-			if (i)
-				out_char(o, ',');
-			out_json_str(o, r->cmd[i], 4096);
-		}
-		out_char(o, ']');
-	} else {
-		out_lit(o, "null");
-	}
-	json_key(o, "cmd_exit");
-	if (r->cmd && r->cmd_status >= 0)
-		out_u64(o, r->cmd_status);
-	else
-		out_lit(o, "null");
-	json_key(o, "watch");
-	json_quoted(o, r->watch);
-	json_key(o, "duration_ms");
-	json_ms(o, r->elapsed_ns);
-	json_key(o, "grace_ms");
-	json_ms(o, r->grace_ns);
-	json_key(o, "max_closewait_ms");
-	if (s->rules.max_closewait_ns)
-		json_ms(o, s->rules.max_closewait_ns);
-	else
-		out_lit(o, "null");
-	json_key(o, "fail_on_open");
-	out_str(o, s->rules.fail_on_open ? "true" : "false");
-	json_key(o, "lost");
-	out_u64(o, r->lost);
-	json_key(o, "untracked");
-	out_u64(o, s->dropped);
-	json_key(o, "connections");
-	out_u64(o, s->connections);
-	json_key(o, "closewait_episodes");
-	out_u64(o, s->episodes);
-	json_key(o, "closewait_predating");
-	out_u64(o, s->predating);
-	out_lit(o, ",\"broken\":{");
-	for (int i = 0; i < CK_RULES; i++) {
-		if (i)
-			out_char(o, ',');
-		json_quoted(o, ck_rule_str(i));
-		out_char(o, ':');
-		out_u64(o, s->broken[i]);
-	}
-	out_lit(o, "},\"violations\":[");
-	for (size_t i = 0; i < s->nv; i++) {
-		if (i)
-			out_char(o, ',');
-		json_violation(o, &s->v[i]);
-	}
-	out_lit(o, "],\"ports\":[");
+	json_key(j, "ports");
+	json_arr_start(j);
 	n = portstats__summarise(s->cw, &ps);
 	nports = ports_of(s, &ports);
 	for (size_t i = 0, k = 0; i < nports; i++) {
@@ -296,25 +247,69 @@ void ck_report_json(struct out *o, const struct ck_report *r)
 			k++;
 		if (k < n && ps[k].port == ports[i])
 			p = &ps[k];
-		if (i)
-			out_char(o, ',');
-		out_lit(o, "{\"port\":");
-		out_u64(o, ports[i]);
-		json_key(o, "connections");
-		out_u64(o, s->port_conns[ports[i]]);
-		json_key(o, "closewait_episodes");
-		out_u64(o, p ? p->count : 0);
-		json_key(o, "p50_ms");
-		p ? json_ms(o, p->p50_ns) : out_lit(o, "null");
-		json_key(o, "p99_ms");
-		p ? json_ms(o, p->p99_ns) : out_lit(o, "null");
-		json_key(o, "max_ms");
-		p ? json_ms(o, p->max_ns) : out_lit(o, "null");
-		out_char(o, '}');
+		json_obj_start(j);
+		json_u64_field(j, "port", ports[i]);
+		json_u64_field(j, "connections", s->port_conns[ports[i]]);
+		json_u64_field(j, "closewait_episodes", p ? p->count : 0);
+		json_port_ms(j, "p50_ms", p, p ? p->p50_ns : 0);
+		json_port_ms(j, "p99_ms", p, p ? p->p99_ns : 0);
+		json_port_ms(j, "max_ms", p, p ? p->max_ns : 0);
+		json_obj_end(j);
 	}
+	json_arr_end(j);
 	free(ps);
 	free(ports);
-	out_lit(o, "]}\n");
+}
+
+void ck_report_json(struct out *o, const struct ck_report *r)
+{
+	const struct ck_state *s = r->s;
+	struct json_writer j;
+
+	json_init(&j, o);
+	json_obj_start(&j);
+	json_word_field(&j, "result", failed(r) ? "fail" : "pass");
+	json_key(&j, "cmd");
+	if (r->cmd) {
+		json_arr_start(&j);
+		for (int i = 0; r->cmd[i]; i++)
+			json_str(&j, r->cmd[i], 4096);
+		json_arr_end(&j);
+	} else {
+		json_null(&j);
+	}
+	json_key(&j, "cmd_exit");
+	if (r->cmd && r->cmd_status >= 0)
+		json_u64(&j, r->cmd_status);
+	else
+		json_null(&j);
+	json_word_field(&j, "watch", r->watch);
+	json_ms_field(&j, "duration_ms", r->elapsed_ns);
+	json_ms_field(&j, "grace_ms", r->grace_ns);
+	json_key(&j, "max_closewait_ms");
+	if (s->rules.max_closewait_ns)
+		json_ms(&j, s->rules.max_closewait_ns);
+	else
+		json_null(&j);
+	json_bool_field(&j, "fail_on_open", s->rules.fail_on_open);
+	json_u64_field(&j, "lost", r->lost);
+	json_u64_field(&j, "untracked", s->dropped);
+	json_u64_field(&j, "connections", s->connections);
+	json_u64_field(&j, "closewait_episodes", s->episodes);
+	json_u64_field(&j, "closewait_predating", s->predating);
+	json_key(&j, "broken");
+	json_obj_start(&j);
+	for (int i = 0; i < CK_RULES; i++)
+		json_u64_field(&j, ck_rule_str(i), s->broken[i]);
+	json_obj_end(&j);
+	json_key(&j, "violations");
+	json_arr_start(&j);
+	for (size_t i = 0; i < s->nv; i++)
+		json_violation(&j, &s->v[i]);
+	json_arr_end(&j);
+	json_ports(&j, s);
+	json_obj_end(&j);
+	out_char(o, '\n');
 }
 
 static void testcase(struct out *o, const struct ck_report *r,

@@ -44,7 +44,7 @@ static void text_episode(struct fmt_ctx *c, const struct tt_event *e,
 
 static void text_cw_lost(struct fmt_ctx *c, __u64 n)
 {
-	out_lost_marker(c->o, false, n);
+	text_lost(c->o, n);
 }
 
 /* a percentile of no samples (all past the sample cap) is unknown */
@@ -139,99 +139,104 @@ static void json_episode(struct fmt_ctx *c, const struct tt_event *e,
 			 __u16 service, __u64 ns, bool known)
 {
 	struct out *o = c->o;
+	struct json_writer j;
 	const char *comm;
 	__u32 pid = tt_event_who(e, &comm);
 
 	if (!out_reserve(o, TT_LINE_MAX))
 		return;
-	out_lit(o, "{\"type\":\"close_wait\",\"time\":\"");
-	fmt_wall_time(c, e->ts_ns, true);
-	out_char(o, '"');
-	json_key(o, "sock_id");
-	out_u64(o, e->sock_id);
-	json_who(o, pid, comm);
-	json_key(o, "family");
-	json_quoted(o, tt_family_str(e->family));
-	json_endpoint(o, false, e->family, e->saddr, e->sport);
-	json_endpoint(o, true, e->family, e->daddr, e->dport);
-	json_key(o, "service");
-	out_u64(o, service);
-	json_key(o, "next");
-	json_quoted(o, tcp_state_str(e->newstate));
-	json_key(o, "ms");
+	json_init(&j, o);
+	json_obj_start(&j);
+	json_word_field(&j, "type", "close_wait");
+	json_time(&j, c, e->ts_ns);
+	json_u64_field(&j, "sock_id", e->sock_id);
+	json_who(&j, pid, comm);
+	json_word_field(&j, "family", tt_family_str(e->family));
+	json_endpoint(&j, false, e->family, e->saddr, e->sport);
+	json_endpoint(&j, true, e->family, e->daddr, e->dport);
+	json_u64_field(&j, "service", service);
+	json_word_field(&j, "next", tcp_state_str(e->newstate));
+	json_key(&j, "ms");
 	if (known)
-		json_ms(o, ns);
+		json_ms(&j, ns);
 	else
-		out_lit(o, "null");
-	json_key(o, "ms_at_least");
-	json_ms(o, ns);
-	out_char(o, '}');
+		json_null(&j);
+	json_ms_field(&j, "ms_at_least", ns);
+	json_obj_end(&j);
 	out_end_line(o);
 }
 
 static void json_cw_lost(struct fmt_ctx *c, __u64 n)
 {
-	out_lost_marker(c->o, true, n);
+	json_lost(c->o, n);
 }
 
 /* a percentile of no samples (all past the sample cap) is unknown */
-static void json_pct(struct out *o, const struct port_summary *p, __u64 ns)
+static void json_pct(struct json_writer *j, const char *key,
+		     const struct port_summary *p, __u64 ns)
 {
+	json_key(j, key);
 	if (p->sampled)
-		json_ms(o, ns);
+		json_ms(j, ns);
 	else
-		out_lit(o, "null");
+		json_null(j);
 }
 
-static void json_summary(struct fmt_ctx *c, const struct cw_summary *s)
+static void json_ports(struct json_writer *j, const struct cw_summary *s)
 {
-	struct out *o = c->o;
-
-	out_lit(o, "{\"type\":\"summary\",\"episodes\":");
-	out_u64(o, s->episodes);
-	json_key(o, "predating");
-	out_u64(o, s->predating);
-	json_key(o, "dropped");
-	out_u64(o, s->dropped);
-	json_key(o, "ports");
-	out_char(o, '[');
+	json_key(j, "ports");
+	json_arr_start(j);
 	for (size_t i = 0; i < s->nports; i++) {
 		const struct port_summary *p = &s->ports[i];
 
-		out_reserve(o, TT_LINE_MAX);
-		out_str(o, i ? ",{\"service\":" : "{\"service\":");
-		out_u64(o, p->port);
-		json_key(o, "episodes");
-		out_u64(o, p->count);
-		json_key(o, "p50_ms");
-		json_pct(o, p, p->p50_ns);
-		json_key(o, "p99_ms");
-		json_pct(o, p, p->p99_ns);
-		json_key(o, "max_ms");
-		json_ms(o, p->max_ns);
-		out_char(o, '}');
+		out_reserve(j->o, TT_LINE_MAX);
+		json_obj_start(j);
+		json_u64_field(j, "service", p->port);
+		json_u64_field(j, "episodes", p->count);
+		json_pct(j, "p50_ms", p, p->p50_ns);
+		json_pct(j, "p99_ms", p, p->p99_ns);
+		json_ms_field(j, "max_ms", p->max_ns);
+		json_obj_end(j);
 	}
-	out_char(o, ']');
-	json_key(o, "open");
-	out_char(o, '[');
+	json_arr_end(j);
+}
+
+static void json_open(struct json_writer *j, const struct cw_summary *s)
+{
+	json_key(j, "open");
+	json_arr_start(j);
 	for (size_t i = 0; i < s->nopen; i++) {
 		const struct cw_open *w = s->open[i];
 		__u64 age = s->now > w->since_ns ? s->now - w->since_ns : 0;
 
-		out_reserve(o, TT_LINE_MAX);
-		out_str(o, i ? ",{\"age_ms\":" : "{\"age_ms\":");
-		json_ms(o, age);
-		json_key(o, "age_estimated");
-		out_str(o, w->estimated ? "true" : "false");
-		json_who(o, w->pid, w->comm);
-		json_endpoint(o, false, w->family, w->laddr, w->lport);
-		json_endpoint(o, true, w->family, w->raddr, w->rport);
-		json_key(o, "service");
-		out_u64(o, w->service);
-		out_char(o, '}');
+		out_reserve(j->o, TT_LINE_MAX);
+		json_obj_start(j);
+		json_ms_field(j, "age_ms", age);
+		json_bool_field(j, "age_estimated", w->estimated);
+		json_who(j, w->pid, w->comm);
+		json_endpoint(j, false, w->family, w->laddr, w->lport);
+		json_endpoint(j, true, w->family, w->raddr, w->rport);
+		json_u64_field(j, "service", w->service);
+		json_obj_end(j);
 	}
-	out_lit(o, "]}");
-	out_end_line(o);
+	json_arr_end(j);
+}
+
+/* one line: the totals, per service port, and the sockets still open */
+static void json_summary(struct fmt_ctx *c, const struct cw_summary *s)
+{
+	struct json_writer j;
+
+	json_init(&j, c->o);
+	json_obj_start(&j);
+	json_word_field(&j, "type", "summary");
+	json_u64_field(&j, "episodes", s->episodes);
+	json_u64_field(&j, "predating", s->predating);
+	json_u64_field(&j, "dropped", s->dropped);
+	json_ports(&j, s);
+	json_open(&j, s);
+	json_obj_end(&j);
+	out_end_line(c->o);
 }
 
 const struct cw_report_ops cw_report_json = {

@@ -122,63 +122,60 @@ void hist_print_text(struct out *o, const struct hist_view *v)
 	}
 }
 
+static void json_buckets(struct json_writer *j, const struct tt_hist *h)
+{
+	json_key(j, "buckets");
+	json_arr_start(j);
+	for (int s = 0; s < TT_HIST_SLOTS; s++) {
+		if (!h->slots[s])
+			continue;
+		json_obj_start(j);
+		json_key(j, "le");
+		if (s == TT_HIST_SLOTS - 1)
+			json_null(j);
+		else
+			json_u64(j, hist_slot_upper(s));
+		json_u64_field(j, "count", h->slots[s]);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
 void hist_print_json(struct out *o, const struct hist_view *v)
 {
-	out_lit(o, "{\"elapsed_ms\":");
-	json_ms(o, v->elapsed_ns);
-	json_key(o, "unit");
-	out_lit(o, "\"");
-	out_short(o, v->unit_ns == 1000 ? "us" : "ms");
-	out_lit(o, "\"");
-	json_key(o, "key");
-	json_quoted(o, key_mode_str(v->key));
-	json_key(o, "untimed");
-	out_u64(o, v->untimed);
-	json_key(o, "lost");
-	out_u64(o, v->lost);
-	out_lit(o, ",\"hists\":[");
+	struct json_writer j;
+
+	json_init(&j, o);
+	json_obj_start(&j);
+	json_ms_field(&j, "elapsed_ms", v->elapsed_ns);
+	json_word_field(&j, "unit", v->unit_ns == 1000 ? "us" : "ms");
+	json_word_field(&j, "key", key_mode_str(v->key));
+	json_u64_field(&j, "untimed", v->untimed);
+	json_u64_field(&j, "lost", v->lost);
+	json_key(&j, "hists");
+	json_arr_start(&j);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct tt_hist *h = &v->e[i].h;
-		bool first = true;
 
-		if (i)
-			out_char(o, ',');
-		out_lit(o, "{\"state\":");
-		json_quoted(o, tcp_state_str(v->e[i].key.state));
-		json_key(o, "port");
+		json_obj_start(&j);
+		json_word_field(&j, "state", tcp_state_str(v->e[i].key.state));
+		json_key(&j, "port");
 		if (v->e[i].key.port == TT_PORT_OTHER)
-			out_lit(o, "\"other\"");
+			json_word(&j, "other");
 		else
-			out_u64(o, v->e[i].key.port);
-		json_key(o, "count");
-		out_u64(o, h->count);
-		json_key(o, "sum_ms");
-		json_ms(o, h->sum_ns);
-		json_key(o, "p50_ms");
-		json_ms(o, hist_quantile_ns(h, 50, v->unit_ns));
-		json_key(o, "p99_ms");
-		json_ms(o, hist_quantile_ns(h, 99, v->unit_ns));
-		json_key(o, "max_ms");
-		json_ms(o, h->max_ns);
+			json_u64(&j, v->e[i].key.port);
+		json_u64_field(&j, "count", h->count);
+		json_ms_field(&j, "sum_ms", h->sum_ns);
+		json_ms_field(&j, "p50_ms",
+			      hist_quantile_ns(h, 50, v->unit_ns));
+		json_ms_field(&j, "p99_ms",
+			      hist_quantile_ns(h, 99, v->unit_ns));
+		json_ms_field(&j, "max_ms", h->max_ns);
 		/* non-empty slots; "le" in units, null for the open-ended one */
-		out_lit(o, ",\"buckets\":[");
-		for (int s = 0; s < TT_HIST_SLOTS; s++) {
-			if (!h->slots[s])
-				continue;
-			if (!first)
-				out_char(o, ',');
-			out_lit(o, "{\"le\":");
-			first = false;
-			if (s == TT_HIST_SLOTS - 1)
-				out_lit(o, "null");
-			else
-				out_u64(o, hist_slot_upper(s));
-			json_key(o, "count");
-			out_u64(o, h->slots[s]);
-			out_char(o, '}');
-		}
-		out_lit(o, "]}");
+		json_buckets(&j, h);
+		json_obj_end(&j);
 	}
-	out_lit(o, "]}");
+	json_arr_end(&j);
+	json_obj_end(&j);
 	out_end_line(o);
 }

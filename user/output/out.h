@@ -75,7 +75,5 @@ void out_u64(struct out *o, __u64 v);
 void out_fixed(struct out *o, __u64 v, __u64 div, int digits);
 /* terminal-safe: printable ASCII except '\\' and ' ' as is, rest as \xNN */
 void out_text_esc(struct out *o, const char *s, size_t maxlen);
-/* a quoted JSON string; invalid UTF-8 becomes U+FFFD */
-void out_json_str(struct out *o, const char *s, size_t maxlen);
 
 #endif /* __TT_OUT_H */

@@ -43,13 +43,13 @@ static void text_event(struct fmt_ctx *c, const struct tt_event *e)
 	out_end_line(o);
 }
 
-static void text_lost(struct fmt_ctx *c, __u64 n)
+static void sink_text_lost(struct fmt_ctx *c, __u64 n)
 {
-	out_lost_marker(c->o, false, n);
+	text_lost(c->o, n);
 }
 
 const struct sink_ops sink_text = {
 	.header = text_header,
 	.event = text_event,
-	.lost = text_lost,
+	.lost = sink_text_lost,
 };

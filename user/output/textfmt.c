@@ -74,63 +74,59 @@ void text_header_start(struct fmt_ctx *c)
 	text_lit(o, "RADDR:RPORT", aw);
 }
 
-void out_lost_marker(struct out *o, bool json, __u64 n)
+void text_lost(struct out *o, __u64 n)
 {
-	if (json) {
-		out_lit(o, "{\"type\":\"lost\",\"count\":");
-		out_u64(o, n);
-		out_char(o, '}');
-	} else {
-		out_lit(o, "# lost ");
-		out_u64(o, n);
-		out_lit(o, " events: ring buffer full (raise --ringbuf-size)");
-	}
+	out_lit(o, "# lost ");
+	out_u64(o, n);
+	out_lit(o, " events: ring buffer full (raise --ringbuf-size)");
 	out_end_line(o);
 }
 
-void json_quoted(struct out *o, const char *s)
+void json_lost(struct out *o, __u64 n)
 {
-	out_char(o, '"');
-	out_short(o, s);
-	out_char(o, '"');
+	struct json_writer j;
+
+	json_init(&j, o);
+	json_obj_start(&j);
+	json_word_field(&j, "type", "lost");
+	json_u64_field(&j, "count", n);
+	json_obj_end(&j);
+	out_end_line(o);
 }
 
-void json_who(struct out *o, __u32 pid, const char *comm)
+void json_time(struct json_writer *j, struct fmt_ctx *c, __u64 ts_ns)
 {
+	json_key(j, "time");
+	json_value_begin(j);
+	out_char(j->o, '"');
+	fmt_wall_time(c, ts_ns, true);
+	out_char(j->o, '"');
+}
+
+void json_who(struct json_writer *j, __u32 pid, const char *comm)
+{
+	json_key(j, "pid");
 	if (!pid) {
-		out_lit(o, ",\"pid\":null,\"comm\":null");
+		json_null(j);
+		json_key(j, "comm");
+		json_null(j);
 		return;
 	}
-	json_key(o, "pid");
-	out_u64(o, pid);
-	json_key(o, "comm");
-	out_json_str(o, comm, TT_COMM_LEN);
+	json_u64(j, pid);
+	json_key(j, "comm");
+	json_str(j, comm, TT_COMM_LEN);
 }
 
-void json_endpoint(struct out *o, bool remote, __u16 family, const __u8 *addr,
-		   __u16 port)
+void json_endpoint(struct json_writer *j, bool remote, __u16 family,
+		   const __u8 *addr, __u16 port)
 {
 	char a[TT_ENDPOINT_LEN];
-	/* addresses are digits, dots, colons and '?': nothing to escape */
-	int n = tt_addr_fmt(a, sizeof(a), family, addr);
 
-	if (remote)
-		json_key(o, "raddr");
-	else
-		json_key(o, "laddr");
-	out_char(o, '"');
-	out_mem(o, a, n);
-	out_char(o, '"');
-	if (remote)
-		json_key(o, "rport");
-	else
-		json_key(o, "lport");
-	out_u64(o, port);
-}
-
-void json_ms(struct out *o, __u64 ns)
-{
-	out_fixed(o, ns, 1000000ULL, 6);
+	tt_addr_fmt(a, sizeof(a), family, addr);
+	json_key(j, remote ? "raddr" : "laddr");
+	/* digits, dots, colons and '?': escaping leaves them as they are */
+	json_str(j, a, sizeof(a));
+	json_u64_field(j, remote ? "rport" : "lport", port);
 }
 
 /* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */

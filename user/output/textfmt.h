@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Column and field helpers shared by the text and JSON outputs. */
+/* Column and field helpers of the text and JSON outputs. */
 #ifndef __TT_TEXTFMT_H
 #define __TT_TEXTFMT_H
 
 #include "output/out.h"
 #include "output/fmt_ctx.h"
+#include "output/json.h"
 
 #define W_TIME 15
 #define W_PID 7
@@ -28,19 +29,19 @@ void text_endpoint(struct fmt_ctx *c, __u16 family, const __u8 *addr,
 
 /* TIME PID COMM LADDR:LPORT RADDR:RPORT: the columns every table starts with */
 void text_header_start(struct fmt_ctx *c);
-/* where the kernel dropped n events, in the stream's own format */
-void out_lost_marker(struct out *o, bool json, __u64 n);
-
-#define json_key(o, k) out_lit(o, ",\"" k "\":")
-void json_quoted(struct out *o, const char *s);
-/* "pid":N,"comm":"..." or both null */
-void json_who(struct out *o, __u32 pid, const char *comm);
-/* "laddr":"...","lport":N (or raddr/rport with remote) */
-void json_endpoint(struct out *o, bool remote, __u16 family, const __u8 *addr,
-		   __u16 port);
 /* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */
 void out_human(struct out *o, __u64 ns);
-/* nanoseconds as a JSON number of milliseconds */
-void json_ms(struct out *o, __u64 ns);
+/* where the kernel dropped n events: a comment line in a table */
+void text_lost(struct out *o, __u64 n);
+
+/* the same, as a JSON line: {"type":"lost","count":N} */
+void json_lost(struct out *o, __u64 n);
+/* "time":"...": the wall clock in ISO 8601 UTC */
+void json_time(struct json_writer *j, struct fmt_ctx *c, __u64 ts_ns);
+/* "pid":N,"comm":"..." or both null */
+void json_who(struct json_writer *j, __u32 pid, const char *comm);
+/* "laddr":"...","lport":N (or raddr/rport with remote) */
+void json_endpoint(struct json_writer *j, bool remote, __u16 family,
+		   const __u8 *addr, __u16 port);
 
 #endif /* __TT_TEXTFMT_H */

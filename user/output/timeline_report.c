@@ -108,7 +108,7 @@ static void text_conn(struct fmt_ctx *fc, const struct tl_conn *c, __u64 now,
 
 static void text_tl_lost(struct fmt_ctx *c, __u64 n)
 {
-	out_lost_marker(c->o, false, n);
+	text_lost(c->o, n);
 }
 
 const struct tl_report_ops tl_report_text = {
@@ -122,72 +122,66 @@ static void json_header(struct fmt_ctx *c)
 	(void)c;
 }
 
+/* a step of the path: a state and the time spent in it, null if unknown */
+static void json_step(struct json_writer *j, __u8 state, bool known, __u64 ns,
+		      bool inferred, const char *note)
+{
+	json_obj_start(j);
+	json_word_field(j, "state", tcp_state_str(state));
+	json_key(j, "ms");
+	if (known)
+		json_ms(j, ns);
+	else
+		json_null(j);
+	if (inferred)
+		json_bool_field(j, "inferred", true);
+	if (note)
+		json_bool_field(j, note, true);
+	json_obj_end(j);
+}
+
 static void json_conn(struct fmt_ctx *fc, const struct tl_conn *c, __u64 now,
 		      bool open)
 {
 	__u64 life = now > c->first_ns ? now - c->first_ns : 0;
 	struct out *o = fc->o;
-	const char *note;
+	struct json_writer j;
 
 	/* a path of 16 steps with escaped names stays well inside 2 lines */
 	if (!out_reserve(o, 2 * TT_LINE_MAX))
 		return;
-	out_lit(o, "{\"type\":\"connection\",\"time\":\"");
-	fmt_wall_time(fc, now, true);
-	out_char(o, '"');
-	json_key(o, "sock_id");
-	out_u64(o, c->id);
-	json_who(o, c->pid, c->comm);
-	json_key(o, "family");
-	json_quoted(o, tt_family_str(c->family));
-	json_endpoint(o, false, c->family, c->laddr, c->lport);
-	json_endpoint(o, true, c->family, c->raddr, c->rport);
-	json_key(o, "opened");
-	json_quoted(o, opened_str(c));
-	json_key(o, "closed_first");
-	json_quoted(o, closer_str[c->closer]);
-	json_key(o, "lifetime_ms");
-	json_ms(o, life);
-	json_key(o, "complete");
-	out_str(o, c->partial || c->truncated ? "false" : "true");
-	json_key(o, "open");
-	out_str(o, open ? "true" : "false");
-	json_key(o, "path");
-	out_char(o, '[');
-	for (int i = 0; i < c->nsteps; i++) {
-		out_str(o, i ? ",{\"state\":" : "{\"state\":");
-		json_quoted(o, tcp_state_str(c->steps[i].state));
-		json_key(o, "ms");
-		if (c->steps[i].ns == TT_DELTA_UNKNOWN)
-			out_lit(o, "null");
-		else
-			json_ms(o, c->steps[i].ns);
-		if (c->steps[i].state == TCP_TIME_WAIT && !c->tw_exact)
-			out_lit(o, ",\"inferred\":true");
-		note = step_note(c, i);
-		if (note) {
-			out_lit(o, ",\"");
-			out_str(o, note);
-			out_lit(o, "\":true");
-		}
-		out_char(o, '}');
-	}
-	out_str(o, c->nsteps ? ",{\"state\":" : "{\"state\":");
-	json_quoted(o, tcp_state_str(c->state));
-	json_key(o, "ms");
-	if (open)
-		json_ms(o, now - c->since_ns);
-	else
-		out_lit(o, "null");
-	if (c->state == TCP_TIME_WAIT)
-		out_lit(o, ",\"inferred\":true");
-	out_lit(o, "}]}");
+	json_init(&j, o);
+	json_obj_start(&j);
+	json_word_field(&j, "type", "connection");
+	json_time(&j, fc, now);
+	json_u64_field(&j, "sock_id", c->id);
+	json_who(&j, c->pid, c->comm);
+	json_word_field(&j, "family", tt_family_str(c->family));
+	json_endpoint(&j, false, c->family, c->laddr, c->lport);
+	json_endpoint(&j, true, c->family, c->raddr, c->rport);
+	json_word_field(&j, "opened", opened_str(c));
+	json_word_field(&j, "closed_first", closer_str[c->closer]);
+	json_ms_field(&j, "lifetime_ms", life);
+	json_bool_field(&j, "complete", !c->partial && !c->truncated);
+	json_bool_field(&j, "open", open);
+	json_key(&j, "path");
+	json_arr_start(&j);
+	for (int i = 0; i < c->nsteps; i++)
+		json_step(&j, c->steps[i].state,
+			  c->steps[i].ns != TT_DELTA_UNKNOWN, c->steps[i].ns,
+			  c->steps[i].state == TCP_TIME_WAIT && !c->tw_exact,
+			  step_note(c, i));
+	/* the current state ends the path: its time so far if still open */
+	json_step(&j, c->state, open, now - c->since_ns,
+		  c->state == TCP_TIME_WAIT, NULL);
+	json_arr_end(&j);
+	json_obj_end(&j);
 	out_end_line(o);
 }
 
 static void json_tl_lost(struct fmt_ctx *c, __u64 n)
 {
-	out_lost_marker(c->o, true, n);
+	json_lost(c->o, n);
 }
 
 const struct tl_report_ops tl_report_json = {
