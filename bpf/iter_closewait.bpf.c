@@ -41,6 +41,8 @@ int tt_iter_closewait(struct bpf_iter__bpf_map_elem *ctx)
 	r.dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	skc_addrs_probe(&sk->__sk_common, r.family, r.saddr, r.daddr);
 	r.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	/* 0 while in the accept queue: no file yet */
+	r.ino = BPF_CORE_READ(sk, sk_socket, file, f_inode, i_ino);
 	r.sock_id = st->id;
 	r.since_ns = st->ts_ns;
 	r.flags = st->flags;

@@ -13,8 +13,8 @@ do: `ss -tanpeo` sampled every 50 ms (state, holders, inode) and
 /proc/PID/fd. A time in a state is bracketed by the samples either side of
 its start and of its end, so the bounds hold however loaded the machine.
 
-xfail(strict) marks what tcptrail gets wrong today (issue 15); once fixed,
-the test XPASSes, which fails, and the mark must go.
+An answer that is not the kernel's raises Wrong (wanted()); a broken
+premise or scenario fails as a plain assertion.
 """
 import json
 import os
@@ -31,8 +31,7 @@ from conftest import PY, TCPTRAIL, Tracer, bpf_unavailable, free_port
 
 
 class Wrong(AssertionError):
-    """tcptrail's answer is not the kernel's: the one failure an xfail here
-    expects (a broken premise or scenario is an error, not an xfail)"""
+    """tcptrail's answer is not the kernel's"""
 
 
 def wanted(ok, *why):
@@ -40,13 +39,6 @@ def wanted(ok, *why):
         raise Wrong(*why)
 
 
-def known_wrong(reason):
-    return pytest.mark.xfail(strict=True, raises=Wrong, reason=reason)
-
-
-HOLDERS_AFTER_FORK = known_wrong("issue 15 item 1: holders after fork")
-ACCEPT_QUEUE = known_wrong("issue 15: accept-queue sockets are not marked "
-                           "as such; those predating tcptrail get no holder")
 
 EPS = 0.001  # s: float rounding only, the brackets are exact
 
@@ -447,7 +439,6 @@ def test_socat_fork_close_wait_listed(socat):
     assert (s["pid"], s["fd"]) == (pid, fd) and s["age_estimated"]
 
 
-@HOLDERS_AFTER_FORK
 def test_socat_fork_exit_list_names_the_child(socat):
     r, ss = socat
     pid, _ = socat_child(r, ss, r.mid_when[0])
@@ -455,7 +446,6 @@ def test_socat_fork_exit_list_names_the_child(socat):
     wanted(o["pid"] == pid, o, "ss:", ss.holders(r.key, r.mid_when[0]))
 
 
-@HOLDERS_AFTER_FORK
 def test_socat_fork_live_names_the_child(socat):
     """a live view that saw the socket enter CLOSE_WAIT"""
     r, ss = socat
@@ -510,12 +500,13 @@ def test_socat_fork_check_reports_the_leak(socat_check):
     assert v["owner_comm"] == "socat"
 
 
-@HOLDERS_AFTER_FORK
 def test_socat_fork_check_names_the_child(socat_check):
     r, ss = socat_check
     pid, _ = socat_child(r, ss, r.when[0])
-    wanted(leak(r)["owner_pid"] == pid, r.p.stderr, "ss:",
+    v = leak(r)
+    wanted([h["pid"] for h in v["holders"]] == [pid], r.p.stderr, "ss:",
            ss.holders(r.key, r.when[0]))
+    assert f"held by pid {pid} (socat)" in r.p.stderr
 
 
 # --- 3: a client that daemonizes, its grandchild keeps the pool ----------
@@ -536,7 +527,6 @@ def test_daemonized_client_close_wait_listed(daemon):
     assert ep["pid"] == r.client_pids[0]
 
 
-@HOLDERS_AFTER_FORK
 def test_daemonized_client_exit_list_names_the_grandchild(daemon):
     r, ss = daemon
     ((comm, pid, fd),) = ss.holders(r.key, r.mid_when[0])
@@ -605,19 +595,16 @@ def test_redis_accept_queue_close_wait(redis):
 
 
 def marked_accept_queue(o):
-    """wanted: the entry says the socket is in the accept queue (the name
-    is a proposal: `owner` "listener" as trace says, or `accept_queue`)"""
-    return o.get("owner") == "listener" or o.get("accept_queue") is True
+    """the entry says the socket is in the accept queue"""
+    return o.get("queued") is True
 
 
-@ACCEPT_QUEUE
 def test_redis_exit_list_marks_the_accept_queue(redis):
     r, ss = redis
     for o in exit_list(r.tr["mid"]).values():
         wanted(marked_accept_queue(o), o)
 
 
-@ACCEPT_QUEUE
 def test_redis_live_view_names_the_listener_for_the_queue(redis):
     """the live view started after the FINs: the sockets predate it"""
     r, ss = redis
@@ -645,10 +632,8 @@ def test_shared_socket_close_wait_listed(shared):
     assert inside(o["age_ms"], ss.age_ms(r.key, "CLOSE-WAIT", r.mid_when))
 
 
-@HOLDERS_AFTER_FORK
 def test_shared_socket_lists_both_holders(shared):
-    """one pid per socket today; wanted: every holder (a `holders` list
-    beside `pid`, or one entry per holder)"""
+    """every holder, as ss lists them"""
     r, ss = shared
     pids = {p for _, p, _ in ss.holders(r.key, r.mid_when[0])}
     named = set()

@@ -19,6 +19,7 @@
 #include "cli/outopts.h"
 #include "util/parse.h"
 #include "sys/proctree.h"
+#include "kernel/who_holds.h"
 #include "cmd/stream.h"
 #include "cli/filter_opts.h"
 #include "cli/loader_opts.h"
@@ -303,6 +304,36 @@ static int split_cmd(int argc, char **argv, struct check_env *env)
 	return argc;
 }
 
+/* who holds each leaked socket now: ss -p's answer, not the opener */
+static void leak_holders(struct check_run *r, struct who_holds *w)
+{
+	struct ck_state *ck = &r->ck;
+	struct who_key *k = calloc(ck->nv + 1, sizeof(*k));
+	struct who *found = calloc(ck->nv + 1, sizeof(*found));
+
+	if (k && found) {
+		for (size_t i = 0; i < ck->nv; i++) {
+			const struct ck_violation *v = &ck->v[i];
+
+			k[i].netns = v->netns;
+			k[i].family = v->family;
+			k[i].sport = v->lport;
+			k[i].dport = v->rport;
+			memcpy(k[i].saddr, v->laddr, TT_ADDR_LEN);
+			memcpy(k[i].daddr, v->raddr, TT_ADDR_LEN);
+		}
+		if (!who_holds__find(w, k, ck->nv, found))
+			for (size_t i = 0; i < ck->nv; i++) {
+				if (ck->v[i].rule == CK_LEAK)
+					ck->v[i].now = found[i];
+				else
+					who_free(&found[i], 1);
+			}
+	}
+	free(found);
+	free(k);
+}
+
 int do_check(int argc, char **argv)
 {
 	static struct check_env env;
@@ -370,6 +401,12 @@ int do_check(int argc, char **argv)
 		err = TT_EXIT_FAILURE;
 	}
 	ck_finish(&r.ck, now_ns());
+	if (r.ck.broken[CK_LEAK]) {
+		struct who_holds *w = who_holds__open(&s.tracer, &env.lo, 0);
+
+		leak_holders(&r, w);
+		who_holds__close(w);
+	}
 	rep.s = &r.ck;
 	rep.cmd = env.cmd;
 	rep.cmd_status = r.status;

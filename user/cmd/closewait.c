@@ -135,6 +135,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 		if (c->pid)
 			memcpy(c->comm, comm, TT_COMM_LEN);
 		c->family = e->family;
+		c->netns = e->netns;
 		c->lport = e->sport;
 		c->rport = e->dport;
 		c->service = service;
@@ -234,6 +235,8 @@ static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
 		c->pid = s->owner_tgid;
 		memcpy(c->comm, s->owner_comm, TT_COMM_LEN);
 		c->family = s->family;
+		c->netns = s->netns;
+		c->ino = s->ino;
 		c->lport = s->sport;
 		c->rport = s->dport;
 		c->service = service_rule_port(&r->svc, s->flags, s->sport,
@@ -245,6 +248,30 @@ static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
 	free(recs);
 	*n = m;
 	return v;
+}
+
+/* who holds each socket still in CLOSE_WAIT now: ss -p's answer */
+static void find_holders(struct cw_run *r, struct cw_open **v, size_t n)
+{
+	struct who_key *k = calloc(n + 1, sizeof(*k));
+	struct who *w = calloc(n + 1, sizeof(*w));
+
+	if (k && w) {
+		for (size_t i = 0; i < n; i++) {
+			k[i].ino = v[i]->ino;
+			k[i].netns = v[i]->netns;
+			k[i].family = v[i]->family;
+			k[i].sport = v[i]->lport;
+			k[i].dport = v[i]->rport;
+			memcpy(k[i].saddr, v[i]->laddr, TT_ADDR_LEN);
+			memcpy(k[i].daddr, v[i]->raddr, TT_ADDR_LEN);
+		}
+		if (!who_holds__find(r->who, k, n, w))
+			for (size_t i = 0; i < n; i++)
+				v[i]->now = w[i];
+	}
+	free(w);
+	free(k);
 }
 
 /* at exit: per service port, and the sockets still in CLOSE_WAIT */
@@ -268,11 +295,14 @@ static void summary(struct cw_run *r, __u64 now)
 	for (size_t i = 0; i < nk; i++)
 		l.v[l.n++] = &kernel[i];
 	qsort(l.v, l.n, sizeof(*l.v), by_age);
+	find_holders(r, l.v, l.n);
 	sum.nports = portstats__summarise(r->stats, &ps);
 	sum.ports = ps;
 	sum.open = l.v;
 	sum.nopen = l.n;
 	r->rep->summary(&r->fc, &sum);
+	for (size_t i = 0; i < l.n; i++)
+		who_free(&l.v[i]->now, 1);
 out:
 	free(ps);
 	free(l.v);
@@ -327,6 +357,8 @@ int do_closewait(int argc, char **argv)
 		       "sockets now in CLOSE_WAIT are kept here, up to "
 		       "--max-open (%llu; more are counted as dropped)",
 		       strerror(errno), (unsigned long long)env.max_open);
+	/* iter/tcp refused: said above; the inodes the kernel gave serve */
+	r.who = who_holds__open(&s.tracer, &env.lo, env.filter.netns);
 	cw_adopt_existing(&r);
 	if (!env.live)
 		r.rep->header(&r.fc);
@@ -344,6 +376,7 @@ int do_closewait(int argc, char **argv)
 		       (unsigned long long)env.max_open);
 cleanup:
 	closewait_socks__close(r.in_cw);
+	who_holds__close(r.who);
 	sockets__close(r.socks);
 	stream_close(&s);
 out:

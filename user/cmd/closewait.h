@@ -16,6 +16,7 @@
 #include "output/closewait_report.h"
 #include "output/fmt_ctx.h"
 #include "kernel/iters.h"
+#include "kernel/who_holds.h"
 #include "model/tcp_state.h"
 
 struct cw_env {
@@ -44,6 +45,7 @@ struct cw_run {
 	 * only those that predate tcptrail; NULL: every one is kept there */
 	struct closewait_socks *in_cw;
 	bool warned_netns; /* the --netns namespace cannot be entered */
+	struct who_holds *who; /* who holds a socket now; NULL: /proc only */
 	const struct tt_filter *filter; /* applied to snapshots in user space */
 	__u64 next_snapshot;
 };

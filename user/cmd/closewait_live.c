@@ -13,7 +13,7 @@
 #include "cmd/closewait.h"
 #include "util/common.h"
 #include "model/event.h"
-#include "sys/holders.h"
+#include "output/holders_fmt.h"
 #include "cmd/stream.h"
 #include "output/textfmt.h"
 
@@ -26,9 +26,10 @@ struct row {
 	const struct tt_sock_rec *rec;
 	__u64 age_ns;
 	bool estimated;
+	/* who opened it, as the tracer saw: 0 if it did not */
 	__u32 pid;
-	int fd;
 	char comm[TT_COMM_LEN];
+	struct who now; /* who holds it now */
 	__u16 service;
 };
 
@@ -45,38 +46,43 @@ static int by_age_desc(const void *a, const void *b)
 	return x->age_ns > y->age_ns ? -1 : x->age_ns < y->age_ns;
 }
 
-/* owners from /proc for the sockets the tracer has no owner for */
-static void find_owners(struct frame *f)
+/* who holds each socket now: every process and fd, as ss -p */
+static void find_holders(struct cw_run *r, struct frame *f)
 {
-	struct holders *owners = calloc(f->n + 1, sizeof(*owners));
-	__u64 *inos = calloc(f->n + 1, sizeof(*inos));
-	size_t n = 0;
+	struct who_key *k = calloc(f->n + 1, sizeof(*k));
+	struct who *w = calloc(f->n + 1, sizeof(*w));
 
-	if (!owners || !inos)
-		goto out;
-	for (size_t i = 0; i < f->n; i++)
-		if (!f->rows[i].pid && f->recs[i].ino)
-			inos[n++] = f->recs[i].ino;
-	qsort(inos, n, sizeof(*inos), cmp_u64);
-	if (holders_find(inos, n, owners) < 0)
-		goto out;
-	for (size_t i = 0; i < f->n; i++) {
-		struct row *row = &f->rows[i];
-		__u64 *hit;
+	if (k && w) {
+		for (size_t i = 0; i < f->n; i++) {
+			const struct tt_sock_rec *s = f->rows[i].rec;
 
-		if (row->pid)
-			continue;
-		hit = bsearch(&f->recs[i].ino, inos, n, sizeof(*inos), cmp_u64);
-		if (!hit || !owners[hit - inos].n)
-			continue;
-		row->pid = owners[hit - inos].v[0].pid;
-		row->fd = owners[hit - inos].v[0].fd;
-		memcpy(row->comm, owners[hit - inos].v[0].comm, TT_COMM_LEN);
+			k[i].ino = s->ino;
+			k[i].netns = s->netns;
+			k[i].family = s->family;
+			k[i].sport = s->sport;
+			k[i].dport = s->dport;
+			memcpy(k[i].saddr, s->saddr, TT_ADDR_LEN);
+			memcpy(k[i].daddr, s->daddr, TT_ADDR_LEN);
+		}
+		if (!who_holds__find(r->who, k, f->n, w))
+			for (size_t i = 0; i < f->n; i++)
+				f->rows[i].now = w[i];
 	}
-	holders_free(owners, n);
-out:
-	free(owners);
-	free(inos);
+	free(w);
+	free(k);
+}
+
+/* --pid: the process that opened it, or any that holds it now */
+static bool row_matches(const struct tt_filter *flt, const struct row *row)
+{
+	const struct tt_sock_rec *s = row->rec;
+	__u32 pid = row->pid;
+
+	for (__u32 i = 0; flt->tgid && pid != flt->tgid && i < row->now.h.n;
+	     i++)
+		pid = row->now.h.v[i].pid;
+	return tt_filter_match(flt, s->family, s->sport, s->dport, s->netns,
+			       pid);
 }
 
 static int take_frame(struct cw_run *r, struct frame *f, __u64 now)
@@ -104,7 +110,6 @@ static int take_frame(struct cw_run *r, struct frame *f, __u64 now)
 		struct cw_open *c;
 
 		row->rec = s;
-		row->fd = -1;
 		row->service = service_rule_port(&r->svc, s->flags, s->sport,
 						 s->dport);
 		c = idmap__lookup(r->open,
@@ -125,15 +130,13 @@ static int take_frame(struct cw_run *r, struct frame *f, __u64 now)
 			memcpy(row->comm, s->owner_comm, TT_COMM_LEN);
 		}
 	}
-	find_owners(f);
+	find_holders(r, f);
 	/* the kernel filtered the transitions; the snapshot is filtered here */
 	for (size_t i = 0; i < f->n; i++) {
-		const struct row *row = &f->rows[i];
-		const struct tt_sock_rec *s = row->rec;
-
-		if (!tt_filter_match(r->filter, s->family, s->sport, s->dport,
-				     s->netns, row->pid))
+		if (!row_matches(r->filter, &f->rows[i])) {
+			who_free(&f->rows[i].now, 1);
 			f->rows[i--] = f->rows[--f->n];
+		}
 	}
 	qsort(f->rows, f->n, sizeof(*f->rows), by_age_desc);
 	return 0;
@@ -141,6 +144,8 @@ static int take_frame(struct cw_run *r, struct frame *f, __u64 now)
 
 static void free_frame(struct frame *f)
 {
+	for (size_t i = 0; i < f->n; i++)
+		who_free(&f->rows[i].now, 1);
 	free(f->rows);
 	free(f->recs);
 }
@@ -168,10 +173,11 @@ void cw_adopt_existing(struct cw_run *r)
 		}
 		c->since_ns = now - row->age_ns;
 		c->estimated = true;
-		c->fd = row->fd;
-		c->pid = row->pid;
-		memcpy(c->comm, row->comm, TT_COMM_LEN);
+		c->fd = -1;
+		/* who opened it is not known: who holds it is found at exit */
 		c->family = s->family;
+		c->netns = s->netns;
+		c->ino = s->ino;
 		c->lport = s->sport;
 		c->rport = s->dport;
 		c->service = row->service;
@@ -201,12 +207,7 @@ static void json_frame(struct cw_run *r, const struct frame *f, __u64 now)
 		json_obj_start(&j);
 		json_ms_field(&j, "age_ms", row->age_ns);
 		json_bool_field(&j, "age_estimated", row->estimated);
-		json_who(&j, row->pid, row->comm);
-		json_key(&j, "fd");
-		if (row->fd >= 0)
-			json_u64(&j, row->fd);
-		else
-			json_null(&j);
+		json_holders(&j, &row->now, row->pid, row->comm);
 		json_endpoint(&j, false, s->family, s->saddr, s->sport);
 		json_endpoint(&j, true, s->family, s->daddr, s->dport);
 		json_u64_field(&j, "service", row->service);
@@ -278,7 +279,7 @@ static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
 	text_lit(o, "AGE(s)", 10);
 	text_lit(o, "PID", W_PID);
 	text_lit(o, "COMM", W_COMM);
-	text_lit(o, "FD", 5);
+	text_lit(o, "FD", W_FD);
 	text_lit(o, "LADDR:LPORT", r->fc.wide ? W_ADDR_WIDE : W_ADDR);
 	text_lit(o, "RADDR:RPORT", r->fc.wide ? W_ADDR_WIDE : W_ADDR);
 	text_lit(o, "RECV-Q", 7);
@@ -296,13 +297,7 @@ static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
 			out_lit(o, ">=");
 		out_fixed(o, row->age_ns, 1000000000ULL, 1);
 		text_pad_from(o, start, 10);
-		text_who(o, row->pid, row->comm);
-		start = o->len;
-		if (row->fd >= 0)
-			out_u64(o, row->fd);
-		else
-			out_char(o, '-');
-		text_pad_from(o, start, 5);
+		text_holder_cols(o, &row->now, row->pid, row->comm);
 		text_endpoint(&r->fc, row->rec->family, row->rec->saddr,
 			      row->rec->sport);
 		text_endpoint(&r->fc, row->rec->family, row->rec->daddr,
@@ -310,7 +305,13 @@ static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
 		start = o->len;
 		out_u64(o, row->rec->rx_queue);
 		text_pad_from(o, start, 7);
+		start = o->len;
 		out_u64(o, row->rec->tx_queue);
+		if (row->now.h.n > 1 || (row->now.h.n && row->pid &&
+					 row->now.h.v[0].pid != row->pid)) {
+			text_pad_from(o, start, 7);
+			text_holders_more(o, &row->now, row->pid, row->comm);
+		}
 	}
 	if (f->n > rows) {
 		out_lit(o, "\n... ");

@@ -5,6 +5,7 @@
 #include "util/common.h"
 #include "kernel/iters.h"
 #include "kernel/who_holds.h"
+#include "sys/holders.h"
 #include "model/tcp_state.h"
 
 struct who_holds {
@@ -139,15 +140,6 @@ out:
 	free(ino);
 	free(snap);
 	return err;
-}
-
-void who_free(struct who *w, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(w[i].h.v);
-		w[i].h.v = NULL;
-		w[i].h.n = 0;
-	}
 }
 
 void who_holds__close(struct who_holds *w)

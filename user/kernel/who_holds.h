@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 #include "kernel/loader.h"
-#include "sys/holders.h"
+#include "model/holders.h"
 
 /* a socket to find, by what every list of them knows */
 struct who_key {
@@ -21,11 +21,6 @@ struct who_key {
 	__u16 dport;
 	__u8 saddr[TT_ADDR_LEN];
 	__u8 daddr[TT_ADDR_LEN];
-};
-
-struct who {
-	struct holders h; /* h.n == 0: nobody (or not found) */
-	bool queued; /* in the accept queue: h are the listener's */
 };
 
 struct who_holds;
@@ -40,7 +35,6 @@ struct who_holds *who_holds__open(const struct tt_tracer *t,
 /* out[i] for keys[i]; free with who_free(). 0 or -errno */
 int who_holds__find(struct who_holds *w, const struct who_key *keys, size_t n,
 		    struct who *out);
-void who_free(struct who *w, size_t n);
 void who_holds__close(struct who_holds *w);
 
 #endif /* __TT_WHO_HOLDS_H */

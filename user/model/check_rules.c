@@ -15,6 +15,7 @@ struct ck_conn {
 	__u16 lport;
 	__u16 rport;
 	__u16 service;
+	__u32 netns;
 	__u8 laddr[TT_ADDR_LEN];
 	__u8 raddr[TT_ADDR_LEN];
 	__u8 state;
@@ -52,6 +53,8 @@ void ck_free(struct ck_state *s)
 	idmap__free(s->conns);
 	portstats__free(s->cw);
 	free(s->port_conns);
+	for (size_t i = 0; s->v && i < s->nv; i++)
+		who_free(&s->v[i].now, 1);
 	free(s->v);
 	memset(s, 0, sizeof(*s));
 }
@@ -69,6 +72,7 @@ static struct ck_violation *violate(struct ck_state *s, enum ck_rule rule,
 	v->rule = rule;
 	v->service = c->service;
 	v->family = c->family;
+	v->netns = c->netns;
 	v->lport = c->lport;
 	v->rport = c->rport;
 	memcpy(v->laddr, c->laddr, TT_ADDR_LEN);
@@ -94,6 +98,7 @@ static struct ck_conn *conn_of(struct ck_state *s, const struct tt_event *e)
 	}
 	c->opened_ns = e->ts_ns;
 	c->family = e->family;
+	c->netns = e->netns;
 	c->service = service_port(s->rules.key, e->flags, e->sport, e->dport,
 				  s->eph_lo, s->eph_hi);
 	if (e->newstate != TCP_LISTEN) {

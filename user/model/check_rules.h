@@ -4,6 +4,7 @@
 #define __TT_CHECK_RULES_H
 
 #include <stdbool.h>
+#include "model/holders.h"
 #include "model/idmap.h"
 #include "model/portstats.h"
 #include "model/service.h"
@@ -32,8 +33,12 @@ struct ck_violation {
 	__u8 laddr[TT_ADDR_LEN];
 	__u8 raddr[TT_ADDR_LEN];
 	__u8 state; /* at the end, or CLOSE_WAIT */
-	__u32 pid; /* owner, 0 if unknown */
+	__u32 netns;
+	/* who opened it (accept(), connect()), 0 if unknown */
+	__u32 pid;
 	char comm[TT_COMM_LEN];
+	/* leaks: who holds it now, found when the grace ended (the caller) */
+	struct who now;
 	__u64 ns; /* the episode, or the age when the grace ended */
 	/* began before tcptrail: ns is a lower bound (since it started) */
 	bool at_least;
@@ -61,6 +66,7 @@ struct ck_state {
 };
 
 int ck_init(struct ck_state *s, const struct ck_rules *r, size_t max_conns);
+/* frees the violations' holders too */
 void ck_free(struct ck_state *s);
 /* one transition of a watched socket */
 void ck_event(struct ck_state *s, const struct tt_event *e);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
 #include <time.h>
+#include "output/holders_fmt.h"
 #include "output/check_report.h"
 #include "model/event.h"
 #include "model/tcp_state.h"
@@ -65,21 +66,55 @@ static bool failed(const struct ck_report *r)
 	return !ck_passed(r->s) || r->lost;
 }
 
+static void pid_comm(struct out *o, __u32 pid, const char *comm, bool xml)
+{
+	out_lit(o, "pid ");
+	out_u64(o, pid);
+	out_lit(o, " (");
+	if (xml)
+		out_xml_str(o, comm, TT_COMM_LEN);
+	else
+		out_text_esc(o, comm, TT_COMM_LEN);
+	out_char(o, ')');
+}
+
+/*
+ * A leak names who holds the socket now (every process, with its fd),
+ * then who opened it where that differs: "held by pid 12 (socat) fd 6,
+ * opened by pid 9 (socat): ..."
+ */
+static void holders_words(struct out *o, const struct ck_violation *v, bool xml)
+{
+	const struct holders *h = &v->now.h;
+	bool opener_holds = false;
+
+	out_str(o, v->now.queued ? "in the accept queue of " : "held by ");
+	for (__u32 i = 0; i < h->n; i++) {
+		if (i)
+			out_lit(o, ", ");
+		pid_comm(o, h->v[i].pid, h->v[i].comm, xml);
+		out_lit(o, " fd ");
+		out_u64(o, h->v[i].fd);
+		opener_holds |= h->v[i].pid == v->pid;
+	}
+	if (v->pid && !opener_holds) {
+		out_lit(o, ", opened by ");
+		pid_comm(o, v->pid, v->comm, xml);
+	}
+	out_lit(o, ": ");
+}
+
 /* "pid 123 (comm) 127.0.0.1:80 <-> 127.0.0.1:5000, CLOSE_WAIT 1.204s" */
 static void violation_line(struct out *o, const struct ck_violation *v,
 			   bool xml)
 {
 	char ep[TT_ENDPOINT_LEN];
 
-	if (v->pid) {
-		out_lit(o, "pid ");
-		out_u64(o, v->pid);
-		out_lit(o, " (");
-		if (xml)
-			out_xml_str(o, v->comm, TT_COMM_LEN);
-		else
-			out_text_esc(o, v->comm, TT_COMM_LEN);
-		out_lit(o, ") ");
+	if (v->now.h.n) {
+		holders_words(o, v, xml);
+	} else if (v->pid) {
+		pid_comm(o, v->pid, v->comm, xml);
+		out_char(o, ' ');
 	} else {
 		out_lit(o, "owner unknown ");
 	}
@@ -186,6 +221,8 @@ static void json_violation(struct json_writer *j, const struct ck_violation *v)
 		json_str(j, v->comm, TT_COMM_LEN);
 	else
 		json_null(j);
+	if (v->rule == CK_LEAK)
+		json_holders_list(j, &v->now);
 	json_endpoint(j, false, v->family, v->laddr, v->lport);
 	json_endpoint(j, true, v->family, v->raddr, v->rport);
 	json_word_field(j, "state", tcp_state_str(v->state));

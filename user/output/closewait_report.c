@@ -3,6 +3,7 @@
 #include <string.h>
 #include "model/event.h"
 #include "model/tcp_state.h"
+#include "output/holders_fmt.h"
 #include "output/closewait_report.h"
 #include "output/textfmt.h"
 
@@ -93,6 +94,7 @@ static void text_open(struct fmt_ctx *c, const struct cw_summary *s)
 	text_lit(o, "AGE(ms)", 12);
 	text_lit(o, "PID", W_PID);
 	text_lit(o, "COMM", W_COMM);
+	text_lit(o, "FD", W_FD);
 	text_lit(o, "LADDR:LPORT", c->wide ? W_ADDR_WIDE : W_ADDR);
 	text_lit(o, "RADDR:RPORT", c->wide ? W_ADDR_WIDE : W_ADDR);
 	out_lit(o, "SERVICE\n");
@@ -107,10 +109,16 @@ static void text_open(struct fmt_ctx *c, const struct cw_summary *s)
 			out_lit(o, ">=");
 		out_fixed(o, age, 1000000ULL, 3);
 		text_pad_from(o, start, 12);
-		text_who(o, w->pid, w->comm);
+		text_holder_cols(o, &w->now, w->pid, w->comm);
 		text_endpoint(c, w->family, w->laddr, w->lport);
 		text_endpoint(c, w->family, w->raddr, w->rport);
+		start = o->len;
 		out_u64(o, w->service);
+		if (w->now.h.n > 1 ||
+		    (w->now.h.n && w->pid && w->now.h.v[0].pid != w->pid)) {
+			text_pad_from(o, start, 8);
+			text_holders_more(o, &w->now, w->pid, w->comm);
+		}
 		out_char(o, '\n');
 	}
 	if (!s->nopen)
@@ -213,7 +221,7 @@ static void json_open(struct json_writer *j, const struct cw_summary *s)
 		json_obj_start(j);
 		json_ms_field(j, "age_ms", age);
 		json_bool_field(j, "age_estimated", w->estimated);
-		json_who(j, w->pid, w->comm);
+		json_holders(j, &w->now, w->pid, w->comm);
 		json_endpoint(j, false, w->family, w->laddr, w->lport);
 		json_endpoint(j, true, w->family, w->raddr, w->rport);
 		json_u64_field(j, "service", w->service);

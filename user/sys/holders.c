@@ -117,12 +117,3 @@ long holders_find(const __u64 *want, size_t n, struct holders *out)
 		found += out[i].n > 0;
 	return found;
 }
-
-void holders_free(struct holders *h, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(h[i].v);
-		h[i].v = NULL;
-		h[i].n = 0;
-	}
-}

@@ -5,21 +5,7 @@
 
 #include <stddef.h>
 #include <linux/types.h>
-#include "tcptrail.h"
-
-/* one process's file descriptor on a socket */
-struct holder {
-	__u32 pid;
-	int fd;
-	char comm[TT_COMM_LEN];
-};
-
-/* who holds one socket now: every (process, fd), in /proc's order */
-struct holders {
-	__u64 ino;
-	__u32 n;
-	struct holder *v; /* n of them; NULL when none */
-};
+#include "model/holders.h"
 
 /*
  * For each of the n socket inodes in want (sorted ascending), out[i]
@@ -29,6 +15,5 @@ struct holders {
  * holders_free().
  */
 long holders_find(const __u64 *want, size_t n, struct holders *out);
-void holders_free(struct holders *h, size_t n);
 
 #endif /* __TT_HOLDERS_H */
