@@ -179,7 +179,7 @@ static void test_view(void **state)
 	assert_ptr_equal(tt_event_view(&rec, sizeof(rec)), &rec);
 }
 
-int run_event_tests(void)
+UNIT_GROUP(event)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipv4),

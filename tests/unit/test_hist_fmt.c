@@ -341,7 +341,7 @@ static void test_json_variants(void **state)
 	assert_non_null(strstr(text, "{\"le\":null,\"count\":40}]}]}"));
 }
 
-int run_hist_fmt_tests(void)
+UNIT_GROUP(hist_fmt)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_text_sample, setup,

@@ -311,7 +311,7 @@ static void test_merge_union(void **state)
 				 hist_quantile_ns(&all, q, 1000));
 }
 
-int run_histmap_tests(void)
+UNIT_GROUP(histmap)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slot_of_reference),

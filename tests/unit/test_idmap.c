@@ -566,7 +566,7 @@ static void test_for_each(void **state)
 	idmap__free(m);
 }
 
-int run_idmap_tests(void)
+UNIT_GROUP(idmap)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basics),

@@ -237,7 +237,7 @@ static void test_word(void **state)
 	expect(f, "[\"CLOSE_WAIT\",\"\"]");
 }
 
-int run_json_tests(void)
+UNIT_GROUP(json)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),

@@ -120,7 +120,7 @@ static void test_rejects_long(void **state)
 	}
 }
 
-int run_listen_addr_tests(void)
+UNIT_GROUP(listen_addr)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accepts),

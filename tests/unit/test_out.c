@@ -566,7 +566,7 @@ static void test_validator(void **state)
 			fail_msg("validator accepted bad_values[%zu]", i);
 }
 
-int run_out_tests(void)
+UNIT_GROUP(out)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init),

@@ -318,7 +318,7 @@ static void test_size(void **state)
 	size_fails("17179869184G", "too large");
 }
 
-int run_parse_tests(void)
+UNIT_GROUP(parse)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_u64_ranges),

@@ -96,7 +96,7 @@ static void test_fields(void **state)
 	assert_int_equal(c.closer, CLOSER_UNKNOWN);
 }
 
-int run_path_tests(void)
+UNIT_GROUP(path)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_steps_match_user_space),

@@ -301,7 +301,7 @@ static void test_cap_differential(void **state)
 	portstats__free(ps);
 }
 
-int run_portstats_tests(void)
+UNIT_GROUP(portstats)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_percentile_small),

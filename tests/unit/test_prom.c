@@ -1089,7 +1089,7 @@ static void test_random_valid(void **state)
 	}
 }
 
-int run_prom_tests(void)
+UNIT_GROUP(prom)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bucket_edges),

@@ -129,7 +129,7 @@ static void test_service_overrides(void **state)
 	}
 }
 
-int run_service_tests(void)
+UNIT_GROUP(service)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_key_mode),

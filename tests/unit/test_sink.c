@@ -493,7 +493,7 @@ static void test_text_lost(void **state)
 		"# lost 7 events: ring buffer full (raise --ringbuf-size)\n");
 }
 
-int run_sink_tests(void)
+UNIT_GROUP(sink)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_json_event, setup,

@@ -153,7 +153,7 @@ static void test_list_bad(void **state)
 	list_fails("listen,a-very-long-state-name-indeed", 7, 29);
 }
 
-int run_tcp_state_tests(void)
+UNIT_GROUP(tcp_state)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),

@@ -11,21 +11,20 @@
 #include <cmocka.h>
 #include "output/out.h"
 
-/* one per test_*.c: runs its group, returns the number of failures */
-int run_parse_tests(void);
-int run_tcp_state_tests(void);
-int run_out_tests(void);
-int run_json_tests(void);
-int run_event_tests(void);
-int run_sink_tests(void);
-int run_idmap_tests(void);
-int run_portstats_tests(void);
-int run_histmap_tests(void);
-int run_prom_tests(void);
-int run_hist_fmt_tests(void);
-int run_listen_addr_tests(void);
-int run_service_tests(void);
-int run_path_tests(void);
+/*
+ * One per test_*.c, in place of a function header: UNIT_GROUP(parse) {
+ * ... return cmocka_run_group_tests(...); } registers the group itself
+ * (before main()), so no list of groups is kept anywhere else.
+ */
+typedef int (*unit_group_fn)(void);
+void unit_register(const char *name, unit_group_fn run);
+#define UNIT_GROUP(name)                                         \
+	static int run_##name##_tests(void);                      \
+	__attribute__((constructor)) static void register_##name(void) \
+	{                                                         \
+		unit_register(#name, run_##name##_tests);         \
+	}                                                         \
+	static int run_##name##_tests(void)
 
 /* strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF */
 bool utf8_valid(const unsigned char *s, size_t n);
