@@ -128,8 +128,10 @@ def test_text_agrees_with_json(tracer):
         if ms:
             assert row[8] == "-"
         else:
-            # two tracers, each timing with its own clock reads: a few us
-            assert abs(float(row[8]) - e["ms"]) < 0.05
+            # two tracers, each timing with its own clock reads: a few
+            # us apart, more when an interrupt comes between the two
+            # programs at one transition (seen: 0.107 ms on a loaded host)
+            assert abs(float(row[8]) - e["ms"]) < 0.25
         assert float(row[0]) >= 0
 
 
