@@ -41,7 +41,7 @@ include mk/vm.mk
 include mk/fuzz.mk
 include mk/bench.mk
 
-.PHONY: all static test test-fresh test-vm-arm64 unit integration bench cost run format format-check vmlinux clean deps
+.PHONY: all static layers test test-fresh test-vm-arm64 unit integration bench cost run format format-check vmlinux clean deps
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -99,7 +99,7 @@ integration: $(OUTPUT)/tcptrail
 ifeq ($(HOST_ARCH)$(CROSS),x86)
 TEST_CROSS := test-vm-arm64
 endif
-test: unit fuzz-short integration test-vm $(TEST_CROSS)
+test: layers unit fuzz-short integration test-vm $(TEST_CROSS)
 
 # a make of its own: nothing set on this command line (CC, OUTPUT,
 # VM_SUITES) is meant for the cross build
@@ -135,6 +135,10 @@ format:
 	clang-format -i $(FORMAT_SRC)
 format-check:
 	clang-format --dry-run -Werror $(FORMAT_SRC)
+
+# no include in user/ runs upward (README.md, "How it works")
+layers:
+	$(Q)$(PYTHON) scripts/check-layers.py
 
 # the running kernel's BTF; for a cross ARCH, Debian 12's kernel's (cross.mk)
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
