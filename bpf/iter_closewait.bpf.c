@@ -43,14 +43,7 @@ int tt_iter_closewait(struct bpf_iter__bpf_map_elem *ctx)
 	r.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	/* 0 while in the accept queue: no file yet */
 	r.ino = BPF_CORE_READ(sk, sk_socket, file, f_inode, i_ino);
-	r.sock_id = st->id;
-	r.since_ns = st->ts_ns;
-	r.flags = st->flags;
-	if (st->flags & TT_F_OWNER_KNOWN) {
-		r.owner_tgid = st->owner_tgid;
-		__builtin_memcpy(r.owner_comm, st->owner_comm,
-				 sizeof(r.owner_comm));
-	}
+	rec_from_state(&r, st);
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;
 }

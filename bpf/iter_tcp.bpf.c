@@ -75,16 +75,8 @@ int tt_iter_tcp(struct bpf_iter__tcp *ctx)
 	if (e && e->state == r.state)
 		r.since_ns = e->since;
 	st = bpf_map_lookup_elem(&sk_states_hash, &key);
-	if (st) {
-		r.sock_id = st->id;
-		r.since_ns = st->ts_ns;
-		r.flags = st->flags;
-		if (st->flags & TT_F_OWNER_KNOWN) {
-			r.owner_tgid = st->owner_tgid;
-			__builtin_memcpy(r.owner_comm, st->owner_comm,
-					 sizeof(r.owner_comm));
-		}
-	}
+	if (st)
+		rec_from_state(&r, st);
 out:
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;

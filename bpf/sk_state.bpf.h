@@ -58,4 +58,18 @@ struct {
 	__type(value, struct sk_entered);
 } entered SEC(".maps");
 
+/* what an iterator's record takes from the tracer's entry for a socket */
+static __always_inline void rec_from_state(struct tt_sock_rec *r,
+					   const struct sk_state *st)
+{
+	r->sock_id = st->id;
+	r->since_ns = st->ts_ns;
+	r->flags = st->flags;
+	if (st->flags & TT_F_OWNER_KNOWN) {
+		r->owner_tgid = st->owner_tgid;
+		__builtin_memcpy(r->owner_comm, st->owner_comm,
+				 sizeof(r->owner_comm));
+	}
+}
+
 #endif /* __TT_SK_STATE_BPF_H */

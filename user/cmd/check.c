@@ -315,12 +315,8 @@ static void leak_holders(struct check_run *r, struct who_holds *w)
 		for (size_t i = 0; i < ck->nv; i++) {
 			const struct ck_violation *v = &ck->v[i];
 
-			k[i].netns = v->netns;
-			k[i].family = v->family;
-			k[i].sport = v->lport;
-			k[i].dport = v->rport;
-			memcpy(k[i].saddr, v->laddr, TT_ADDR_LEN);
-			memcpy(k[i].daddr, v->raddr, TT_ADDR_LEN);
+			who_key_set(&k[i], 0, v->netns, v->family, v->laddr,
+				    v->lport, v->raddr, v->rport);
 		}
 		if (!who_holds__find(w, k, ck->nv, found))
 			for (size_t i = 0; i < ck->nv; i++) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli/args.h"
 #include "cmd/closewait.h"
 #include "cmd/cmds.h"
 #include "util/common.h"
@@ -69,9 +70,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &env->filter;
-		state->child_inputs[1] = &env->lo;
-		state->child_inputs[2] = &env->out;
+		stream_argp_inputs(state, &env->filter, &env->lo, &env->out);
 		env->max_open = MAX_OPEN_DEFAULT;
 		env->interval_ns = 1000000000ULL;
 		break;
@@ -94,20 +93,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			exit(usage_err("invalid --max-open '%s': %s", arg,
 				       why));
 		break;
-	case ARGP_KEY_ARG:
-		exit(usage_err("unexpected argument '%s'", arg));
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_no_args(key, arg);
 	}
 	return 0;
 }
 
-static const struct argp argp = {
-	.options = options,
-	.parser = parse_opt,
-	.doc = doc,
-	.children = stream_argp_children,
-};
+CLI_ARGP(stream_argp_children);
 
 static bool on_event(void *ctx, const struct tt_event *e)
 {
@@ -258,13 +250,9 @@ static void find_holders(struct cw_run *r, struct cw_open **v, size_t n)
 
 	if (k && w) {
 		for (size_t i = 0; i < n; i++) {
-			k[i].ino = v[i]->ino;
-			k[i].netns = v[i]->netns;
-			k[i].family = v[i]->family;
-			k[i].sport = v[i]->lport;
-			k[i].dport = v[i]->rport;
-			memcpy(k[i].saddr, v[i]->laddr, TT_ADDR_LEN);
-			memcpy(k[i].daddr, v[i]->raddr, TT_ADDR_LEN);
+			who_key_set(&k[i], v[i]->ino, v[i]->netns, v[i]->family,
+				    v[i]->laddr, v[i]->lport, v[i]->raddr,
+				    v[i]->rport);
 		}
 		if (!who_holds__find(r->who, k, n, w))
 			for (size_t i = 0; i < n; i++)

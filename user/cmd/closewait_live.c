@@ -56,13 +56,8 @@ static void find_holders(struct cw_run *r, struct frame *f)
 		for (size_t i = 0; i < f->n; i++) {
 			const struct tt_sock_rec *s = f->rows[i].rec;
 
-			k[i].ino = s->ino;
-			k[i].netns = s->netns;
-			k[i].family = s->family;
-			k[i].sport = s->sport;
-			k[i].dport = s->dport;
-			memcpy(k[i].saddr, s->saddr, TT_ADDR_LEN);
-			memcpy(k[i].daddr, s->daddr, TT_ADDR_LEN);
+			who_key_set(&k[i], s->ino, s->netns, s->family,
+				    s->saddr, s->sport, s->daddr, s->dport);
 		}
 		if (!who_holds__find(r->who, k, f->n, w))
 			for (size_t i = 0; i < f->n; i++)

@@ -15,6 +15,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include "cli/aggopts.h"
+#include "cli/args.h"
 #include "cmd/cmds.h"
 #include "util/common.h"
 #include "kernel/histmap.h"
@@ -146,20 +147,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'd':
 		env->duration_ns = opt_duration("--duration", arg, true, 1);
 		break;
-	case ARGP_KEY_ARG:
-		exit(usage_err("unexpected argument '%s'", arg));
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_no_args(key, arg);
 	}
 	return 0;
 }
 
-static const struct argp argp = {
-	.options = options,
-	.parser = parse_opt,
-	.doc = doc,
-	.children = children,
-};
+CLI_ARGP(children);
 
 /* per (state, service port): how many sockets, the oldest one's age */
 static int gather_sockets(struct exporter *x, struct prom_sockets **out,

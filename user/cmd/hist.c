@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli/aggopts.h"
+#include "cli/args.h"
 #include "cmd/cmds.h"
 #include "util/common.h"
 #include "output/hist_fmt.h"
@@ -106,20 +107,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			exit(usage_err("--ms and --us exclude each other"));
 		env->unit_ns = key == OPT_MS ? 1000000 : 1000;
 		break;
-	case ARGP_KEY_ARG:
-		exit(usage_err("unexpected argument '%s'", arg));
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_no_args(key, arg);
 	}
 	return 0;
 }
 
-static const struct argp argp = {
-	.options = options,
-	.parser = parse_opt,
-	.doc = doc,
-	.children = children,
-};
+CLI_ARGP(children);
 
 static int print(const struct hist_env *env, struct tt_tracer *t, struct out *o,
 		 __u64 elapsed)

@@ -25,6 +25,14 @@ const struct argp_child stream_argp_children[] = {
 	{},
 };
 
+void stream_argp_inputs(struct argp_state *state, struct tt_filter *f,
+			struct tt_loader_opts *lo, struct tt_output_opts *out)
+{
+	state->child_inputs[0] = f;
+	state->child_inputs[1] = lo;
+	state->child_inputs[2] = out;
+}
+
 __u64 now_ns(void)
 {
 	struct timespec ts;

@@ -54,6 +54,9 @@ struct stream {
  * tt_loader_opts and tt_output_opts.
  */
 extern const struct argp_child stream_argp_children[];
+/* at the parent's ARGP_KEY_INIT: the three children's inputs */
+void stream_argp_inputs(struct argp_state *state, struct tt_filter *f,
+			struct tt_loader_opts *lo, struct tt_output_opts *out);
 
 __u64 now_ns(void);
 /* signals, stdout buffer, tracer, ring buffer; prints its own errors */

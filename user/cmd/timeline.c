@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "cli/args.h"
 #include "cmd/cmds.h"
 #include "util/common.h"
 #include "model/event.h"
@@ -63,9 +64,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &env->filter;
-		state->child_inputs[1] = &env->lo;
-		state->child_inputs[2] = &env->out;
+		stream_argp_inputs(state, &env->filter, &env->lo, &env->out);
 		env->max_conns = MAX_CONNS_DEFAULT;
 		break;
 	case OPT_OPEN:
@@ -76,20 +75,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			exit(usage_err("invalid --max-conns '%s': %s", arg,
 				       why));
 		break;
-	case ARGP_KEY_ARG:
-		exit(usage_err("unexpected argument '%s'", arg));
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_no_args(key, arg);
 	}
 	return 0;
 }
 
-static const struct argp argp = {
-	.options = options,
-	.parser = parse_opt,
-	.doc = doc,
-	.children = stream_argp_children,
-};
+CLI_ARGP(stream_argp_children);
 
 static void update_endpoints(struct tl_conn *c, const struct tt_event *e)
 {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli/args.h"
 #include "cmd/cmds.h"
 #include "util/common.h"
 #include "model/event.h"
@@ -65,28 +66,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &env->filter;
-		state->child_inputs[1] = &env->lo;
-		state->child_inputs[2] = &env->out;
+		stream_argp_inputs(state, &env->filter, &env->lo, &env->out);
 		break;
 	case OPT_COUNT:
 		if (parse_u64(arg, 1, ~0ULL, &env->count, &why))
 			exit(usage_err("invalid --count '%s': %s", arg, why));
 		break;
-	case ARGP_KEY_ARG:
-		exit(usage_err("unexpected argument '%s'", arg));
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_no_args(key, arg);
 	}
 	return 0;
 }
 
-static const struct argp argp = {
-	.options = options,
-	.parser = parse_opt,
-	.doc = doc,
-	.children = stream_argp_children,
-};
+CLI_ARGP(stream_argp_children);
 
 static bool on_event(void *ctx, const struct tt_event *e)
 {

@@ -9,6 +9,7 @@
 #define __TT_WHO_HOLDS_H
 
 #include <stdbool.h>
+#include <string.h>
 #include "kernel/loader.h"
 #include "model/holders.h"
 
@@ -22,6 +23,19 @@ struct who_key {
 	__u8 saddr[TT_ADDR_LEN];
 	__u8 daddr[TT_ADDR_LEN];
 };
+
+static inline void who_key_set(struct who_key *k, __u64 ino, __u32 netns,
+			       __u16 family, const __u8 *saddr, __u16 sport,
+			       const __u8 *daddr, __u16 dport)
+{
+	k->ino = ino;
+	k->netns = netns;
+	k->family = family;
+	k->sport = sport;
+	k->dport = dport;
+	memcpy(k->saddr, saddr, TT_ADDR_LEN);
+	memcpy(k->daddr, daddr, TT_ADDR_LEN);
+}
 
 struct who_holds;
 
