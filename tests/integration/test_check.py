@@ -102,7 +102,12 @@ def test_leak_fails_with_3_and_names_the_socket(tmp_path, bpf):
                     f"port {port}: no socket left in CLOSE_WAIT")]
     assert f and f"127.0.0.1:{port} <-> 127.0.0.1:{v['rport']}" in f
     assert xml.get("failures") == "1"
-    assert f"leak: port {port}: pid " in p.stderr
+    # who holds it now, as /proc says (the holder outlives the check)
+    [h] = v["holders"]
+    assert os.readlink(f"/proc/{h['pid']}/fd/{h['fd']}").startswith(
+        "socket:[")
+    assert f"leak: port {port}: held by pid {h['pid']} (python3) " \
+        f"fd {h['fd']}" in p.stderr
 
 
 def test_slow_close_breaks_max_closewait(tmp_path, bpf):
