@@ -424,6 +424,12 @@ def test_check_leak(vm):
     assert report["watch"] == "cgroup", report
     assert v["owner_comm"] == "workload", v
     assert isinstance(v["owner_pid"], int) and v["owner_pid"] > 0, v
+    # held now by the child the workload forked (its fork() said which),
+    # not by the workload that accepted it and exited
+    m = re.search(r"holder=(\d+)", "\n".join(vm.block("check-leak.out")))
+    assert m, vm.block("check-leak.out")
+    assert [(h["pid"], h["comm"]) for h in v["holders"]] == \
+        [(int(m.group(1)), "workload")], v
     assert v["duration_ms"] >= 1000, v
     xml = "\n".join(vm.block("check-leak.xml"))
     root = ET.fromstring(xml)
