@@ -7,6 +7,7 @@ once."""
 import json
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -134,3 +135,41 @@ def test_check_with_every_optional_kind_refused(bpf, tmp_path, mode, arg,
         assert v["rule"] == "leak" and v["port"] == port, v
     else:
         assert rep["violations"] == [] and rep["closewait_episodes"] == 3
+
+
+@pytest.mark.parametrize("refuse", ["iter_tcp", "iter_tcp,iter_map"])
+def test_closewait_live_without_iter_tcp(bpf, refuse):
+    """--live shows the sockets seen entering CLOSE_WAIT, exact ages, and
+    says the queues are unknown: a warning, not a failure"""
+    port = free_port()
+    env = dict(os.environ, TCPTRAIL_REFUSE=refuse)
+    tr = subprocess.Popen([TCPTRAIL, "closewait", "--live", "--json",
+                           "--interval", "200ms", "--port", str(port)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, env=env)
+    srv = cli = None
+    try:
+        json.loads(tr.stdout.readline())  # attached: a first snapshot
+        srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
+                                "--hold", "3"], stdout=subprocess.PIPE,
+                               text=True)
+        assert srv.stdout.readline().startswith("ready")
+        cli = subprocess.Popen([PY, PEER, "client", "--port", str(port)])
+        deadline, seen = time.monotonic() + 10, None
+        while not seen and time.monotonic() < deadline:
+            snap = json.loads(tr.stdout.readline())
+            seen = [s for s in snap["sockets"] if s["lport"] == port]
+        assert seen, "never listed"
+        (s,) = seen
+        assert not s["age_estimated"] and s["age_ms"] < 3000
+        assert s["recv_q"] is None and s["send_q"] is None
+    finally:
+        tr.send_signal(2)
+        _, err = tr.communicate(timeout=10)
+        if srv:
+            srv.kill()
+            srv.wait()
+        if cli:
+            cli.wait(timeout=10)
+    assert tr.returncode == 0, err
+    assert "--live shows those seen entering it" in err

@@ -328,16 +328,13 @@ int do_closewait(int argc, char **argv)
 	r.rep = env.out.json ? &cw_report_json : &cw_report_text;
 	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_CLOSE_WAIT,
 				env.filter.netns);
-	if (!r.socks && env.live) {
-		p_err("--live needs the iter/tcp iterator: %s",
-		      strerror(errno));
-		err = TT_EXIT_FAILURE;
-		goto cleanup;
-	}
 	if (!r.socks)
-		p_warn("sockets already in CLOSE_WAIT are not listed (iter/tcp: "
-		       "%s)",
-		       strerror(errno));
+		p_warn("iter/tcp refused (%s): sockets already in CLOSE_WAIT "
+		       "are not listed%s",
+		       strerror(errno),
+		       env.live ? "; --live shows those seen entering it, "
+				  "without their queues" :
+				  "");
 	r.filter = &env.filter;
 	r.in_cw = closewait_socks__open(&s.tracer, &env.lo, env.filter.cgroup);
 	if (!r.in_cw)

@@ -37,6 +37,7 @@ struct frame {
 	struct tt_sock_rec *recs;
 	struct row *rows;
 	size_t n;
+	bool no_queues; /* not walked: RECV-Q and SEND-Q unknown */
 };
 
 static int by_age_desc(const void *a, const void *b)
@@ -80,12 +81,58 @@ static bool row_matches(const struct tt_filter *flt, const struct row *row)
 			       pid);
 }
 
+struct kept {
+	struct tt_sock_rec *v;
+	size_t n;
+};
+
+static void keep_open(void *ctx, __u64 id, void *value)
+{
+	struct kept *k = ctx;
+	const struct cw_open *c = value;
+	struct tt_sock_rec *s = &k->v[k->n++];
+
+	memset(s, 0, sizeof(*s));
+	s->sock_id = id;
+	s->since_ns = c->since_ns;
+	s->owner_tgid = c->pid;
+	memcpy(s->owner_comm, c->comm, TT_COMM_LEN);
+	s->netns = c->netns;
+	s->family = c->family;
+	s->sport = c->lport;
+	s->dport = c->rport;
+	memcpy(s->saddr, c->laddr, TT_ADDR_LEN);
+	memcpy(s->daddr, c->raddr, TT_ADDR_LEN);
+	s->state = TCP_CLOSE_WAIT;
+}
+
+/*
+ * Without iter/tcp: the sockets the tracer saw enter CLOSE_WAIT, from its
+ * own list, or else from the table kept here; their queues unknown.
+ */
+static int take_kept(struct cw_run *r, struct frame *f)
+{
+	struct kept k = { .n = 0 };
+
+	f->no_queues = true;
+	if (r->in_cw)
+		return closewait_socks__snapshot(r->in_cw, &f->recs, &f->n);
+	k.v = calloc(idmap__count(r->open) + 1, sizeof(*k.v));
+	if (!k.v)
+		return -ENOMEM;
+	idmap__for_each(r->open, keep_open, &k);
+	f->recs = k.v;
+	f->n = k.n;
+	return 0;
+}
+
 static int take_frame(struct cw_run *r, struct frame *f, __u64 now)
 {
 	int err;
 
 	memset(f, 0, sizeof(*f));
-	err = r->socks ? sockets__snapshot(r->socks, &f->recs, &f->n) : -1;
+	err = r->socks ? sockets__snapshot(r->socks, &f->recs, &f->n) :
+			 take_kept(r, f);
 
 	if (err == -ENOENT && !r->warned_netns) {
 		p_warn("no process is in the --netns namespace and no "
@@ -206,8 +253,16 @@ static void json_frame(struct cw_run *r, const struct frame *f, __u64 now)
 		json_endpoint(&j, false, s->family, s->saddr, s->sport);
 		json_endpoint(&j, true, s->family, s->daddr, s->dport);
 		json_u64_field(&j, "service", row->service);
-		json_u64_field(&j, "recv_q", s->rx_queue);
-		json_u64_field(&j, "send_q", s->tx_queue);
+		json_key(&j, "recv_q");
+		if (f->no_queues)
+			json_null(&j);
+		else
+			json_u64(&j, s->rx_queue);
+		json_key(&j, "send_q");
+		if (f->no_queues)
+			json_null(&j);
+		else
+			json_u64(&j, s->tx_queue);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -298,10 +353,16 @@ static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
 		text_endpoint(&r->fc, row->rec->family, row->rec->daddr,
 			      row->rec->dport);
 		start = o->len;
-		out_u64(o, row->rec->rx_queue);
+		if (f->no_queues)
+			out_char(o, '-');
+		else
+			out_u64(o, row->rec->rx_queue);
 		text_pad_from(o, start, 7);
 		start = o->len;
-		out_u64(o, row->rec->tx_queue);
+		if (f->no_queues)
+			out_char(o, '-');
+		else
+			out_u64(o, row->rec->tx_queue);
 		if (row->now.h.n > 1 || (row->now.h.n && row->pid &&
 					 row->now.h.v[0].pid != row->pid)) {
 			text_pad_from(o, start, 7);
