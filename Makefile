@@ -27,7 +27,8 @@ LIBS_STATIC := -static -lbpf -lelf -lz -levent_extra -levent_core
 USER_SRC := $(wildcard user/*/*.c)
 USER_OBJ := $(patsubst user/%.c,$(OUTPUT)/obj/%.o,$(USER_SRC))
 UNIT_SRC := $(wildcard tests/unit/*.c)
-SKEL := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(wildcard bpf/*.bpf.c))
+BPF_OBJ := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c))
+SKEL := $(BPF_OBJ:.bpf.o=.skel.h)
 
 ifeq ($(V),1)
 Q =
@@ -43,7 +44,9 @@ include mk/bench.mk
 
 .PHONY: all static layers test test-fresh test-vm-arm64 unit integration bench cost run format format-check vmlinux clean deps
 .DELETE_ON_ERROR:
-.SECONDARY:
+# kept once their skeleton is made; not every target: a missing object
+# must be rebuilt even when the binary is newer than its sources
+.SECONDARY: $(BPF_OBJ)
 
 all: $(OUTPUT)/tcptrail
 
