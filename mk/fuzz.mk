@@ -12,7 +12,7 @@
 # new inputs are written. A crash, leak, timeout or failed check fails
 # the run and leaves the input in build/fuzz/artifacts/; reproduce with
 # build/fuzz/<name> build/fuzz/artifacts/<name>-crash-...
-# Included from the Makefile: uses its WARN, CPPFLAGS, Q and msg.
+# Included from the Makefile: uses its WARN, CPPFLAGS, SKEL, Q and msg.
 
 # keep the including Makefile's default goal
 _fuzz_goal := $(.DEFAULT_GOAL)
@@ -25,17 +25,20 @@ FUZZ_DIR := $(if $(OUTPUT),$(OUTPUT),build)/fuzz
 FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-# Every user/ file but main.c is built once, instrumented, into an
-# archive: each target takes from it what it calls. resolve, owners and
-# proc #include sys/resolve.c, sys/holders.c and util/common.c themselves,
-# with their file system calls redirected to fakes; defining those symbols
-# themselves, they never pull the archive's copies.
+# Every user/ file but main.c is built once, instrumented
+# (-fsanitize=fuzzer-no-link), into an archive; each target links it and
+# the linker takes only the members that define what the target calls,
+# so no target lists its files. resolve, owners and proc #include
+# sys/resolve.c, sys/holders.c and util/common.c themselves, with their
+# file system calls redirected to fakes (fuzz_<name>_deps): defining
+# those files' symbols themselves, they never pull the archive's copies.
+# Every target links the same libraries.
 FUZZ_TARGETS := ports duration states addr resolve owners proc sink out \
 	prom check_report hist_fmt
 FUZZ_LIB_CFLAGS := -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 FUZZ_LIB_OBJ := $(patsubst user/%.c,$(FUZZ_DIR)/obj/%.o,$(wildcard user/*/*.c))
-FUZZ_LIB := $(FUZZ_DIR)/libtcptrail.a
+FUZZ_LIB := $(FUZZ_DIR)/libtcptrail-fuzz.a
 FUZZ_LIBS := -lbpf -lelf -lz -levent_extra -levent_core
 # prom.c and check_report.c walk all 65536 ports several times per call:
 # comparison tracing there costs about 2/3 of the executions, guides little
@@ -53,13 +56,15 @@ FUZZ_HDRS := $(wildcard tests/fuzz/*.h user/*/*.h bpf/*.h)
 $(FUZZ_DIR):
 	$(Q)mkdir -p $@
 
-$(FUZZ_DIR)/obj/%.o: user/%.c $(FUZZ_HDRS) | $(FUZZ_DIR)
+$(FUZZ_DIR)/obj/%.o: user/%.c | $(FUZZ_DIR)
 	$(call msg,FUZZCC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_LIB_CFLAGS) $(FUZZ_OBJ_CFLAGS) $(WARN) -std=gnu11 \
-		$(CPPFLAGS) -c $< -o $@
-# kernel/ includes the skeletons
+		$(CPPFLAGS) -MMD -MP -c $< -o $@
+# as in the Makefile: only kernel/ includes the skeletons, made before
+# its first build; then -MMD says which object needs which header
 $(filter $(FUZZ_DIR)/obj/kernel/%,$(FUZZ_LIB_OBJ)): | $(SKEL)
+-include $(FUZZ_LIB_OBJ:.o=.d)
 
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 	$(call msg,AR,$@)
