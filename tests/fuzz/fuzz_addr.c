@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Addresses given on the command line: --listen ADDR:PORT of export
- * (user/listen_addr.c), and the --key keyword (user/service.c).
+ * (user/cli/listen_addr.c), and the --key keyword (user/model/service.c).
  *
  * Input: a mode byte, then the string (exactly sized, NUL-terminated).
  *

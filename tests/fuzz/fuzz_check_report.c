@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcptrail check's verdict (user/check_report.c) over a state built by
- * user/check_rules.c from fuzz-made ring-buffer records: ck_init (a small
- * table), ck_event for each record, ck_finish; then ck_report_json,
- * ck_report_junit and ck_report_text.
+ * tcptrail check's verdict (user/output/check_report.c) over a state built
+ * by user/model/check_rules.c from fuzz-made ring-buffer records: ck_init
+ * (a small table), ck_event for each record, ck_finish; then
+ * ck_report_json, ck_report_junit and ck_report_text.
  *
  * Input, front to back (past the end reads zeros):
  *   u8 opts   bit 0 --fail-on-open; bit 1 --max-closewait (a u64 follows);

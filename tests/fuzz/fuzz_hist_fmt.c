@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hist's two outputs (user/hist_fmt.c): the text bars and the JSON line,
- * over fuzz-made histogram entries and view fields.
+ * hist's two outputs (user/output/hist_fmt.c): the text bars and the JSON
+ * line, over fuzz-made histogram entries and view fields.
  *
  * Input, front to back (past the end reads zeros):
  *   u8 opts   bits 0-1: key mode (3: out of range); bit 2: unit 1 ms,

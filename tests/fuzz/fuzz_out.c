@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The output buffer and its formatters (user/out.c, and out_human() of
- * user/textfmt.c), driven by a program
+ * The output buffer and its formatters (user/output/out.c, and
+ * out_human() of user/output/textfmt.c), driven by a program
  * read from the input: each op byte picks a writer and its arguments.
  * The buffer starts small (growth), may write through a memfd (flushes
  * mid-stream, as stdout does) and may be line-buffered. Each op records

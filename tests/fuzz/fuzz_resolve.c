@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --netns and --cgroup argument resolution (user/filter.c), with the
- * file system replaced: filter.c is compiled into this file with fopen,
+ * --netns and --cgroup argument resolution (user/sys/resolve.c), with the
+ * file system replaced: resolve.c is compiled into this file with fopen,
  * stat and statfs redirected to fakes, so that nothing real is opened.
  * /proc/self/mountinfo becomes a memory stream of fuzzer-made text, and
  * stat/statfs answer what the input says (missing, directory or file;
