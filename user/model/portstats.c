@@ -16,7 +16,6 @@ struct portstats {
 	struct port_samples *ports[65536];
 	size_t samples;
 	size_t max_samples;
-	__u64 unsampled;
 };
 
 struct portstats *portstats__new(size_t max_samples)
@@ -46,27 +45,21 @@ void portstats__add(struct portstats *ps, __u16 port, __u64 ns)
 
 	if (!p) {
 		p = calloc(1, sizeof(*p));
-		if (!p) {
-			ps->unsampled++;
+		if (!p)
 			return;
-		}
 		ps->ports[port] = p;
 	}
 	p->count++;
 	if (ns > p->max)
 		p->max = ns;
-	if (ps->samples >= ps->max_samples) {
-		ps->unsampled++;
+	if (ps->samples >= ps->max_samples)
 		return;
-	}
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? 2 * p->cap : 16;
 		__u64 *v = realloc(p->v, cap * sizeof(*v));
 
-		if (!v) {
-			ps->unsampled++;
+		if (!v)
 			return;
-		}
 		p->v = v;
 		p->cap = cap;
 	}
@@ -74,12 +67,8 @@ void portstats__add(struct portstats *ps, __u16 port, __u64 ns)
 	ps->samples++;
 }
 
-__u64 portstats__unsampled(const struct portstats *ps)
-{
-	return ps->unsampled;
-}
-
-__u64 percentile(const __u64 *sorted, size_t n, unsigned int q)
+/* nearest-rank percentile (0 < q <= 100) of n sorted values */
+static __u64 percentile(const __u64 *sorted, size_t n, unsigned int q)
 {
 	size_t rank;
 

@@ -11,21 +11,20 @@ struct portstats;
 struct port_summary {
 	__u16 port;
 	__u64 count;
-	__u64 sampled; /* p50 and p99 are of these; 0: unknown */
+	__u64 sampled; /* p50 and p99 (nearest rank) are of these; 0: unknown */
 	__u64 p50_ns;
 	__u64 p99_ns;
 	__u64 max_ns;
 };
 
-/* keeps at most max_samples durations in all; past that, counts only */
+/*
+ * keeps at most max_samples durations in all; past that, counts only:
+ * counts and max stay exact, count - sampled did not fit
+ */
 struct portstats *portstats__new(size_t max_samples);
 void portstats__free(struct portstats *ps);
 void portstats__add(struct portstats *ps, __u16 port, __u64 ns);
-/* samples that did not fit; their ports' counts and max are still exact */
-__u64 portstats__unsampled(const struct portstats *ps);
 /* one summary per port with samples, by port; caller frees *out */
 size_t portstats__summarise(struct portstats *ps, struct port_summary **out);
-/* nearest-rank percentile (0 < q <= 100) of n sorted values */
-__u64 percentile(const __u64 *sorted, size_t n, unsigned int q);
 
 #endif /* __TT_PORTSTATS_H */
