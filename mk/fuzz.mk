@@ -30,8 +30,9 @@ FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer \
 # the linker takes only the members that define what the target calls,
 # so no target lists its files. resolve, owners and proc #include
 # sys/resolve.c, sys/holders.c and util/common.c themselves, with their
-# file system calls redirected to fakes (fuzz_<name>_deps): defining
-# those files' symbols themselves, they never pull the archive's copies.
+# file system calls redirected to fakes, and proc sys/proctree.c for its
+# static parser (fuzz_<name>_deps): defining those files' symbols
+# themselves, they never pull the archive's copies.
 # Every target links the same libraries.
 FUZZ_TARGETS := ports duration states addr resolve owners proc sink out \
 	prom check_report hist_fmt
@@ -46,7 +47,7 @@ $(FUZZ_DIR)/obj/output/prom.o $(FUZZ_DIR)/obj/output/check_report.o: \
 	FUZZ_OBJ_CFLAGS := -fno-sanitize-coverage=trace-cmp
 fuzz_resolve_deps := user/sys/resolve.c
 fuzz_owners_deps := user/sys/holders.c
-fuzz_proc_deps := user/util/common.c
+fuzz_proc_deps := user/util/common.c user/sys/proctree.c
 
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
 FUZZ_HDRS := $(wildcard tests/fuzz/*.h user/*/*.h bpf/*.h)

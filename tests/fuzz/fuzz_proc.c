@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Small files read from /proc: the parent PID from /proc/PID/stat
- * (user/proctree.c, the parser is a function of the text) and the
- * ephemeral port range from /proc/sys/net/ipv4/ip_local_port_range
- * (user/common.c, compiled into this file with fopen redirected to a
- * memory stream: nothing real is opened).
+ * (user/sys/proctree.c, compiled into this file for its static parser,
+ * a function of the text) and the ephemeral port range from
+ * /proc/sys/net/ipv4/ip_local_port_range (user/util/common.c, compiled
+ * into this file with fopen redirected to a memory stream: nothing real
+ * is opened).
  *
  * Input: a mode byte, then either raw file contents or fields from which
  * a file is laid out as the kernel writes it: for stat, "PID (COMM) S
@@ -24,7 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz_common.h"
-#include "sys/proctree.h"
+/* proctree_parse_ppid() is static: only proctree_has() opens files */
+#include "sys/proctree.c"
 
 static const char *range_text; /* NULL: cannot be opened */
 static size_t range_len;

@@ -8,7 +8,8 @@
 
 #define MAX_DEPTH 64
 
-__u32 proctree_parse_ppid(const char *stat, size_t len)
+/* parent of pid from the text of /proc/PID/stat; 0 if unparsable */
+static __u32 proctree_parse_ppid(const char *stat, size_t len)
 {
 	/* "pid (comm) state ppid ...": comm may hold ") " itself */
 	const char *p = NULL;

@@ -19,7 +19,5 @@ struct proctree {
  * that exited before it was asked about cannot be told (false).
  */
 bool proctree_has(struct proctree *t, __u32 pid);
-/* parent of pid from the text of /proc/PID/stat; 0 if unparsable */
-__u32 proctree_parse_ppid(const char *stat, size_t len);
 
 #endif /* __TT_PROCTREE_H */
