@@ -145,6 +145,14 @@ timeout 30 unshare -n sh -c 'ip link set lo up && workload clean 5560 1 100' \
 result timeline-tw.workload $?
 bg_done timeline-tw
 
+# (f') an orphaned FIN_WAIT2: the workload's client closes first and lets
+# go; the server holds its CLOSE_WAIT 300 ms, so the client's time-wait
+# socket sits in FIN_WAIT2 that long before TIME_WAIT
+bg_step timeline-orphan timeline -j -d 3 --port 5564
+timeout 30 workload clean 5564 1 300 >/dev/null 2>&1
+result timeline-orphan.workload $?
+bg_done timeline-orphan
+
 # (g) closewait, hist and export on the same exchange each: one
 # connection, the server holding CLOSE_WAIT for 300 ms
 bg_step closewait closewait --json -d 3 --port 5561

@@ -291,6 +291,25 @@ def test_time_wait_end_from_fentry(vm):
     assert cli["open"] is False
 
 
+def test_orphaned_fin_wait2(vm):
+    """the client closed first and let go while the server held CLOSE_WAIT
+    for 300 ms: FIN_WAIT2 lasts those 300 ms (the time-wait socket's
+    substate), then TIME_WAIT, still there at exit"""
+    assert vm.rc("timeline-orphan.workload") == 0
+    assert vm.rc("timeline-orphan") == 0, vm.block("timeline-orphan.err")
+    entries = json_lines(vm.block("timeline-orphan.out"))
+    (cli,) = [e for e in entries if e.get("opened") == "active"]
+    (srv,) = [e for e in entries if e.get("opened") == "passive"]
+    (cw,) = [s["ms"] for s in srv["path"] if s["state"] == "CLOSE_WAIT"]
+    fw2 = [s for s in cli["path"] if s["state"] == "FIN_WAIT2"]
+    assert fw2 and "fin_timeout" not in fw2[-1], cli
+    # the server's CLOSE_WAIT is the client's FIN_WAIT2, to a jiffy or
+    # (no CONFIG_HZ in the guest) to the second of a look
+    tol = 1100 if fw2[-1].get("inferred") else 20
+    assert abs(fw2[-1]["ms"] - cw) <= tol, (fw2, cw)
+    assert cli["path"][-1]["state"] == "TIME_WAIT" and cli["open"], cli
+
+
 def workload_pid(vm, step):
     (line,) = vm.block(step + ".workload")
     m = re.match(r"workload clean pid=(\d+) port=(\d+) conns=1$", line)

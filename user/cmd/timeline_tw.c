@@ -52,15 +52,33 @@ static __u32 tw_max(const struct tl_run *r)
 	return r->env->max_conns / 4 ? r->env->max_conns / 4 : 1;
 }
 
+/* a time-wait socket's state in the walk is its substate */
+static struct sockets *tw_walk(struct stream *s,
+			       const struct tt_loader_opts *lo)
+{
+	return sockets__open(&s->tracer, lo,
+			     1U << TCP_TIME_WAIT | 1U << TCP_FIN_WAIT2,
+			     TT_NETNS_SELF);
+}
+
+/*
+ * fentry reports every time-wait socket's end, in every namespace, but
+ * not an orphaned FIN_WAIT2's FIN: the lookups by tuple, or else the
+ * iter/tcp walk, bring that (in our namespace), with fentry or without.
+ */
 void tl_tw_open(struct tl_run *r, struct stream *s,
 		const struct tt_loader_opts *lo)
 {
-	if (s->tracer.tw || (r->lookup = tw_lookup__open(lo, tw_max(r)))) {
+	r->lookup = tw_lookup__open(lo, tw_max(r));
+	if (s->tracer.tw || r->lookup) {
 		r->tw_index = idmap__new(tw_max(r), sizeof(struct tw_ref));
 		r->tw_fentry = r->tw_index && s->tracer.tw;
 		if (r->tw_index && r->lookup)
 			p_info("time-wait sockets looked up by tuple once a "
-			       "second (tw_lookup)");
+			       "second (tw_lookup)%s",
+			       r->tw_fentry ? ": for the peer's FIN" : "");
+		if (r->tw_fentry && !r->lookup)
+			r->socks = tw_walk(s, lo);
 		if (r->tw_index)
 			return;
 	}
@@ -70,10 +88,7 @@ void tl_tw_open(struct tl_run *r, struct stream *s,
 		       strerror(errno));
 	tw_lookup__close(r->lookup);
 	r->lookup = NULL;
-	/* a time-wait socket's state there is its substate */
-	r->socks = sockets__open(&s->tracer, lo,
-				 1U << TCP_TIME_WAIT | 1U << TCP_FIN_WAIT2,
-				 TT_NETNS_SELF);
+	r->socks = tw_walk(s, lo);
 	if (!r->socks)
 		p_warn("time-wait sockets not followed (iter/tcp: %s): "
 		       "TIME_WAIT ends the path, its length unknown",
@@ -129,7 +144,10 @@ bool tl_tw_enter(struct tl_run *r, struct tl_conn *c)
 		return false;
 	}
 	if (r->tw_index) {
-		if (r->lookup && c->netns != r->netns)
+		bool looked_up = r->lookup && c->netns == r->netns;
+
+		/* the lookups see our namespace; fentry sees them all */
+		if (!looked_up && !r->tw_fentry)
 			return false;
 		ref = idmap__insert(r->tw_index, conn_key(c));
 		if (!ref)
@@ -137,7 +155,7 @@ bool tl_tw_enter(struct tl_run *r, struct tl_conn *c)
 		ref->id = c->id;
 		conn_tuple(c, &k);
 		/* EEXIST: still followed for the tuple's last connection */
-		err = r->lookup ? tw_lookup__follow(r->lookup, &k, true,
+		err = looked_up ? tw_lookup__follow(r->lookup, &k, true,
 						    c->tw_substate ?:
 							    TCP_TIME_WAIT) :
 				  0;
@@ -234,7 +252,9 @@ static void lookup_news(void *ctx, const struct tt_tw_report *n)
 	struct tl_conn *c;
 
 	if (n->news == TT_TW_GONE) {
-		tw_end(g->r, key, g->now, false);
+		/* with fentry its record has the exact end: wait for it */
+		if (!g->r->tw_fentry)
+			tw_end(g->r, key, g->now, false);
 		return;
 	}
 	c = followed(g->r, key);
@@ -274,7 +294,7 @@ static void tw_check_one(void *ctx, __u64 id, void *value)
 	if (!c->time_wait)
 		return;
 	k.key = conn_key(c);
-	if (!ts->r->tw_fentry && !ts->r->lookup)
+	if (!ts->r->lookup && ts->nalive)
 		a = bsearch(&k, ts->alive, ts->nalive, sizeof(k), cmp_alive);
 	if (a && a->state == TCP_TIME_WAIT)
 		peer_fin(c,
@@ -319,7 +339,7 @@ void tl_tick(void *ctx, __u64 now)
 			       strerror(-err), (int)(TW_MAX_NS / 1000000000));
 			r->lookup_failed = true;
 		}
-	} else if (!r->tw_fentry && sockets__snapshot(r->socks, &recs, &n)) {
+	} else if (r->socks && sockets__snapshot(r->socks, &recs, &n)) {
 		return;
 	}
 	alive = calloc(n + 1, sizeof(*alive));
