@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A kernel path (struct tt_path) as timeline's connection (model/conn.c). */
+#include <stdio.h>
 #include <string.h>
 #include "unit.h"
 #include "model/tcp_state.h"
 #include "model/conn.h"
+#include "output/timeline_report.h"
 
 /* the kernel's path_add() (bpf/path.bpf.h), step for step */
 static void kernel_add(struct tt_path *p, __u8 state, __u64 ns)
@@ -96,11 +98,130 @@ static void test_fields(void **state)
 	assert_int_equal(c.closer, CLOSER_UNKNOWN);
 }
 
+/*
+ * What timeline prints of a path, modelled as a list: the kept steps,
+ * the first half of them before the dropped middle if any.
+ */
+struct model {
+	__u8 states[PATH_MAX_STEPS];
+	int n;
+	bool dropped;
+};
+
+static void model_add(struct model *m, __u8 state)
+{
+	if (m->n == PATH_MAX_STEPS) {
+		for (int i = PATH_MAX_STEPS / 2; i < m->n - 1; i++)
+			m->states[i] = m->states[i + 1];
+		m->n--;
+		m->dropped = true;
+	}
+	m->states[m->n++] = state;
+}
+
+/* its PATH column, with every time unknown, ending in CLOSE */
+static void model_text(const struct model *m, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	for (int i = 0; i < m->n; i++) {
+		at += snprintf(buf + at, len - at, "%s ? -> ",
+			       tcp_state_str(m->states[i]));
+		if (m->dropped && i == PATH_MAX_STEPS / 2 - 1)
+			at += snprintf(buf + at, len - at, "... -> ");
+	}
+	snprintf(buf + at, len - at, "CLOSE\n");
+}
+
+/* c's text line ends with m's path; its JSON has as many steps, plus one */
+static void check_printed(struct out *o, const struct tl_conn *c,
+			  const struct model *m)
+{
+	struct fmt_ctx fc;
+	char want[1024];
+	const char *got, *p;
+	size_t len;
+	int steps = 0;
+
+	fmt_ctx_init(&fc, o, false, false);
+	model_text(m, want, sizeof(want));
+	out_clear(o);
+	tl_report_text.conn(&fc, c, 1000000000ULL, false);
+	got = out_cstr(o);
+	len = strlen(got);
+	assert_true(len >= strlen(want));
+	assert_string_equal(got + len - strlen(want), want);
+	/* exactly m's steps: what precedes them is the LIFETIME column */
+	assert_true(got[len - strlen(want) - 1] == ' ');
+	assert_true(got[len - strlen(want) - 2] != '>');
+	out_clear(o);
+	tl_report_json.conn(&fc, c, 1000000000ULL, false);
+	for (p = out_cstr(o); (p = strstr(p, "\"state\"")); p++)
+		steps++;
+	assert_int_equal(steps, m->n + 1);
+	assert_int_equal(c->truncated, m->dropped);
+}
+
+/* step i of a test path: every state, in turn */
+static __u8 nth_state(int i)
+{
+	return TCP_ESTABLISHED + i % (TCP_CLOSING - TCP_ESTABLISHED + 1);
+}
+
+/*
+ * Paths of any length print the same whether user space followed them
+ * or the kernel kept them: past PATH_MAX_STEPS the first half, "...",
+ * the latest half; with the last step reopened, one fewer of the latest
+ * until the next step replaces it.
+ */
+static void test_printed_path(void **state)
+{
+	struct out o;
+
+	(void)state;
+	assert_int_equal(out_init(&o, -1, 64), 0);
+	for (int n = 0; n <= 40; n++) {
+		struct tt_path p = { .sock_id = 7, .state = TCP_CLOSE };
+		struct tl_conn k, u = { .id = 7, .state = TCP_CLOSE };
+		struct model m = { .n = 0 };
+
+		u.tw_exact = true;
+		for (int i = 0; i < n; i++) {
+			kernel_add(&p, nth_state(i), TT_DELTA_UNKNOWN);
+			tl_add_step(&u, nth_state(i), TT_DELTA_UNKNOWN);
+			model_add(&m, nth_state(i));
+		}
+		tl_conn_from_path(&k, &p);
+		k.tw_exact = true;
+		check_printed(&o, &u, &m);
+		check_printed(&o, &k, &m);
+		if (!n)
+			continue;
+		tl_reopen_last(&u);
+		tl_reopen_last(&k);
+		m.n--;
+		check_printed(&o, &u, &m);
+		check_printed(&o, &k, &m);
+		tl_add_step(&u, TCP_FIN_WAIT2, TT_DELTA_UNKNOWN);
+		tl_add_step(&k, TCP_FIN_WAIT2, TT_DELTA_UNKNOWN);
+		model_add(&m, TCP_FIN_WAIT2);
+		check_printed(&o, &u, &m);
+		check_printed(&o, &k, &m);
+		tl_add_step(&u, TCP_TIME_WAIT, TT_DELTA_UNKNOWN);
+		tl_add_step(&k, TCP_TIME_WAIT, TT_DELTA_UNKNOWN);
+		model_add(&m, TCP_TIME_WAIT);
+		check_printed(&o, &u, &m);
+		check_printed(&o, &k, &m);
+	}
+	out_free(&o);
+}
+
 UNIT_GROUP(path)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_steps_match_user_space),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_printed_path),
 	};
 
 	return cmocka_run_group_tests_name("path", tests, NULL, NULL);

@@ -120,7 +120,7 @@ static void orphan_go_on(struct tl_conn *c)
 		c->since_unknown = true;
 	else
 		c->since_ns -= last->ns;
-	c->nsteps--;
+	tl_reopen_last(c);
 }
 
 /* the orphaned FIN_WAIT2 got the peer's FIN at 'at': TIME_WAIT from then */

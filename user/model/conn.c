@@ -17,6 +17,12 @@ void tl_add_step(struct tl_conn *c, __u8 state, __u64 ns)
 	c->nsteps++;
 }
 
+void tl_reopen_last(struct tl_conn *c)
+{
+	if (c->nsteps)
+		c->nsteps--;
+}
+
 #define HALF (TT_PATH_STEPS / 2)
 
 /* as many steps as the kernel keeps: the same path either way */

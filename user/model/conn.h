@@ -64,6 +64,11 @@ struct tl_conn {
 void tl_add_step(struct tl_conn *c, __u8 state, __u64 ns);
 /* the time in 'state' ends at 'at', where 'next' begins */
 void tl_end_state(struct tl_conn *c, __u8 next, __u64 at);
+/*
+ * The last step is the current state again (an orphan's FIN_WAIT2 goes
+ * on past the hand-off): no longer shown, the next step added replaces it.
+ */
+void tl_reopen_last(struct tl_conn *c);
 /* a path from the kernel as a connection: the same steps as tl_add_step */
 void tl_conn_from_path(struct tl_conn *c, const struct tt_path *p);
 
