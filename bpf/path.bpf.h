@@ -7,15 +7,11 @@
 #ifndef __TT_PATH_BPF_H
 #define __TT_PATH_BPF_H
 
+#include "path.h"
+
 static __always_inline void path_add(struct tt_path *p, __u8 state, __u64 ns)
 {
-	__u32 n = p->nsteps, i;
-
-	i = n < TT_PATH_STEPS ? n : TT_PATH_STEPS / 2 + n % (TT_PATH_STEPS / 2);
-	i &= TT_PATH_STEPS - 1;
-	p->states[i] = state;
-	p->steps_ns[i] = ns;
-	p->nsteps = n + 1;
+	tt_path_add(p->states, p->steps_ns, &p->nsteps, state, ns);
 }
 
 static __always_inline void path_closer(struct tt_path *p, int old, int new)

@@ -162,7 +162,7 @@ enum tt_closer {
  * (sk_paths) and sent once, when it ends (timeline on tp_btf): one record per connection, not
  * one per transition. Steps past TT_PATH_STEPS keep the first half and a
  * ring of the latest: step n >= TT_PATH_STEPS lives at
- * TT_PATH_STEPS / 2 + n % (TT_PATH_STEPS / 2).
+ * TT_PATH_STEPS / 2 + n % (TT_PATH_STEPS / 2) (path.h).
  */
 #define TT_PATH_STEPS 16
 

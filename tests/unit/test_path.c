@@ -1,22 +1,115 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A kernel path (struct tt_path) as timeline's connection (model/conn.c). */
+/*
+ * The step ring (bpf/path.h), and a kernel path (struct tt_path) as
+ * timeline's connection (model/conn.c).
+ */
 #include <stdio.h>
 #include <string.h>
 #include "unit.h"
 #include "model/tcp_state.h"
+#include "path.h"
 #include "model/conn.h"
 #include "output/timeline_report.h"
 
-/* the kernel's path_add() (bpf/path.bpf.h), step for step */
+/* the kernel's path_add() (bpf/path.bpf.h) */
 static void kernel_add(struct tt_path *p, __u8 state, __u64 ns)
 {
-	__u32 n = p->nsteps, i;
+	tt_path_add(p->states, p->steps_ns, &p->nsteps, state, ns);
+}
 
-	i = n < TT_PATH_STEPS ? n : TT_PATH_STEPS / 2 + n % (TT_PATH_STEPS / 2);
-	i &= TT_PATH_STEPS - 1;
-	p->states[i] = state;
-	p->steps_ns[i] = ns;
-	p->nsteps = n + 1;
+/* step i of a test: a state and a time, told apart from every other's */
+static __u8 step_state(__u32 i)
+{
+	return 1 + i % 11;
+}
+
+static __u64 step_ns(__u32 i)
+{
+	return i * 1000ULL + 7;
+}
+
+/* which step kept step i of n is: the model the ring is tested against */
+static __u32 kept_step(__u32 n, __u32 i)
+{
+	return n > TT_PATH_STEPS && i >= TT_PATH_HALF ? n - TT_PATH_STEPS + i :
+							i;
+}
+
+/* the slot of kept step i holds step want */
+static void check_kept(const struct tt_path *p, __u32 i, __u32 want)
+{
+	__u32 s = tt_path_at(p->nsteps, i);
+
+	assert_true(s < TT_PATH_STEPS);
+	assert_int_equal(p->states[s], step_state(want));
+	assert_int_equal(p->steps_ns[s], step_ns(want));
+}
+
+/*
+ * Of n steps, the first TT_PATH_HALF and the latest TT_PATH_HALF are kept
+ * in order past TT_PATH_STEPS, the middle dropped; all of them up to it.
+ */
+static void test_ring(void **state)
+{
+	(void)state;
+	for (__u32 n = 0; n <= 5 * TT_PATH_STEPS; n++) {
+		struct tt_path p = { .nsteps = 0 };
+		__u32 kept = n < TT_PATH_STEPS ? n : TT_PATH_STEPS;
+
+		for (__u32 i = 0; i < n; i++)
+			kernel_add(&p, step_state(i), step_ns(i));
+		assert_int_equal(p.nsteps, n);
+		assert_int_equal(tt_path_kept(n), kept);
+		assert_int_equal(tt_path_dropped(n), n > TT_PATH_STEPS);
+		for (__u32 i = 0; i < kept; i++) {
+			check_kept(&p, i, kept_step(n, i));
+			assert_int_equal(tt_path_gap_after(n, i),
+					 n > TT_PATH_STEPS &&
+						 i == TT_PATH_HALF - 1);
+		}
+		/* every slot is a kept step once */
+		for (__u32 i = 0, seen = 0; i < kept; i++) {
+			assert_false(seen & 1u << tt_path_at(n, i));
+			seen |= 1u << tt_path_at(n, i);
+		}
+	}
+}
+
+/* replacing the last step: the others unchanged, wrapped or not */
+static void test_set_last(void **state)
+{
+	(void)state;
+	for (__u32 n = 0; n <= 3 * TT_PATH_STEPS; n++) {
+		struct tt_path p = { .nsteps = 0 }, q;
+
+		for (__u32 i = 0; i < n; i++)
+			kernel_add(&p, step_state(i), step_ns(i));
+		q = p;
+		tt_path_set_last(q.states, q.steps_ns, n, 200, 12345);
+		assert_int_equal(q.nsteps, n);
+		if (!n) {
+			assert_memory_equal(&p, &q, sizeof(p));
+			continue;
+		}
+		for (__u32 i = 0; i < tt_path_kept(n); i++) {
+			__u32 s = tt_path_at(n, i);
+			bool last = i + 1 == tt_path_kept(n);
+
+			assert_int_equal(q.states[s], last ? 200 : p.states[s]);
+			assert_int_equal(q.steps_ns[s],
+					 last ? 12345 : p.steps_ns[s]);
+		}
+		/* and the next step goes on from there */
+		kernel_add(&q, step_state(n), step_ns(n));
+		kernel_add(&p, step_state(n), step_ns(n));
+		for (__u32 i = 0; i < tt_path_kept(n + 1); i++) {
+			__u32 s = tt_path_at(n + 1, i);
+			bool replaced = kept_step(n + 1, i) == n - 1;
+
+			assert_int_equal(q.states[s],
+					 replaced ? 200 : p.states[s]);
+		}
+	}
 }
 
 /* any number of steps: the same as user space following the events */
@@ -219,6 +312,8 @@ static void test_printed_path(void **state)
 UNIT_GROUP(path)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ring),
+		cmocka_unit_test(test_set_last),
 		cmocka_unit_test(test_steps_match_user_space),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_printed_path),
