@@ -128,13 +128,18 @@ static void test_steps_match_user_space(void **state)
 			tl_add_step(&want, st, ns);
 		}
 		tl_conn_from_path(&got, &p);
-		assert_int_equal(got.nsteps, want.nsteps);
-		assert_int_equal(got.truncated, want.truncated);
-		assert_int_equal(got.truncated, n > TT_PATH_STEPS);
-		for (int i = 0; i < want.nsteps; i++) {
-			assert_int_equal(got.steps[i].state,
-					 want.steps[i].state);
-			assert_int_equal(got.steps[i].ns, want.steps[i].ns);
+		assert_int_equal(got.nsteps, n);
+		assert_int_equal(tl_nsteps(&got), tl_nsteps(&want));
+		assert_int_equal(tl_nsteps(&got), tt_path_kept(n));
+		assert_int_equal(tl_truncated(&got), tl_truncated(&want));
+		assert_int_equal(tl_truncated(&got), n > TT_PATH_STEPS);
+		for (int i = 0; i < tl_nsteps(&want); i++) {
+			assert_int_equal(tl_step(&got, i).state,
+					 tl_step(&want, i).state);
+			assert_int_equal(tl_step(&got, i).ns,
+					 tl_step(&want, i).ns);
+			assert_int_equal(tl_step(&got, i).ns,
+					 step_ns(kept_step(n, i)));
 		}
 	}
 }
@@ -196,15 +201,15 @@ static void test_fields(void **state)
  * the first half of them before the dropped middle if any.
  */
 struct model {
-	__u8 states[PATH_MAX_STEPS];
+	__u8 states[TT_PATH_STEPS];
 	int n;
 	bool dropped;
 };
 
 static void model_add(struct model *m, __u8 state)
 {
-	if (m->n == PATH_MAX_STEPS) {
-		for (int i = PATH_MAX_STEPS / 2; i < m->n - 1; i++)
+	if (m->n == TT_PATH_STEPS) {
+		for (int i = TT_PATH_STEPS / 2; i < m->n - 1; i++)
 			m->states[i] = m->states[i + 1];
 		m->n--;
 		m->dropped = true;
@@ -220,7 +225,7 @@ static void model_text(const struct model *m, char *buf, size_t len)
 	for (int i = 0; i < m->n; i++) {
 		at += snprintf(buf + at, len - at, "%s ? -> ",
 			       tcp_state_str(m->states[i]));
-		if (m->dropped && i == PATH_MAX_STEPS / 2 - 1)
+		if (m->dropped && i == TT_PATH_STEPS / 2 - 1)
 			at += snprintf(buf + at, len - at, "... -> ");
 	}
 	snprintf(buf + at, len - at, "CLOSE\n");
@@ -252,7 +257,7 @@ static void check_printed(struct out *o, const struct tl_conn *c,
 	for (p = out_cstr(o); (p = strstr(p, "\"state\"")); p++)
 		steps++;
 	assert_int_equal(steps, m->n + 1);
-	assert_int_equal(c->truncated, m->dropped);
+	assert_int_equal(tl_truncated(c), m->dropped);
 }
 
 /* step i of a test path: every state, in turn */
@@ -263,7 +268,7 @@ static __u8 nth_state(int i)
 
 /*
  * Paths of any length print the same whether user space followed them
- * or the kernel kept them: past PATH_MAX_STEPS the first half, "...",
+ * or the kernel kept them: past TT_PATH_STEPS the first half, "...",
  * the latest half; with the last step reopened, one fewer of the latest
  * until the next step replaces it.
  */
@@ -309,6 +314,42 @@ static void test_printed_path(void **state)
 	out_free(&o);
 }
 
+/*
+ * An orphan's FIN_WAIT2 reopened (timeline_tw.c) and ended again: its
+ * time is from when it began, in place of the step, wrapped or not.
+ */
+static void test_reopen_ends(void **state)
+{
+	(void)state;
+	for (__u32 n = 1; n <= 3 * TT_PATH_STEPS; n++) {
+		struct tl_conn c = { .nsteps = 0 };
+		struct tl_step last;
+
+		for (__u32 i = 0; i + 1 < n; i++)
+			tl_add_step(&c, step_state(i), step_ns(i));
+		tl_add_step(&c, TCP_FIN_WAIT2, 5000);
+		c.state = TCP_CLOSE;
+		c.since_ns = 100000;
+		/* orphan_go_on(): FIN_WAIT2 since 95000 again */
+		tl_reopen_last(&c);
+		c.state = TCP_FIN_WAIT2;
+		c.since_ns -= 5000;
+		assert_int_equal(tl_nsteps(&c), tt_path_kept(n) - 1);
+		tl_reopen_last(&c); /* once only */
+		assert_int_equal(tl_nsteps(&c), tt_path_kept(n) - 1);
+		tl_end_state(&c, TCP_TIME_WAIT, 195000);
+		assert_int_equal(c.nsteps, n);
+		assert_int_equal(tl_nsteps(&c), tt_path_kept(n));
+		last = tl_step(&c, tl_nsteps(&c) - 1);
+		assert_int_equal(last.state, TCP_FIN_WAIT2);
+		assert_int_equal(last.ns, 100000);
+		for (int i = 0; i + 1 < tl_nsteps(&c); i++)
+			assert_int_equal(tl_step(&c, i).ns,
+					 step_ns(kept_step(n, i)));
+		assert_int_equal(c.state, TCP_TIME_WAIT);
+	}
+}
+
 UNIT_GROUP(path)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +358,7 @@ UNIT_GROUP(path)
 		cmocka_unit_test(test_steps_match_user_space),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_printed_path),
+		cmocka_unit_test(test_reopen_ends),
 	};
 
 	return cmocka_run_group_tests_name("path", tests, NULL, NULL);

@@ -111,15 +111,16 @@ void tl_tw_close(struct tl_run *r)
  */
 static void orphan_go_on(struct tl_conn *c)
 {
-	struct tl_step *last = c->nsteps ? &c->steps[c->nsteps - 1] : NULL;
+	int n = tl_nsteps(c);
+	struct tl_step last = n ? tl_step(c, n - 1) : (struct tl_step){ 0 };
 
 	c->state = TCP_FIN_WAIT2;
-	if (!last || last->state != TCP_FIN_WAIT2)
+	if (!n || last.state != TCP_FIN_WAIT2)
 		return;
-	if (last->ns == TT_DELTA_UNKNOWN || last->ns > c->since_ns)
+	if (last.ns == TT_DELTA_UNKNOWN || last.ns > c->since_ns)
 		c->since_unknown = true;
 	else
-		c->since_ns -= last->ns;
+		c->since_ns -= last.ns;
 	tl_reopen_last(c);
 }
 

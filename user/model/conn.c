@@ -4,34 +4,23 @@
 
 void tl_add_step(struct tl_conn *c, __u8 state, __u64 ns)
 {
-	if (c->nsteps == PATH_MAX_STEPS) {
-		/* keep the start and the end: drop from the middle */
-		memmove(&c->steps[PATH_MAX_STEPS / 2],
-			&c->steps[PATH_MAX_STEPS / 2 + 1],
-			(PATH_MAX_STEPS / 2 - 1) * sizeof(c->steps[0]));
-		c->nsteps--;
-		c->truncated = true;
+	if (c->reopened) {
+		/* the step reopened is added again */
+		tt_path_set_last(c->states, c->steps_ns, c->nsteps, state, ns);
+		c->reopened = false;
+		return;
 	}
-	c->steps[c->nsteps].state = state;
-	c->steps[c->nsteps].ns = ns;
-	c->nsteps++;
+	tt_path_add(c->states, c->steps_ns, &c->nsteps, state, ns);
 }
 
+/*
+ * Not a removal: once the ring has wrapped, the slot freed would hold a
+ * step already lost. Hidden until the next step replaces it.
+ */
 void tl_reopen_last(struct tl_conn *c)
 {
-	if (c->nsteps)
-		c->nsteps--;
-}
-
-#define HALF (TT_PATH_STEPS / 2)
-
-/* as many steps as the kernel keeps: the same path either way */
-_Static_assert(PATH_MAX_STEPS == TT_PATH_STEPS, "path lengths differ");
-
-static void set_step(struct tl_conn *c, int i, const struct tt_path *p, int j)
-{
-	c->steps[i].state = p->states[j];
-	c->steps[i].ns = p->steps_ns[j];
+	if (tl_nsteps(c) && !c->reopened)
+		c->reopened = true;
 }
 
 void tl_end_state(struct tl_conn *c, __u8 next, __u64 at)
@@ -46,8 +35,6 @@ void tl_end_state(struct tl_conn *c, __u8 next, __u64 at)
 
 void tl_conn_from_path(struct tl_conn *c, const struct tt_path *p)
 {
-	__u32 n = p->nsteps;
-
 	memset(c, 0, sizeof(*c));
 	c->id = p->sock_id;
 	c->first_ns = p->first_ns;
@@ -68,17 +55,10 @@ void tl_conn_from_path(struct tl_conn *c, const struct tt_path *p)
 	c->partial = p->partial;
 	c->listener = p->listener;
 	c->netns = p->netns;
-	if (n <= TT_PATH_STEPS) {
-		for (__u32 i = 0; i < n; i++)
-			set_step(c, i, p, i);
-		c->nsteps = n;
-		return;
-	}
-	/* the first half in order, then the ring from its oldest step */
-	for (int i = 0; i < HALF; i++)
-		set_step(c, i, p, i);
-	for (int j = 0; j < HALF; j++)
-		set_step(c, HALF + j, p, HALF + (n + j) % HALF);
-	c->nsteps = TT_PATH_STEPS;
-	c->truncated = true;
+	/* the same ring */
+	_Static_assert(sizeof(c->states) == sizeof(p->states), "states");
+	_Static_assert(sizeof(c->steps_ns) == sizeof(p->steps_ns), "steps");
+	memcpy(c->states, p->states, sizeof(c->states));
+	memcpy(c->steps_ns, p->steps_ns, sizeof(c->steps_ns));
+	c->nsteps = p->nsteps;
 }

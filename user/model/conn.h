@@ -11,8 +11,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "tcptrail.h"
-
-#define PATH_MAX_STEPS 16
+#include "path.h"
 
 enum closer {
 	CLOSER_UNKNOWN = TT_CLOSER_UNKNOWN,
@@ -40,9 +39,9 @@ struct tl_conn {
 	__u8 flags; /* TT_F_ACTIVE, TT_F_PASSIVE */
 	__u8 state; /* current */
 	__u8 closer;
-	__u8 nsteps;
 	bool partial; /* first seen mid-life, or a transition was missed */
-	bool truncated; /* more steps than PATH_MAX_STEPS: middle dropped */
+	/* the last step is the current state again: not shown (tl_nsteps) */
+	bool reopened;
 	bool listener;
 	bool time_wait; /* handed to a time-wait socket: followed until gone */
 	bool tw_exact; /* its end was seen (fentry): TIME_WAIT not inferred */
@@ -57,10 +56,34 @@ struct tl_conn {
 	bool fin_inferred;
 	bool since_unknown; /* since_ns is not when 'state' was entered */
 	__u32 netns;
-	struct tl_step steps[PATH_MAX_STEPS];
+	/* the path: a ring as the kernel's (path.h), read with tl_step() */
+	__u32 nsteps; /* steps ever added */
+	__u8 states[TT_PATH_STEPS];
+	__u64 steps_ns[TT_PATH_STEPS];
 };
 
-/* a state left after ns; past PATH_MAX_STEPS the middle is dropped */
+/* how many steps the path shows */
+static inline int tl_nsteps(const struct tl_conn *c)
+{
+	return tt_path_kept(c->nsteps) - c->reopened;
+}
+
+/* the path's step i, in order: i < tl_nsteps(c) */
+static inline struct tl_step tl_step(const struct tl_conn *c, int i)
+{
+	__u32 s = tt_path_at(c->nsteps, i);
+	struct tl_step st = { .ns = c->steps_ns[s], .state = c->states[s] };
+
+	return st;
+}
+
+/* steps were dropped from the middle of the path */
+static inline bool tl_truncated(const struct tl_conn *c)
+{
+	return tt_path_dropped(c->nsteps);
+}
+
+/* a state left after ns; past TT_PATH_STEPS the middle is dropped */
 void tl_add_step(struct tl_conn *c, __u8 state, __u64 ns);
 /* the time in 'state' ends at 'at', where 'next' begins */
 void tl_end_state(struct tl_conn *c, __u8 next, __u64 at);

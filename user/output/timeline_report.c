@@ -30,14 +30,15 @@ static const char *const closer_str[] = {
  */
 static const char *step_note(const struct tl_conn *c, int i)
 {
-	bool last = i + 1 == c->nsteps;
+	bool last = i + 1 == tl_nsteps(c);
 
-	if (c->steps[i].state != TCP_FIN_WAIT2)
+	if (tl_step(c, i).state != TCP_FIN_WAIT2)
 		return NULL;
 	if (last && c->fin_timeout)
 		return "fin_timeout";
-	if (c->fin_inferred && (last ? c->state == TCP_TIME_WAIT :
-				       c->steps[i + 1].state == TCP_TIME_WAIT))
+	if (c->fin_inferred &&
+	    (last ? c->state == TCP_TIME_WAIT :
+		    tl_step(c, i + 1).state == TCP_TIME_WAIT))
 		return "inferred";
 	return NULL;
 }
@@ -72,18 +73,20 @@ static void text_conn(struct fmt_ctx *fc, const struct tl_conn *c, __u64 now,
 	text_col(o, opened_str(c), strlen(opened_str(c)), 7);
 	text_col(o, closer_str[c->closer], strlen(closer_str[c->closer]), 7);
 	start = o->len;
-	if (c->partial || c->truncated)
+	if (c->partial || tl_truncated(c))
 		out_lit(o, ">=");
 	out_human(o, life);
 	text_pad_from(o, start, 10);
-	for (int i = 0; i < c->nsteps; i++) {
-		out_str(o, tcp_state_str(c->steps[i].state));
+	for (int i = 0; i < tl_nsteps(c); i++) {
+		struct tl_step s = tl_step(c, i);
+
+		out_str(o, tcp_state_str(s.state));
 		out_char(o, ' ');
-		if (c->steps[i].ns == TT_DELTA_UNKNOWN)
+		if (s.ns == TT_DELTA_UNKNOWN)
 			out_char(o, '?');
 		else
-			out_human(o, c->steps[i].ns);
-		if (c->steps[i].state == TCP_TIME_WAIT && !c->tw_exact)
+			out_human(o, s.ns);
+		if (s.state == TCP_TIME_WAIT && !c->tw_exact)
 			out_lit(o, " (inferred)");
 		note = step_note(c, i);
 		if (note) {
@@ -92,7 +95,7 @@ static void text_conn(struct fmt_ctx *fc, const struct tl_conn *c, __u64 now,
 			out_char(o, ')');
 		}
 		out_lit(o, " -> ");
-		if (c->truncated && i == PATH_MAX_STEPS / 2 - 1)
+		if (tt_path_gap_after(c->nsteps, i))
 			out_lit(o, "... -> ");
 	}
 	out_str(o, tcp_state_str(c->state));
@@ -162,15 +165,17 @@ static void json_conn(struct fmt_ctx *fc, const struct tl_conn *c, __u64 now,
 	json_word_field(&j, "opened", opened_str(c));
 	json_word_field(&j, "closed_first", closer_str[c->closer]);
 	json_ms_field(&j, "lifetime_ms", life);
-	json_bool_field(&j, "complete", !c->partial && !c->truncated);
+	json_bool_field(&j, "complete", !c->partial && !tl_truncated(c));
 	json_bool_field(&j, "open", open);
 	json_key(&j, "path");
 	json_arr_start(&j);
-	for (int i = 0; i < c->nsteps; i++)
-		json_step(&j, c->steps[i].state,
-			  c->steps[i].ns != TT_DELTA_UNKNOWN, c->steps[i].ns,
-			  c->steps[i].state == TCP_TIME_WAIT && !c->tw_exact,
+	for (int i = 0; i < tl_nsteps(c); i++) {
+		struct tl_step s = tl_step(c, i);
+
+		json_step(&j, s.state, s.ns != TT_DELTA_UNKNOWN, s.ns,
+			  s.state == TCP_TIME_WAIT && !c->tw_exact,
 			  step_note(c, i));
+	}
 	/* the current state ends the path: its time so far if still open */
 	json_step(&j, c->state, open, now - c->since_ns,
 		  c->state == TCP_TIME_WAIT, NULL);
