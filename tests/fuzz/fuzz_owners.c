@@ -406,10 +406,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(got[i].ino == want[i] && got[i].n == ref[i].n,
 			   "inode %llu: %u holders, want %zu",
 			   (unsigned long long)want[i], got[i].n, ref[i].n);
-		FUZZ_CHECK(got[i].n || !got[i].v, "inode %llu: none, but a list",
+		FUZZ_CHECK(got[i].n || !got[i].v,
+			   "inode %llu: none, but a list",
 			   (unsigned long long)want[i]);
 		for (size_t k = 0; k < ref[i].n; k++) {
-			const struct holder *g = &got[i].v[k], *r = &ref[i].v[k];
+			const struct holder *g = &got[i].v[k],
+					    *r = &ref[i].v[k];
 
 			FUZZ_CHECK(g->pid == r->pid && g->fd == r->fd &&
 					   !memcmp(g->comm, r->comm,

@@ -18,12 +18,12 @@
  */
 typedef int (*unit_group_fn)(void);
 void unit_register(const char *name, unit_group_fn run);
-#define UNIT_GROUP(name)                                         \
-	static int run_##name##_tests(void);                      \
+#define UNIT_GROUP(name)                                               \
+	static int run_##name##_tests(void);                           \
 	__attribute__((constructor)) static void register_##name(void) \
-	{                                                         \
-		unit_register(#name, run_##name##_tests);         \
-	}                                                         \
+	{                                                              \
+		unit_register(#name, run_##name##_tests);              \
+	}                                                              \
 	static int run_##name##_tests(void)
 
 /* strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF */
