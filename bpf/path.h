@@ -64,12 +64,27 @@ TT_PATH_INLINE __u32 tt_path_at(__u32 n, __u32 i)
 	return tt_path_slot(n - TT_PATH_STEPS + i);
 }
 
-/* step *nsteps: 'state', left after ns */
+/*
+ * step *nsteps: 'state', left after ns. A state left for itself (FIN_WAIT2
+ * -> FIN_WAIT2: shutdown(SHUT_WR), then close()) is no new step: its
+ * time goes to the last one.
+ */
 TT_PATH_INLINE void tt_path_add(__u8 *states, __u64 *steps_ns, __u32 *nsteps,
 				__u8 state, __u64 ns)
 {
-	__u32 n = *nsteps, i = tt_path_slot(n);
+	__u32 n = *nsteps, i = tt_path_slot(n), last;
 
+	if (n) {
+		last = tt_path_slot(n - 1);
+		if (states[last] == state) {
+			if (ns == TT_DELTA_UNKNOWN ||
+			    steps_ns[last] == TT_DELTA_UNKNOWN)
+				steps_ns[last] = TT_DELTA_UNKNOWN;
+			else
+				steps_ns[last] += ns;
+			return;
+		}
+	}
 	states[i] = state;
 	steps_ns[i] = ns;
 	*nsteps = n + 1;

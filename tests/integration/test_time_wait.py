@@ -118,3 +118,75 @@ def test_orphan_ended_by_fin_timeout(bpf, netns):
     assert c["path"][-1]["state"] == "CLOSE" and not c["open"]
     # gone at the first look after it went: within a second of ss's view
     assert held - 0.2 < fw2["ms"] / 1000 < held + 1.3, (fw2, held)
+
+
+# the server closes first; the client, its pool's connection stale, sends
+# a request after 1.5 s: the time-wait socket answers with a reset and goes
+STALE = r"""
+import socket, sys, time
+port = int(sys.argv[1])
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", port))
+l.listen()
+c = socket.create_connection(("127.0.0.1", port))
+s, _ = l.accept()
+s.close()
+time.sleep(1.5)
+c.send(b"GET / HTTP/1.1\r\n\r\n")
+time.sleep(0.5)
+c.close()
+"""
+
+# nginx's lingering close: shutdown(SHUT_WR), a while, then close()
+LINGER = r"""
+import socket, sys, time
+port = int(sys.argv[1])
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", port))
+l.listen()
+c = socket.create_connection(("127.0.0.1", port))
+s, _ = l.accept()
+s.shutdown(socket.SHUT_WR)
+time.sleep(1)
+s.close()
+time.sleep(1)
+c.close()
+time.sleep(0.3)
+"""
+
+
+def run_script(script, port, duration="5s"):
+    t = subprocess.Popen([TCPTRAIL, "timeline", "-j", "--port", str(port),
+                          "-d", duration], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    ss = SsWatch(port)
+    ss.start()
+    subprocess.run([sys.executable, "-c", script, str(port)], check=True,
+                   timeout=20)
+    held = ss.span()
+    out, err = t.communicate(timeout=30)
+    assert t.returncode == 0, err
+    return server_side(out, port), held
+
+
+def test_orphan_cut_short_is_not_fin_timeout(bpf):
+    """new data from the peer resets the time-wait socket 1.5 s in, long
+    before tcp_fin_timeout: the FIN_WAIT2 is cut short, not timed out"""
+    c, held = run_script(STALE, free_port())
+    fw2 = c["path"][-2]
+    assert fw2["state"] == "FIN_WAIT2" and c["path"][-1]["state"] == "CLOSE"
+    assert fw2.get("cut_short") is True and "fin_timeout" not in fw2, c
+    assert held - 0.2 < fw2["ms"] / 1000 < held + 1.3, (fw2, held)
+
+
+def test_shutdown_then_close_is_one_fin_wait2(bpf):
+    """FIN_WAIT2 -> FIN_WAIT2 at close() after shutdown(SHUT_WR) is no new
+    step: one FIN_WAIT2, as long as ss showed it"""
+    c, held = run_script(LINGER, free_port())
+    states = [s["state"] for s in c["path"]]
+    assert states.count("FIN_WAIT2") == 1, c
+    (fw2,) = [s for s in c["path"] if s["state"] == "FIN_WAIT2"]
+    assert abs(fw2["ms"] / 1000 - held) < 0.3, (fw2, held)

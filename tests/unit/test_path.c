@@ -314,6 +314,27 @@ static void test_printed_path(void **state)
 	out_free(&o);
 }
 
+/* FIN_WAIT2 -> FIN_WAIT2 (shutdown, then close) adds to the step */
+static void test_same_state_is_one_step(void **state)
+{
+	__u8 states[TT_PATH_STEPS] = {};
+	__u64 ns[TT_PATH_STEPS] = {};
+	__u32 n = 0;
+
+	(void)state;
+	tt_path_add(states, ns, &n, TCP_FIN_WAIT1, 10);
+	tt_path_add(states, ns, &n, TCP_FIN_WAIT2, 20);
+	tt_path_add(states, ns, &n, TCP_FIN_WAIT2, 30);
+	assert_int_equal(n, 2);
+	assert_int_equal(states[1], TCP_FIN_WAIT2);
+	assert_int_equal(ns[1], 50);
+	tt_path_add(states, ns, &n, TCP_FIN_WAIT2, TT_DELTA_UNKNOWN);
+	assert_int_equal(n, 2);
+	assert_true(ns[1] == TT_DELTA_UNKNOWN);
+	tt_path_add(states, ns, &n, TCP_TIME_WAIT, 40);
+	assert_int_equal(n, 3);
+}
+
 /*
  * An orphan's FIN_WAIT2 reopened (timeline_tw.c) and ended again: its
  * time is from when it began, in place of the step, wrapped or not.
@@ -325,8 +346,13 @@ static void test_reopen_ends(void **state)
 		struct tl_conn c = { .nsteps = 0 };
 		struct tl_step last;
 
+		/* no FIN_WAIT2 before the last: it would be the same step */
 		for (__u32 i = 0; i + 1 < n; i++)
-			tl_add_step(&c, step_state(i), step_ns(i));
+			tl_add_step(&c,
+				    step_state(i) == TCP_FIN_WAIT2 ?
+					    TCP_CLOSING :
+					    step_state(i),
+				    step_ns(i));
 		tl_add_step(&c, TCP_FIN_WAIT2, 5000);
 		c.state = TCP_CLOSE;
 		c.since_ns = 100000;
@@ -358,6 +384,7 @@ UNIT_GROUP(path)
 		cmocka_unit_test(test_steps_match_user_space),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_printed_path),
+		cmocka_unit_test(test_same_state_is_one_step),
 		cmocka_unit_test(test_reopen_ends),
 	};
 

@@ -46,6 +46,7 @@ struct tl_run {
 	struct idmap *tw_index; /* tuple key -> id, of conns in TIME_WAIT */
 	__u32 netns; /* ours: the only one the iterator walks */
 	__u64 next_tw_check;
+	__u64 fin_timeout_ns; /* net.ipv4.tcp_fin_timeout, 0 if unknown */
 	size_t in_time_wait;
 	__u64 tw_unfollowed; /* past the bound on time-wait sockets followed */
 	__u64 printed;

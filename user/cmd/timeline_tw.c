@@ -14,6 +14,7 @@
  * the FIN came; fentry reads the substate it ended in.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/common.h"
@@ -66,9 +67,24 @@ static struct sockets *tw_walk(struct stream *s,
  * not an orphaned FIN_WAIT2's FIN: the lookups by tuple, or else the
  * iter/tcp walk, bring that (in our namespace), with fentry or without.
  */
+/* net.ipv4.tcp_fin_timeout here, in ns; 0 if it cannot be read */
+static __u64 fin_timeout_ns(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_fin_timeout", "r");
+	unsigned long s = 0;
+
+	if (f) {
+		if (fscanf(f, "%lu", &s) != 1)
+			s = 0;
+		fclose(f);
+	}
+	return s * 1000000000ULL;
+}
+
 void tl_tw_open(struct tl_run *r, struct stream *s,
 		const struct tt_loader_opts *lo)
 {
+	r->fin_timeout_ns = fin_timeout_ns();
 	r->lookup = tw_lookup__open(lo, tw_max(r));
 	if (s->tracer.tw || r->lookup) {
 		r->tw_index = idmap__new(tw_max(r), sizeof(struct tw_ref));
@@ -176,8 +192,20 @@ bool tl_tw_enter(struct tl_run *r, struct tl_conn *c)
 
 static void tw_done(struct tl_run *r, struct tl_conn *c, __u64 now)
 {
-	/* still FIN_WAIT2: the peer never closed, tcp_fin_timeout ended it */
-	c->fin_timeout = c->state == TCP_FIN_WAIT2;
+	/*
+	 * Still FIN_WAIT2: the peer never closed. tcp_fin_timeout ends it
+	 * that long after FIN_WAIT2 began (to a look's second); earlier, the
+	 * peer's RST, new data or SYN, or its namespace's end cut it short.
+	 */
+	if (c->state == TCP_FIN_WAIT2) {
+		__u64 lived = c->since_unknown || now < c->since_ns ?
+				      0 :
+				      now - c->since_ns;
+
+		c->fin_timeout = r->fin_timeout_ns &&
+				 lived + TW_CHECK_NS >= r->fin_timeout_ns;
+		c->fin_cut_short = !c->fin_timeout;
+	}
 	tl_end_state(c, TCP_CLOSE, now);
 	c->time_wait = false;
 	r->rep->conn(&r->fc, c, now, false);

@@ -22,6 +22,8 @@ struct sockets {
 	struct iter_tcp_bpf *skel;
 	struct bpf_link *link;
 	__u32 netns; /* as sockets__open() was given */
+	__u32 refused; /* namespaces setns refused, this walk */
+	bool warned; /* said so once */
 };
 
 struct sockets *sockets__open(const struct tt_tracer *t,
@@ -128,15 +130,24 @@ static int snapshot_in(struct sockets *s, const struct netns_ref *ns, bool ours,
 
 	if (!ours) {
 		err = netns_enter(ns->path, &back);
-		if (err)
-			return err == -ENOENT ? 0 : err; /* gone since */
+		if (err == -ENOENT)
+			return 0; /* gone since */
+		if (err) {
+			/* setns needs CAP_SYS_ADMIN: the others still count */
+			s->refused++;
+			return 0;
+		}
 	}
 	err = iter_read_all(s->link, sizeof(*v), (void **)&v, &k);
-	if (!ours && netns_leave(back)) {
+	if (!ours) {
+		int lerr = netns_leave(back);
+
 		/* every later step would run in the wrong namespace */
-		p_err("cannot return to our network namespace: %s",
-		      strerror(errno));
-		exit(TT_EXIT_FAILURE);
+		if (lerr) {
+			p_err("cannot return to our network namespace: %s",
+			      strerror(-lerr));
+			exit(TT_EXIT_FAILURE);
+		}
 	}
 	if (err)
 		return err;
@@ -173,6 +184,13 @@ int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
 		walked++;
 	}
 	free(ns);
+	if (s->refused && !s->warned) {
+		p_warn("%u network namespaces refused setns (it needs "
+		       "CAP_SYS_ADMIN): their sockets are not walked",
+		       s->refused);
+		s->warned = true;
+	}
+	s->refused = 0;
 	if (!err && !walked)
 		err = -ENOENT; /* the namespace asked for has no way in */
 	if (err) {

@@ -53,6 +53,7 @@ struct tl_conn {
 	 */
 	__u8 tw_substate;
 	bool fin_timeout;
+	bool fin_cut_short; /* ended in FIN_WAIT2 before tcp_fin_timeout */
 	bool fin_inferred;
 	bool since_unknown; /* since_ns is not when 'state' was entered */
 	__u32 netns;

@@ -26,7 +26,8 @@ static const char *const closer_str[] = {
 
 /*
  * How step i ended, where the kernel did not say: an orphaned FIN_WAIT2
- * ended by tcp_fin_timeout, or by a peer's FIN whose time is a look's.
+ * ended by tcp_fin_timeout or cut short before it, or by a peer's FIN
+ * whose time is a look's.
  */
 static const char *step_note(const struct tl_conn *c, int i)
 {
@@ -36,6 +37,8 @@ static const char *step_note(const struct tl_conn *c, int i)
 		return NULL;
 	if (last && c->fin_timeout)
 		return "fin_timeout";
+	if (last && c->fin_cut_short)
+		return "cut_short";
 	if (c->fin_inferred &&
 	    (last ? c->state == TCP_TIME_WAIT :
 		    tl_step(c, i + 1).state == TCP_TIME_WAIT))
