@@ -96,8 +96,9 @@ def test_orphan_ended_by_fin_timeout(bpf, netns):
     """the client never closes: tcp_fin_timeout (2 s in this namespace)
     ends the FIN_WAIT2, which never becomes TIME_WAIT"""
     pre = ["ip", "netns", "exec", netns]
-    subprocess.run(pre + ["sysctl", "-qw", "net.ipv4.tcp_fin_timeout=2"],
-                   check=True)
+    # no sysctl(8) on a minimal Debian (procps): the file itself
+    subprocess.run(pre + ["sh", "-c", "echo 2 > "
+                          "/proc/sys/net/ipv4/tcp_fin_timeout"], check=True)
     port = free_port()
     t = subprocess.Popen(pre + [TCPTRAIL, "timeline", "-j", "--port",
                                 str(port), "-d", "7s"],
