@@ -14,18 +14,22 @@ import pytest
 
 from conftest import TCPTRAIL, free_port
 
-# the server closes first; the client sits in CLOSE_WAIT for HOLD s
-ORPHAN = r"""
+# a connection on loopback: server socket s, client socket c; then a story
+PAIR = r"""
 import socket, sys, time
-port, hold = int(sys.argv[1]), float(sys.argv[2])
+port = int(sys.argv[1])
 l = socket.socket()
 l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 l.bind(("127.0.0.1", port))
 l.listen()
 c = socket.create_connection(("127.0.0.1", port))
 s, _ = l.accept()
+"""
+
+# the server closes first; the client sits in CLOSE_WAIT for argv[2] s
+ORPHAN = PAIR + r"""
 s.close()
-time.sleep(hold)
+time.sleep(float(sys.argv[2]))
 c.close()
 time.sleep(0.3)
 """
@@ -64,25 +68,32 @@ def server_side(out, port):
     return c
 
 
+def run_script(script, port, *args, pre=(), duration="5s", refuse=""):
+    """timeline over the story, ss watching: (server's entry, ss's time)"""
+    pre = list(pre)
+    t = subprocess.Popen(pre + [TCPTRAIL, "timeline", "-j", "--port",
+                                str(port), "-d", duration],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True,
+                         env=dict(os.environ, TCPTRAIL_REFUSE=refuse))
+    time.sleep(1.5)  # attached (timeline prints nothing until the end)
+    ss = SsWatch(port, pre)
+    ss.start()
+    subprocess.run(pre + [sys.executable, "-c", script, str(port)]
+                   + list(args), check=True, timeout=20)
+    held = ss.span()
+    out, err = t.communicate(timeout=30)
+    assert t.returncode == 0, err
+    return server_side(out, port), held
+
+
 @pytest.mark.parametrize("refuse", ["", "tc"])
 def test_orphaned_fin_wait2_lasts_until_the_peers_fin(bpf, refuse):
     """FIN_WAIT2 goes on after the hand-off until the client closes; then
     TIME_WAIT. refuse=tc: the iter/tcp walk reads the substate instead of
     the lookup by tuple."""
-    port = free_port()
-    t = subprocess.Popen([TCPTRAIL, "timeline", "-j", "--port", str(port),
-                          "-d", "6s"], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True,
-                         env=dict(os.environ, TCPTRAIL_REFUSE=refuse))
-    time.sleep(1.5)  # attached (timeline prints nothing until the end)
-    ss = SsWatch(port)
-    ss.start()
-    subprocess.run([sys.executable, "-c", ORPHAN, str(port), "2.5"],
-                   check=True, timeout=20)
-    held = ss.span()
-    out, err = t.communicate(timeout=30)
-    assert t.returncode == 0, err
-    c = server_side(out, port)
+    c, held = run_script(ORPHAN, free_port(), "2.5", duration="6s",
+                         refuse=refuse)
     states = [s["state"] for s in c["path"]]
     assert states[-3:-1] == ["FIN_WAIT1", "FIN_WAIT2"] and \
         states[-1] == "TIME_WAIT", c
@@ -99,21 +110,9 @@ def test_orphan_ended_by_fin_timeout(bpf, netns):
     # no sysctl(8) on a minimal Debian (procps): the file itself
     subprocess.run(pre + ["sh", "-c", "echo 2 > "
                           "/proc/sys/net/ipv4/tcp_fin_timeout"], check=True)
-    port = free_port()
-    t = subprocess.Popen(pre + [TCPTRAIL, "timeline", "-j", "--port",
-                                str(port), "-d", "7s"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
-    time.sleep(1.5)
-    ss = SsWatch(port, pre)
-    ss.start()
-    subprocess.run(pre + [sys.executable, "-c", ORPHAN, str(port), "4.5"],
-                   check=True, timeout=20)
-    held = ss.span()
-    out, err = t.communicate(timeout=30)
-    assert t.returncode == 0, err
+    c, held = run_script(ORPHAN, free_port(), "4.5", pre=pre,
+                         duration="7s")
     assert 1.5 < held < 3, held  # the kernel's own view: about 2 s
-    c = server_side(out, port)
     fw2 = c["path"][-2]
     assert (fw2["state"], fw2.get("fin_timeout")) == ("FIN_WAIT2", True), c
     assert c["path"][-1]["state"] == "CLOSE" and not c["open"]
@@ -123,15 +122,7 @@ def test_orphan_ended_by_fin_timeout(bpf, netns):
 
 # the server closes first; the client, its pool's connection stale, sends
 # a request after 1.5 s: the time-wait socket answers with a reset and goes
-STALE = r"""
-import socket, sys, time
-port = int(sys.argv[1])
-l = socket.socket()
-l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(("127.0.0.1", port))
-l.listen()
-c = socket.create_connection(("127.0.0.1", port))
-s, _ = l.accept()
+STALE = PAIR + r"""
 s.close()
 time.sleep(1.5)
 c.send(b"GET / HTTP/1.1\r\n\r\n")
@@ -140,15 +131,7 @@ c.close()
 """
 
 # nginx's lingering close: shutdown(SHUT_WR), a while, then close()
-LINGER = r"""
-import socket, sys, time
-port = int(sys.argv[1])
-l = socket.socket()
-l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(("127.0.0.1", port))
-l.listen()
-c = socket.create_connection(("127.0.0.1", port))
-s, _ = l.accept()
+LINGER = PAIR + r"""
 s.shutdown(socket.SHUT_WR)
 time.sleep(1)
 s.close()
@@ -158,19 +141,6 @@ time.sleep(0.3)
 """
 
 
-def run_script(script, port, duration="5s"):
-    t = subprocess.Popen([TCPTRAIL, "timeline", "-j", "--port", str(port),
-                          "-d", duration], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
-    ss = SsWatch(port)
-    ss.start()
-    subprocess.run([sys.executable, "-c", script, str(port)], check=True,
-                   timeout=20)
-    held = ss.span()
-    out, err = t.communicate(timeout=30)
-    assert t.returncode == 0, err
-    return server_side(out, port), held
 
 
 def test_orphan_cut_short_is_not_fin_timeout(bpf):
