@@ -32,14 +32,45 @@ static const struct cmd cmds[] = {
 	  "run a command; fail if it leaks CLOSE_WAIT sockets (CI, JUnit)" },
 	{ "version", do_version,
 	  "version, and what this kernel lets tcptrail do (--json)" },
-	{ "help", do_help, "this text" },
+	{ "help", do_help, "this text, or a command's: help COMMAND" },
 	{},
 };
 
+static const struct cmd *find_cmd(const char *name)
+{
+	for (const struct cmd *c = cmds; c->name; c++)
+		if (!strcmp(name, c->name))
+			return c;
+	return NULL;
+}
+
+static int run_cmd(const struct cmd *c, int argc, char **argv)
+{
+	static char name[64];
+
+	snprintf(name, sizeof(name), "tcptrail %s", c->name);
+	tt_prog = name;
+	argv[0] = name;
+	return c->func(argc, argv);
+}
+
+/* "help COMMAND" is "COMMAND --help" */
 static int do_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 2)
+		return usage_err(
+			"help takes one command (see 'tcptrail help')");
+	if (argc == 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h")) {
+		const struct cmd *c = find_cmd(argv[1]);
+		char *args[] = { argv[1], "--help", NULL };
+
+		if (!c)
+			return usage_err("unknown command '%s' (see 'tcptrail "
+					 "help')",
+					 argv[1]);
+		if (c->func != do_help)
+			return run_cmd(c, 2, args);
+	}
 	printf("Usage: tcptrail COMMAND [OPTIONS]\n"
 	       "       tcptrail COMMAND --help\n"
 	       "\n"
@@ -52,6 +83,10 @@ static int do_help(int argc, char **argv)
 	       "Examples:\n"
 	       "  sudo tcptrail trace\n"
 	       "  sudo tcptrail trace --state close_wait --lport 8080 -T\n"
+	       "  tcptrail help closewait\n"
+	       "\n"
+	       "TIME values are seconds (10, 2.5) or a number with a unit:\n"
+	       "ns, us, ms, s, m, h (500ms, 1.5s, 2m).\n"
 	       "\n"
 	       "Exit status: 0 ok, 1 runtime failure, 2 bad usage,\n"
 	       "3 check: a rule was broken.\n");
@@ -60,7 +95,7 @@ static int do_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static char name[64];
+	const struct cmd *c;
 
 	argp_err_exit_status = TT_EXIT_USAGE;
 	if (argc < 2) {
@@ -71,13 +106,8 @@ int main(int argc, char **argv)
 		return do_help(0, NULL);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
 		return do_version(1, argv + 1);
-	for (const struct cmd *c = cmds; c->name; c++) {
-		if (strcmp(argv[1], c->name))
-			continue;
-		snprintf(name, sizeof(name), "tcptrail %s", c->name);
-		tt_prog = name;
-		argv[1] = name;
-		return c->func(argc - 1, argv + 1);
-	}
+	c = find_cmd(argv[1]);
+	if (c)
+		return run_cmd(c, argc - 1, argv + 1);
 	return usage_err("unknown command '%s' (see 'tcptrail help')", argv[1]);
 }

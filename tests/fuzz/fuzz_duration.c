@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Durations (--duration, --min, --interval: "500us", "1.5s", bare
- * seconds or not) and sizes (--ringbuf-size: "64K", "1.5MiB").
+ * seconds) and sizes (--ringbuf-size: "64K", "1.5MiB").
  *
- * Input: a mode byte (bit 0: parse_size rather than parse_duration_ns;
- * bit 1: bare numbers are seconds), then the string.
+ * Input: a mode byte (bit 0: parse_size rather than parse_duration_ns),
+ * then the string.
  *
  * The reference reads ^[0-9]+(\.[0-9]+)?UNIT?$ by hand, keeps the
  * number exactly as digits (the fraction to nine places, as documented
@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	__u8 mode = fuzz_u8(&in);
-	bool size_mode = mode & 1, bare = mode & 2;
+	bool size_mode = mode & 1;
 	char *s = fuzz_str(&in, true);
 	const char *why = NULL;
 	__u64 got = 0xdeadbeef, want = 0;
@@ -109,15 +109,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ok = !parse_size(s, &got, &why);
 		ref = ref_scaled(s, size_units, 1, &want);
 	} else {
-		ok = !parse_duration_ns(s, bare, &got, &why);
-		ref = ref_scaled(s, dur_units, bare ? BILLION : 0, &want);
+		ok = !parse_duration_ns(s, &got, &why);
+		ref = ref_scaled(s, dur_units, BILLION, &want);
 	}
 	FUZZ_CHECK(ok == ref, "'%s' (mode %u): parser %s, reference %s", s,
-		   mode & 3, ok ? "accepts" : "refuses",
+		   mode & 1, ok ? "accepts" : "refuses",
 		   ref ? "accepts" : "refuses");
 	if (ok)
 		FUZZ_CHECK(got == want, "'%s' (mode %u): %llu, want %llu", s,
-			   mode & 3, (unsigned long long)got,
+			   mode & 1, (unsigned long long)got,
 			   (unsigned long long)want);
 	else
 		FUZZ_CHECK(got == 0xdeadbeef && why && *why,

@@ -80,8 +80,7 @@ def duration():
                            b"18446744073709551615ns", b"5124095h",
                            b"99999999999999999999999s", b"1.", b".5s",
                            b"1e3s", b"-1s", b" 1s", b"1 s"]):
-        write("duration", "dur%02d" % i, u8(2) + s)
-    write("duration", "dur_nobare", u8(0) + b"10")
+        write("duration", "dur%02d" % i, u8(0) + s)
     for i, s in enumerate([b"4096", b"64K", b"8M", b"1G", b"1.5MiB",
                            b"16GiB", b"17179869184G", b"1KB", b"k"]):
         write("duration", "size%02d" % i, u8(1) + s)

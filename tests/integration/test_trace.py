@@ -362,7 +362,7 @@ BAD_INPUT = [
     (["trace", "--ringbuf-size", "1000"], "invalid --ringbuf-size '1000'"),
     (["trace", "--max-sockets", "5"], "invalid --max-sockets '5'"),
     (["trace", "--duration", "10parsecs"],
-     "invalid --duration '10parsecs': use a number with us, ms, s, m or h"),
+     "invalid --duration '10parsecs': use seconds, or a number with ns, us, ms, s, m or h"),
     (["trace", "--pid", "0"], "invalid --pid '0'"),
     # a silent trace of nothing, before: no such process, no such namespace
     (["trace", "--pid", "4194304"], "invalid --pid '4194304': no such process"),

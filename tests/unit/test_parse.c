@@ -183,21 +183,23 @@ static void test_ports_bad(void **state)
 	ports_fail("", "empty port list");
 }
 
-static void dur_ok(const char *s, bool bare, __u64 want)
+#define UNIT_HINT "use seconds, or a number with ns, us, ms, s, m or h"
+
+static void dur_ok(const char *s, __u64 want)
 {
 	const char *why = NULL;
 	__u64 ns = SENTINEL;
 
-	assert_int_equal(parse_duration_ns(s, bare, &ns, &why), 0);
+	assert_int_equal(parse_duration_ns(s, &ns, &why), 0);
 	assert_int_equal(ns, want);
 }
 
-static void dur_fails(const char *s, bool bare, const char *why)
+static void dur_fails(const char *s, const char *why)
 {
 	const char *got = NULL;
 	__u64 ns = SENTINEL;
 
-	assert_int_equal(parse_duration_ns(s, bare, &ns, &got), -1);
+	assert_int_equal(parse_duration_ns(s, &ns, &got), -1);
 	assert_non_null(got);
 	assert_string_equal(got, why);
 	assert_true(ns == SENTINEL);
@@ -206,48 +208,46 @@ static void dur_fails(const char *s, bool bare, const char *why)
 static void test_duration_units(void **state)
 {
 	(void)state;
-	dur_ok("100ns", false, 100);
-	dur_ok("500us", false, 500000ULL);
-	dur_ok("200ms", false, 200000000ULL);
-	dur_ok("1.5s", false, 1500000000ULL);
-	dur_ok("2m", false, 120000000000ULL);
-	dur_ok("1h", false, 3600000000000ULL);
-	dur_ok("0s", false, 0);
-	dur_ok("0.25ms", false, 250000ULL);
-	dur_ok("1.5m", false, 90000000000ULL);
-	dur_ok("0.000000001s", false, 1);
+	dur_ok("100ns", 100);
+	dur_ok("500us", 500000ULL);
+	dur_ok("200ms", 200000000ULL);
+	dur_ok("1.5s", 1500000000ULL);
+	dur_ok("2m", 120000000000ULL);
+	dur_ok("1h", 3600000000000ULL);
+	dur_ok("0s", 0);
+	dur_ok("0.25ms", 250000ULL);
+	dur_ok("1.5m", 90000000000ULL);
+	dur_ok("0.000000001s", 1);
 	/* digits past nanoseconds are dropped */
-	dur_ok("1.0000000009s", false, 1000000000ULL);
-	dur_ok("10", true, 10000000000ULL);
-	dur_ok("2.5", true, 2500000000ULL);
-	dur_ok("10ms", true, 10000000ULL);
+	dur_ok("1.0000000009s", 1000000000ULL);
+	dur_ok("10", 10000000000ULL);
+	dur_ok("2.5", 2500000000ULL);
+	dur_ok("10ms", 10000000ULL);
 }
 
 static void test_duration_bad(void **state)
 {
 	(void)state;
-	dur_fails("10", false, "needs a unit: us, ms, s, m or h");
-	dur_fails("10parsecs", false, "needs a unit: us, ms, s, m or h");
-	dur_fails("10parsecs", true, "use a number with us, ms, s, m or h");
-	dur_fails("10 s", true, "use a number with us, ms, s, m or h");
-	dur_fails("10S", true, "use a number with us, ms, s, m or h");
-	dur_fails("10sec", true, "use a number with us, ms, s, m or h");
-	dur_fails("ms", true, "not a number");
-	dur_fails("-1s", true, "not a number");
-	dur_fails(".5s", true, "not a number");
-	dur_fails("1.s", true, "not a number");
-	dur_fails("", true, "not a number");
-	dur_fails(" 1s", true, "not a number");
+	dur_fails("10parsecs", UNIT_HINT);
+	dur_fails("10 s", UNIT_HINT);
+	dur_fails("10S", UNIT_HINT);
+	dur_fails("10sec", UNIT_HINT);
+	dur_fails("ms", "not a number");
+	dur_fails("-1s", "not a number");
+	dur_fails(".5s", "not a number");
+	dur_fails("1.s", "not a number");
+	dur_fails("", "not a number");
+	dur_fails(" 1s", "not a number");
 }
 
 static void test_duration_too_large(void **state)
 {
 	(void)state;
-	dur_ok("18446744073s", false, 18446744073000000000ULL);
-	dur_fails("18446744074s", false, "too large");
-	dur_fails("5124096h", false, "too large");
-	dur_fails("99999999999999999999ns", false, "too large");
-	dur_fails("99999999999999999999", true, "too large");
+	dur_ok("18446744073s", 18446744073000000000ULL);
+	dur_fails("18446744074s", "too large");
+	dur_fails("5124096h", "too large");
+	dur_fails("99999999999999999999ns", "too large");
+	dur_fails("99999999999999999999", "too large");
 }
 
 /*
@@ -258,11 +258,11 @@ static void test_duration_fraction_overflow(void **state)
 {
 	(void)state;
 	/* 1.23456789 h = 4444.444404 s (got 3706.574641051 s) */
-	dur_ok("1.23456789h", false, 4444444404000ULL);
+	dur_ok("1.23456789h", 4444444404000ULL);
 	/* 1.999999999 h = 7199.9999964 s (got 3602.884902026 s) */
-	dur_ok("1.999999999h", false, 7199999996400ULL);
+	dur_ok("1.999999999h", 7199999996400ULL);
 	/* 0.999999999 m = 59.99999994 s (got 4.659767718 s) */
-	dur_ok("0.999999999m", false, 59999999940ULL);
+	dur_ok("0.999999999m", 59999999940ULL);
 }
 
 /*
@@ -272,7 +272,7 @@ static void test_duration_fraction_overflow(void **state)
 static void test_duration_sum_overflow(void **state)
 {
 	(void)state;
-	dur_fails("18446744073.9s", false, "too large");
+	dur_fails("18446744073.9s", "too large");
 }
 
 static void size_ok(const char *s, __u64 want)

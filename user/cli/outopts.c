@@ -15,13 +15,12 @@ static const struct argp_option output_options[] = {
 	{},
 };
 
-__u64 opt_duration(const char *opt, const char *arg, bool bare_seconds,
-		   __u64 min_ns)
+__u64 opt_duration(const char *opt, const char *arg, __u64 min_ns)
 {
 	const char *why;
 	__u64 ns;
 
-	if (parse_duration_ns(arg, bare_seconds, &ns, &why))
+	if (parse_duration_ns(arg, &ns, &why))
 		exit(usage_err("invalid %s '%s': %s", opt, arg, why));
 	if (ns < min_ns && min_ns == 1)
 		exit(usage_err("invalid %s '%s': must be more than 0", opt,
@@ -47,7 +46,7 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 		o->wide = true;
 		break;
 	case 'd':
-		o->duration_ns = opt_duration("--duration", arg, true, 1);
+		o->duration_ns = opt_duration("--duration", arg, 1);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -15,12 +15,11 @@ struct tt_output_opts {
 };
 
 /*
- * The value of a duration option, or exit with a usage error naming opt:
- * bare numbers are seconds if bare_seconds; below min_ns is refused
- * (min_ns 1: "must be more than 0").
+ * The value of a duration option (TIME: seconds, or a number with a unit),
+ * or exit with a usage error naming opt: below min_ns is refused (min_ns
+ * 1: "must be more than 0").
  */
-__u64 opt_duration(const char *opt, const char *arg, bool bare_seconds,
-		   __u64 min_ns);
+__u64 opt_duration(const char *opt, const char *arg, __u64 min_ns);
 
 /* argp child: pass a struct tt_output_opts * as its input */
 extern const struct argp output_argp;

@@ -122,16 +122,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_MAX_CW:
 		env->rules.max_closewait_ns =
-			opt_duration("--max-closewait", arg, false, 1);
+			opt_duration("--max-closewait", arg, 1);
 		break;
 	case OPT_FAIL_OPEN:
 		env->rules.fail_on_open = true;
 		break;
 	case OPT_GRACE:
-		env->grace_ns = opt_duration("--grace", arg, false, 0);
+		env->grace_ns = opt_duration("--grace", arg, 0);
 		break;
 	case 'd':
-		env->duration_ns = opt_duration("--duration", arg, true, 1);
+		env->duration_ns = opt_duration("--duration", arg, 1);
 		break;
 	case OPT_KEY:
 		if (parse_key_mode(arg, &env->rules.key, &why))

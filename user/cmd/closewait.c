@@ -75,7 +75,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env->interval_ns = 1000000000ULL;
 		break;
 	case OPT_MIN:
-		env->min_ns = opt_duration("--min", arg, false, 0);
+		env->min_ns = opt_duration("--min", arg, 0);
 		break;
 	case OPT_KEY:
 		if (parse_key_mode(arg, &env->key, &why))
@@ -86,7 +86,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_INTERVAL:
 		env->interval_ns =
-			opt_duration("--interval", arg, true, 100000000ULL);
+			opt_duration("--interval", arg, 100000000ULL);
 		break;
 	case OPT_MAX_OPEN:
 		if (parse_u64(arg, 1, 1 << 24, &env->max_open, &why))

@@ -145,7 +145,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			exit(usage_err("invalid --timeout '%s': %s", arg, why));
 		break;
 	case 'd':
-		env->duration_ns = opt_duration("--duration", arg, true, 1);
+		env->duration_ns = opt_duration("--duration", arg, 1);
 		break;
 	default:
 		return cli_no_args(key, arg);
@@ -409,11 +409,9 @@ static int serve(struct exporter *x)
 			event_free(ev);
 		return TT_EXIT_FAILURE;
 	}
-	fprintf(stderr,
-		"Serving metrics on http://%s%s%s:%u/metrics ... "
-		"Hit Ctrl-C to end.\n",
+	fprintf(stderr, "Serving metrics on http://%s%s%s:%u/metrics ...%s\n",
 		strchr(env->host, ':') ? "[" : "", env->host,
-		strchr(env->host, ':') ? "]" : "", env->port);
+		strchr(env->host, ':') ? "]" : "", env->port, tt_ctrl_c_hint());
 	if (event_base_dispatch(x->base) < 0) {
 		p_err("the event loop failed");
 		x->err = TT_EXIT_FAILURE;

@@ -88,11 +88,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'i':
 		env->interval_ns =
-			opt_duration("--interval", arg, true, 100000000ULL);
+			opt_duration("--interval", arg, 100000000ULL);
 		break;
 	case 'd':
 		env->duration_ns =
-			opt_duration("--duration", arg, true, 100000000ULL);
+			opt_duration("--duration", arg, 100000000ULL);
 		break;
 	case 'j':
 		env->json = true;
@@ -188,7 +188,8 @@ int do_hist(int argc, char **argv)
 	err = tt_tracer_start(&t, &env.lo, &env.filter);
 	if (err)
 		goto out;
-	fprintf(stderr, "Measuring time in TCP states... Hit Ctrl-C to end.\n");
+	fprintf(stderr, "Measuring time in TCP states...%s\n",
+		tt_ctrl_c_hint());
 	start = now_ns();
 	next = env.interval_ns ? start + env.interval_ns : ~0ULL;
 	deadline = env.duration_ns ? start + env.duration_ns : ~0ULL;

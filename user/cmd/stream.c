@@ -169,8 +169,9 @@ int stream_run(struct stream *s, __u64 duration_ns)
 	struct out *o = &s->out;
 	int err = 0;
 
-	fprintf(stderr,
-		"Tracing TCP state transitions... Hit Ctrl-C to end.\n");
+	if (!s->no_banner)
+		fprintf(stderr, "Tracing TCP state transitions...%s\n",
+			tt_ctrl_c_hint());
 	s->start_ns = now_ns();
 	s->next_check = s->start_ns + CHECK_NS;
 	if (duration_ns)

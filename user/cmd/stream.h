@@ -45,6 +45,7 @@ struct stream {
 	__u64 short_records;
 	__u64 lost_reported;
 	unsigned int since_check;
+	bool no_banner; /* the caller says what is traced */
 	enum stream_stop stop;
 };
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 #include "util/common.h"
 
 bool tt_verbose;
 volatile sig_atomic_t tt_exiting;
+volatile sig_atomic_t tt_exit_by_group;
 const char *tt_prog = "tcptrail";
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
@@ -54,15 +56,27 @@ int usage_err(const char *fmt, ...)
 	return TT_EXIT_USAGE;
 }
 
-static void on_signal(int sig)
+/*
+ * A terminal's Ctrl-C reaches the whole foreground process group, a
+ * kill() only us: si_code tells them apart (SI_KERNEL for the terminal).
+ */
+static void on_signal(int sig, siginfo_t *si, void *uctx)
 {
+	(void)uctx;
 	tt_exiting = sig;
+	tt_exit_by_group = si && si->si_code == SI_KERNEL;
+}
+
+const char *tt_ctrl_c_hint(void)
+{
+	return isatty(STDERR_FILENO) ? " Hit Ctrl-C to end." : "";
 }
 
 int tt_install_signals(void)
 {
 	static const int stop[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_sigaction = on_signal,
+				.sa_flags = SA_SIGINFO };
 
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(stop); i++)

@@ -27,9 +27,13 @@ enum tt_exit {
 extern bool tt_verbose;
 /* the signal that asked us to stop, or 0 */
 extern volatile sig_atomic_t tt_exiting;
+/* that signal came from the terminal, to our whole process group */
+extern volatile sig_atomic_t tt_exit_by_group;
 
 /* SIGINT, SIGTERM and SIGHUP set tt_exiting; SIGPIPE is ignored */
 int tt_install_signals(void);
+/* " Hit Ctrl-C to end." when stderr is a terminal, else "" */
+const char *tt_ctrl_c_hint(void);
 extern const char *tt_prog; /* "tcptrail trace", for messages */
 
 void p_err(const char *fmt, ...) __printf(1, 2);

@@ -149,8 +149,7 @@ static int parse_scaled(const char *s, const struct unit *units, size_t n,
 	return 0;
 }
 
-int parse_duration_ns(const char *s, bool bare_seconds, __u64 *ns,
-		      const char **why)
+int parse_duration_ns(const char *s, __u64 *ns, const char **why)
 {
 	static const struct unit units[] = {
 		{ "ns", 1ULL },		 { "us", 1000ULL },
@@ -158,12 +157,11 @@ int parse_duration_ns(const char *s, bool bare_seconds, __u64 *ns,
 		{ "m", 60000000000ULL }, { "h", 3600000000000ULL },
 	};
 
-	if (parse_scaled(s, units, ARRAY_SIZE(units),
-			 bare_seconds ? 1000000000ULL : 0, ns, why)) {
+	if (parse_scaled(s, units, ARRAY_SIZE(units), 1000000000ULL, ns,
+			 why)) {
 		if (!strcmp(*why, "unknown unit"))
-			*why = bare_seconds ?
-				       "use a number with us, ms, s, m or h" :
-				       "needs a unit: us, ms, s, m or h";
+			*why = "use seconds, or a number with ns, us, ms, s, "
+			       "m or h";
 		return -1;
 	}
 	return 0;

@@ -12,9 +12,8 @@ int parse_u64(const char *s, __u64 min, __u64 max, __u64 *out,
 	      const char **why);
 /* "80,443,8000-8100": sets the bits of every listed port */
 int parse_port_set(const char *s, __u64 bits[PORT_WORDS], const char **why);
-/* "500us", "200ms", "1.5s", "2m", "1h"; bare numbers are seconds if allowed */
-int parse_duration_ns(const char *s, bool bare_seconds, __u64 *ns,
-		      const char **why);
+/* "500us", "200ms", "1.5s", "2m", "1h"; a bare number is seconds */
+int parse_duration_ns(const char *s, __u64 *ns, const char **why);
 /* "4096", "64K", "8M", "1G" (powers of 1024) */
 int parse_size(const char *s, __u64 *out, const char **why);
 

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0
+"""One grammar for the command line, and help that answers."""
+import os
+import pty
+import subprocess
+
+import pytest
+
+from conftest import TCPTRAIL
+
+HINT = "use seconds, or a number with ns, us, ms, s, m or h"
+
+# every TIME option, each given a bare number, and with units
+TIME_OPTS = [
+    ["trace", "-d", "{}"],
+    ["timeline", "-d", "{}"],
+    ["closewait", "-d", "0.3", "--min", "{}"],
+    ["closewait", "--live", "-j", "-d", "0.3", "--interval", "{}"],
+    ["hist", "-d", "{}"],
+    ["hist", "-d", "0.3", "-i", "{}"],
+    ["check", "--max-closewait", "{}", "--", "true"],
+    ["check", "--grace", "{}", "--", "true"],
+    ["check", "-d", "{}"],
+]
+
+
+def run(args, **kw):
+    return subprocess.run([TCPTRAIL] + args, capture_output=True, text=True,
+                          timeout=60, **kw)
+
+
+@pytest.mark.parametrize("opt", TIME_OPTS, ids=[" ".join(o) for o in TIME_OPTS])
+def test_every_time_option_takes_bare_seconds_and_units(bpf, opt):
+    for value in ["0.3", "300ms"]:
+        p = run([a.format(value) for a in opt])
+        assert p.returncode == 0, (value, p.stderr)
+
+
+@pytest.mark.parametrize("opt", TIME_OPTS, ids=[" ".join(o) for o in TIME_OPTS])
+def test_every_time_option_refuses_the_same_way(opt):
+    name = next(a for a, b in zip(opt, opt[1:]) if b == "{}")
+    long = {"-d": "--duration", "-i": "--interval"}.get(name, name)
+    p = run([a.format("2parsecs") for a in opt])
+    assert p.returncode == 2
+    assert f"invalid {long} '2parsecs': {HINT}" in p.stderr
+
+
+def test_help_command_prints_that_commands_help():
+    for cmd in ["trace", "timeline", "closewait", "hist", "export", "check",
+                "version"]:
+        p = run(["help", cmd])
+        assert p.returncode == 0, p.stderr
+        want = run([cmd, "--help"]).stdout
+        assert p.stdout == want and f"Usage: tcptrail {cmd}" in want
+    general = run(["help"])
+    assert general.returncode == 0 and "Commands:" in general.stdout
+    assert "TIME values are seconds" in general.stdout
+    bad = run(["help", "nope"])
+    assert bad.returncode == 2
+    assert "unknown command 'nope'" in bad.stderr
+
+
+def banner(args, tty):
+    """stderr of a short run, through a terminal or a pipe"""
+    if not tty:
+        return run(args).stderr
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.run([TCPTRAIL] + args, stdout=subprocess.DEVNULL,
+                           stderr=slave, timeout=60)
+        assert p.returncode == 0
+        os.close(slave)
+        slave = -1
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out.decode()
+    finally:
+        os.close(master)
+        if slave >= 0:
+            os.close(slave)
+
+
+@pytest.mark.parametrize("args", [["trace", "-d", "0.2"], ["hist", "-d", "0.2"]])
+def test_ctrl_c_hint_only_on_a_terminal(bpf, args):
+    assert "Hit Ctrl-C to end." in banner(args, tty=True)
+    piped = banner(args, tty=False)
+    assert "..." in piped and "Ctrl-C" not in piped
