@@ -14,6 +14,8 @@
  *             than CK_MAX_VIOLATIONS are broken; bit 7 the command's
  *             exit status (a u32)
  *   u8 key (% 3), u8 max_conns (1 + % 16), u8 cap (output buffer 1 + 8 *)
+ *   u8 stop   bit 0 interrupted (with a command), bits 1-5 the signal (0:
+ *             a failed output), bit 6 the limit was the default
  *   [u64 max_closewait_ns] [u64 lost] [u32 cmd_status]
  *   u64 elapsed_ns, grace_ns, wall_start, now_ns (ck_finish)
  *   [argv: u8 argc (% 9), each a u8 length and the bytes (NULs cut it
@@ -172,13 +174,14 @@ static void build(struct fuzz_in *in, struct run *x)
 	struct ck_rules rules = { 0 };
 	size_t nev = 0, rounds = 1;
 	__u64 now;
-	__u8 key, conns;
+	__u8 key, conns, stop;
 
 	memset(x, 0, sizeof(*x));
 	x->opts = fuzz_u8(in);
 	key = fuzz_u8(in) % 3;
 	conns = fuzz_u8(in);
 	x->cap = 1 + fuzz_u8(in) * 8;
+	stop = fuzz_u8(in);
 	rules.fail_on_open = x->opts & OPT_OPEN;
 	rules.key = key;
 	if (x->opts & OPT_MAXCW)
@@ -195,7 +198,10 @@ static void build(struct fuzz_in *in, struct run *x)
 		for (int i = 0; i < x->argc; i++)
 			x->argv[i] = read_arg(in);
 		x->r.cmd = x->argv;
+		x->r.interrupted = stop & 1;
+		x->r.interrupted_by = stop >> 1 & 31;
 	}
+	x->r.max_closewait_default = stop >> 6 & 1;
 	if (x->opts & OPT_MANY)
 		rounds = 1 + fuzz_u16(in) % 1200;
 	while (in->n && nev < MAX_RECORDS)
@@ -228,6 +234,43 @@ static void free_run(struct run *x)
 static bool failed(const struct run *x)
 {
 	return x->s.broken[0] || x->s.broken[1] || x->s.broken[2] || x->r.lost;
+}
+
+static bool cmd_failed(const struct run *x)
+{
+	return x->r.cmd && x->r.cmd_status > 0;
+}
+
+static const char *verdict(const struct run *x)
+{
+	if (x->r.interrupted)
+		return "interrupted";
+	return failed(x) || cmd_failed(x) ? "fail" : "pass";
+}
+
+/* this file's own words for a signal: "SIGTERM", else "signal N" */
+static const char *sig_name(int sig)
+{
+	static char buf[32];
+	const char *a = sig > 0 ? sigabbrev_np(sig) : NULL;
+
+	if (a)
+		snprintf(buf, sizeof(buf), "SIG%s", a);
+	else
+		snprintf(buf, sizeof(buf), "signal %d", sig);
+	return buf;
+}
+
+static const char *cmd_words(int status)
+{
+	static char buf[64];
+
+	if (status > 128)
+		snprintf(buf, sizeof(buf), "command killed by %s",
+			 sig_name(status - 128));
+	else
+		snprintf(buf, sizeof(buf), "command exited %d", status);
+	return buf;
 }
 
 static bool rule_on(const struct run *x, int rule)
@@ -365,8 +408,14 @@ static void check_json(const struct run *x, const char *out, size_t len,
 	err = json_parse_object(out, len, &d);
 	FUZZ_CHECK(!err, "not strict JSON (%s): %.*s", err,
 		   (int)(len < 2000 ? len : 2000), out);
-	FUZZ_CHECK(d.n == 16, "%zu members", d.n);
-	need_qstr(&d, "result", failed(x) ? "fail" : "pass");
+	FUZZ_CHECK(d.n == 18, "%zu members", d.n);
+	need_qstr(&d, "result", verdict(x));
+	if (x->r.interrupted && x->r.interrupted_by)
+		need_qstr(&d, "interrupted_by", sig_name(x->r.interrupted_by));
+	else
+		need_raw(&d, "interrupted_by", "null");
+	need_raw(&d, "max_closewait_default",
+		 x->r.max_closewait_default ? "true" : "false");
 	m = need(&d, "cmd");
 	if (!x->r.cmd) {
 		need_raw(&d, "cmd", "null");
@@ -454,9 +503,9 @@ struct xml {
 	int depth;
 	bool root_done;
 	/* what the checks need */
-	size_t testcases, failures_seen, suites;
-	__u64 tests_attr[2], failures_attr[2];
-	bool in_failure, tc_failed;
+	size_t testcases, failures_seen, errors_seen, suites;
+	__u64 tests_attr[2], failures_attr[2], errors_attr[2];
+	bool in_failure, tc_failed, tc_errored, tc_cmd;
 	size_t failure_lines;
 	int tc_rule;
 	long tc_port;
@@ -464,6 +513,7 @@ struct xml {
 	char *command;
 	bool command_seen;
 	bool truncated; /* more broken than listed */
+	bool interrupted; /* the report's */
 };
 
 struct attr {
@@ -600,6 +650,7 @@ static void xml_start(struct xml *x, const char *el, const struct attr *a,
 			   "XML: <%s> in <%s>", el, parent);
 		x->tests_attr[k] = attr_u64(a, n, "tests");
 		x->failures_attr[k] = attr_u64(a, n, "failures");
+		x->errors_attr[k] = attr_u64(a, n, "errors");
 		x->suites++;
 	} else if (!strcmp(el, "property")) {
 		const char *name = attr(a, n, "name"),
@@ -623,7 +674,7 @@ static void xml_start(struct xml *x, const char *el, const struct attr *a,
 				   !strncmp(cls, "tcptrail.", 9),
 			   "XML: a bad testcase");
 		x->testcases++;
-		x->tc_failed = false;
+		x->tc_failed = x->tc_errored = x->tc_cmd = false;
 		x->tc_rule = -1;
 		for (int k = 0; k < CK_RULES; k++)
 			if (!strcmp(cls + 9, rules[k]))
@@ -633,6 +684,11 @@ static void xml_start(struct xml *x, const char *el, const struct attr *a,
 			x->tc_bad = x->tc_port < 0 ? 0 :
 						     listed(&r->s, x->tc_rule,
 							    x->tc_port);
+		} else if (!strcmp(cls, "tcptrail.command")) {
+			FUZZ_CHECK(r->r.cmd, "XML: a command testcase, no "
+					     "command");
+			x->tc_cmd = true;
+			x->tc_bad = !r->r.interrupted && cmd_failed(r);
 		} else {
 			FUZZ_CHECK(!strcmp(cls, "tcptrail.events"),
 				   "XML: testcase class %s", cls);
@@ -659,6 +715,9 @@ static void xml_start(struct xml *x, const char *el, const struct attr *a,
 				   "XML: message '%s', want "
 				   "'%s'",
 				   msg, want);
+		else if (x->tc_cmd)
+			FUZZ_CHECK(!strcmp(msg, cmd_words(r->r.cmd_status)),
+				   "XML: command message '%s'", msg);
 		else if (x->tc_rule >= 0)
 			FUZZ_CHECK(strlen(msg) > 9 &&
 					   !strcmp(msg + strlen(msg) - 9,
@@ -666,6 +725,21 @@ static void xml_start(struct xml *x, const char *el, const struct attr *a,
 				   "XML: message '%s'", msg);
 		x->in_failure = !empty;
 		x->failure_lines = 0;
+	} else if (!strcmp(el, "error")) {
+		const char *msg = attr(a, n, "message");
+		char want[96];
+
+		FUZZ_CHECK(!strcmp(parent, "testcase") && x->tc_cmd && empty &&
+				   r->r.interrupted && msg && !x->tc_errored,
+			   "XML: an error where none is due");
+		snprintf(want, sizeof(want),
+			 "interrupted by %s before the command ended",
+			 r->r.interrupted_by ? sig_name(r->r.interrupted_by) :
+					       "a failed output");
+		FUZZ_CHECK(!strcmp(msg, want), "XML: error '%s', want '%s'",
+			   msg, want);
+		x->tc_errored = true;
+		x->errors_seen++;
 	} else {
 		FUZZ_CHECK(!strcmp(el, "properties") &&
 				   !strcmp(parent, "testsuite"),
@@ -675,10 +749,13 @@ static void xml_start(struct xml *x, const char *el, const struct attr *a,
 
 static void xml_end(struct xml *x, const char *el)
 {
-	if (!strcmp(el, "testcase"))
+	if (!strcmp(el, "testcase")) {
 		FUZZ_CHECK(x->tc_failed == (x->tc_bad != 0),
 			   "XML: a testcase failed %d, want %d", x->tc_failed,
 			   x->tc_bad != 0);
+		FUZZ_CHECK(x->tc_errored == (x->tc_cmd && x->interrupted),
+			   "XML: a testcase errored %d", x->tc_errored);
+	}
 	if (!strcmp(el, "failure") && x->in_failure) {
 		FUZZ_CHECK(x->tc_rule < 0 || x->failure_lines == x->tc_bad,
 			   "XML: %zu lines in a failure for %llu connections",
@@ -814,9 +891,11 @@ static void check_junit(const struct run *r, const char *out, size_t len)
 		.p = out,
 		.end = out + len,
 		.truncated = s->nv < s->broken[0] + s->broken[1] + s->broken[2],
+		.interrupted = r->r.interrupted,
 	};
 	const __u32 *ports = r->ports;
 	size_t nports = r->nports, tests = 1, fails = 0;
+	size_t errors = r->r.cmd && r->r.interrupted;
 
 	for (size_t i = 0; i < len; i++)
 		FUZZ_CHECK((out[i] >= 0x20 && out[i] < 0x7f) || out[i] == '\n',
@@ -862,6 +941,14 @@ static void check_junit(const struct run *r, const char *out, size_t len)
 		}
 	}
 	fails += r->r.lost != 0;
+	tests += r->r.cmd != NULL;
+	fails += !r->r.interrupted && cmd_failed(r);
+	for (int k = 0; k < 2; k++)
+		FUZZ_CHECK(x.errors_attr[k] == x.errors_seen &&
+				   x.errors_seen == errors,
+			   "JUnit: errors=%llu, %zu errors, want %zu",
+			   (unsigned long long)x.errors_attr[k], x.errors_seen,
+			   errors);
 	for (int k = 0; k < 2; k++)
 		FUZZ_CHECK(x.tests_attr[k] == x.testcases &&
 				   x.failures_attr[k] == x.failures_seen &&
@@ -879,12 +966,70 @@ static void check_junit(const struct run *r, const char *out, size_t len)
 
 /* ---- text ---- */
 
+/* what follows PASS, FAIL or INTERRUPTED on the first line */
+static void reasons(const struct run *r, char *buf, size_t cap)
+{
+	size_t n = 0;
+	const char *sep = ": ";
+
+	buf[0] = '\0';
+	if (r->r.interrupted) {
+		n = snprintf(buf, cap, " by %s before the command ended",
+			     r->r.interrupted_by ?
+				     sig_name(r->r.interrupted_by) :
+				     "a failed output");
+		if (r->r.cmd_status >= 0)
+			snprintf(buf + n, cap - n, "; then %s",
+				 cmd_words(r->r.cmd_status));
+		return;
+	}
+	if (cmd_failed(r)) {
+		n += snprintf(buf + n, cap - n, "%s%s", sep,
+			      cmd_words(r->r.cmd_status));
+		sep = "; ";
+	}
+	for (int i = 0; i < CK_RULES; i++) {
+		if (!r->s.broken[i])
+			continue;
+		n += snprintf(buf + n, cap - n, "%s%s broken", sep, rules[i]);
+		sep = "; ";
+	}
+	if (r->r.lost)
+		snprintf(buf + n, cap - n, "%stransitions lost", sep);
+}
+
+/* "  rules: leak[ (after a T grace)], max_closewait T[ (default)]|off,
+ * open on|off" */
+static void check_rules_line(const struct run *r, const char *p, size_t l)
+{
+	const struct ck_rules *ru = &r->s.rules;
+	const char *open = ru->fail_on_open ? ", open on" : ", open off";
+	char line[256];
+
+	FUZZ_CHECK(l < sizeof(line), "text: rules line too long");
+	memcpy(line, p, l);
+	line[l] = '\0';
+	FUZZ_CHECK(!strncmp(line, "  rules: leak", 13) && l > strlen(open) &&
+			   !strcmp(line + l - strlen(open), open),
+		   "text: rules line '%s'", line);
+	FUZZ_CHECK(!!strstr(line, " grace)") == !!r->r.cmd,
+		   "text: grace in '%s'", line);
+	if (!ru->max_closewait_ns)
+		FUZZ_CHECK(strstr(line, ", max_closewait off, open"),
+			   "text: '%s', want max_closewait off", line);
+	else
+		FUZZ_CHECK(!strstr(line, "max_closewait off") &&
+				   !!strstr(line, " (default), open") ==
+					   r->r.max_closewait_default,
+			   "text: '%s': the limit or its default", line);
+}
+
 static void check_text(const struct run *r, const char *out, size_t len,
 		       size_t cw_ports)
 {
 	const struct ck_state *s = &r->s;
 	const char *p = out, *end = out + len;
-	char want[256], predating[48];
+	char want[512], predating[48], why[192];
 	size_t n = 0, summary = 0;
 
 	for (size_t i = 0; i < len; i++)
@@ -893,13 +1038,18 @@ static void check_text(const struct run *r, const char *out, size_t len,
 	FUZZ_CHECK(len && out[len - 1] == '\n', "text: not ended");
 	snprintf(predating, sizeof(predating), " (%llu began before tcptrail)",
 		 (unsigned long long)s->predating);
+	reasons(r, why, sizeof(why));
 	snprintf(want, sizeof(want),
-		 "tcptrail check: %s (watching %s; %llu connections, %llu "
-		 "CLOSE_WAIT episodes%s, %llu transitions lost)",
-		 failed(r) ? "FAIL" : "PASS", r->r.watch,
-		 (unsigned long long)s->connections,
-		 (unsigned long long)s->episodes, s->predating ? predating : "",
-		 (unsigned long long)r->r.lost);
+		 "tcptrail check: %s%s (watching %s; %llu connection%s, %llu "
+		 "CLOSE_WAIT episode%s%s, %llu transition%s lost)",
+		 r->r.interrupted	     ? "INTERRUPTED" :
+		 !strcmp(verdict(r), "fail") ? "FAIL" :
+					       "PASS",
+		 why, r->r.watch, (unsigned long long)s->connections,
+		 s->connections == 1 ? "" : "s",
+		 (unsigned long long)s->episodes, s->episodes == 1 ? "" : "s",
+		 s->predating ? predating : "", (unsigned long long)r->r.lost,
+		 r->r.lost == 1 ? "" : "s");
 	for (const char *nl; p < end; p = nl + 1, n++) {
 		size_t l;
 
@@ -910,8 +1060,12 @@ static void check_text(const struct run *r, const char *out, size_t len,
 				   "text: '%.*s', want '%s'", (int)l, p, want);
 			continue;
 		}
-		if (n <= s->nv) {
-			const struct ck_violation *v = &s->v[n - 1];
+		if (n == 1) {
+			check_rules_line(r, p, l);
+			continue;
+		}
+		if (n - 1 <= s->nv) {
+			const struct ck_violation *v = &s->v[n - 2];
 			char comm[TT_COMM_LEN + 1];
 			const char *c, *e;
 			size_t k = 0, pre;
@@ -957,7 +1111,7 @@ static void check_text(const struct run *r, const char *out, size_t len,
 			continue;
 		}
 		if (s->nv < s->broken[0] + s->broken[1] + s->broken[2] &&
-		    n == s->nv + 1) {
+		    n == s->nv + 2) {
 			snprintf(want, sizeof(want),
 				 "  (only the first %d are listed)",
 				 CK_MAX_VIOLATIONS);

@@ -395,8 +395,9 @@ def check_report():
                 owner_comm.ljust(16, b"\0")[:16])
 
     def head(opts=0, key=0, conns=15, cap=0, maxcw=None, lost=None,
-             status=None, times=(5 * 10**9, 10**9, 1700000000, 20 * 10**9)):
-        h = u8(opts) + u8(key) + u8(conns) + u8(cap)
+             status=None, times=(5 * 10**9, 10**9, 1700000000, 20 * 10**9),
+             stop=0):
+        h = u8(opts) + u8(key) + u8(conns) + u8(cap) + u8(stop)
         if maxcw is not None:
             h += u64(maxcw)
         if lost is not None:
@@ -458,6 +459,14 @@ def check_report():
                    for i in (1, 2, 3)))
     write("check_report", "long_arg", head(opts=1 << 2) +
           argv(b"\xff" + b"\xe2\x82\xac\x01", b"x" * 200))
+    # interrupted by SIGTERM (15), the command then killed by it
+    write("check_report", "interrupted", head(opts=1 << 2 | 1 << 7,
+                                              status=143, stop=1 | 15 << 1) +
+          argv(b"sleep", b"30") + rec(8, 2, 1, 0x08))
+    write("check_report", "cmd_failed", head(opts=1 << 2 | 1 << 7 | 1 << 1,
+                                             maxcw=10**9, status=7,
+                                             stop=1 << 6) +
+          argv(b"make", b"test") + flow)
     write("check_report", "empty", b"")
 
 

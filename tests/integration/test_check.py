@@ -4,6 +4,7 @@ JSON and JUnit reports."""
 import json
 import os
 import re
+import signal
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -55,7 +56,7 @@ def leftover_cgroups():
     with open("/proc/self/cgroup") as f:
         own = [l.strip()[3:] for l in f if l.startswith("0::")][0]
     found = []
-    for d in {cgroup2_mount(), cgroup2_mount() + own}:
+    for d in {cgroup2_mount(), os.path.normpath(cgroup2_mount() + own)}:
         found += [x for x in os.listdir(d) if x.startswith("tcptrail-check")]
     return found
 
@@ -72,6 +73,8 @@ def test_clean_command_passes(tmp_path, bpf):
                         cmd=work("clean", port, 3))
     assert p.returncode == 0, p.stderr
     assert "tcptrail check: PASS (watching cgroup" in p.stderr
+    assert "rules: leak (after a 1.000s grace), max_closewait 1.000s, " \
+        "open off" in p.stderr
     assert rep["result"] == "pass" and rep["watch"] == "cgroup"
     assert rep["cmd_exit"] == 0 and rep["violations"] == []
     assert rep["connections"] == 6 and rep["closewait_episodes"] == 3
@@ -137,12 +140,157 @@ def test_fail_on_open(tmp_path, bpf):
     assert p.returncode == 0, p.stderr
 
 
-def test_command_exit_status_passes_through(tmp_path, bpf):
-    p, rep, _ = check(tmp_path, cmd=work("exit", free_port(), 7))
+def test_command_failure_is_the_verdict(tmp_path, bpf):
+    """rules held, but CMD failed: FAIL, saying so, and CMD's status"""
+    p, rep, xml = check(tmp_path, cmd=work("exit", free_port(), 7))
     assert p.returncode == 7
-    assert rep["cmd_exit"] == 7 and rep["result"] == "pass"
-    p, _, _ = check(tmp_path, cmd=["sh", "-c", "kill -TERM $$"])
+    assert rep["cmd_exit"] == 7 and rep["result"] == "fail"
+    assert "tcptrail check: FAIL: command exited 7 (" in p.stderr
+    assert "PASS" not in p.stderr
+    name = "the command ran to its end and exited 0"
+    f = xml.find(f".//testcase[@name='{name}']/failure")
+    assert f is not None and f.get("message") == "command exited 7"
+    assert xml.get("failures") == "1"
+    p, rep, _ = check(tmp_path, cmd=["sh", "-c", "kill -TERM $$"])
     assert p.returncode == 128 + 15
+    assert "FAIL: command killed by SIGTERM" in p.stderr
+    p, rep, xml = check(tmp_path, cmd=["true"])
+    assert p.returncode == 0 and rep["result"] == "pass"
+    assert xml.find(f".//testcase[@name='{name}']") is not None
+    assert "Ctrl-C" not in p.stderr
+
+
+def test_default_max_closewait_catches_a_slow_close(tmp_path, bpf):
+    """a CLOSE_WAIT of 1.5 s that CMD ends itself: no leak, but slow"""
+    port = free_port()
+    p, rep, _ = check(tmp_path, cmd=work("slow", port, 1.5))
+    assert p.returncode == 3, p.stderr
+    assert rep["max_closewait_ms"] == 1000 and rep["max_closewait_default"]
+    (v,) = rep["violations"]
+    assert v["rule"] == "max_closewait" and 1400 <= v["duration_ms"] < 3000
+    assert "rules: leak (after a 1.000s grace), max_closewait 1.000s " \
+        "(default), open off" in p.stderr
+    p, rep, _ = check(tmp_path, "--max-closewait", "off",
+                      cmd=work("slow", free_port(), 1.5))
+    assert p.returncode == 0, p.stderr
+    assert rep["max_closewait_ms"] is None and rep["violations"] == []
+    assert not rep["max_closewait_default"]
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def interrupted(tmp_path, script, signals, gap=0.3):
+    """check -- sh -c script; once it has written its pid, the signals
+    to tcptrail, gap apart. (process, report, junit, pid, seconds from
+    the first signal to tcptrail's end)"""
+    pf = tmp_path / "pid"
+    j, x = tmp_path / "r.json", tmp_path / "r.xml"
+    for f in (pf, j, x):
+        f.unlink(missing_ok=True)
+    t = subprocess.Popen([TCPTRAIL, "check", "--json", str(j), "--junit",
+                          str(x), "--", "sh", "-c",
+                          f"echo $$ > {pf}; " + script],
+                         stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 10
+    while not (pf.exists() and pf.read_text().strip()):
+        assert time.monotonic() < deadline, "the command never started"
+        time.sleep(0.05)
+    pid = int(pf.read_text())
+    t0 = time.monotonic()
+    for sig in signals:
+        t.send_signal(sig)
+        time.sleep(gap)
+    t.wait(timeout=20)
+    took = time.monotonic() - t0
+    t.stderr_text = t.stderr.read()
+    return t, json.loads(j.read_text()), ET.parse(x).getroot(), pid, took
+
+
+def test_interrupted_is_the_verdict_and_stops_the_command(tmp_path, bpf):
+    t, rep, xml, pid, took = interrupted(tmp_path, "exec sleep 30",
+                                         [signal.SIGTERM])
+    assert t.returncode == 128 + 15, t.stderr_text
+    assert not alive(pid) and took < 3
+    assert rep["result"] == "interrupted"
+    assert rep["interrupted_by"] == "SIGTERM" and rep["cmd_exit"] == 143
+    assert "tcptrail check: INTERRUPTED by SIGTERM before the command " \
+        "ended; then command killed by SIGTERM" in t.stderr_text
+    assert "PASS" not in t.stderr_text
+    err = xml.find(".//testcase[@classname='tcptrail.command']/error")
+    assert err is not None and "SIGTERM" in err.get("message")
+    assert xml.get("errors") == "1"
+    assert leftover_cgroups() == []
+
+
+def test_interrupted_command_that_ignores_it_is_killed(tmp_path, bpf):
+    """5 s for the command to end, then SIGKILL; a second signal at once"""
+    script = "trap '' TERM INT; while :; do sleep 0.1; done"
+    t, rep, _, pid, took = interrupted(tmp_path, script, [signal.SIGTERM])
+    assert 5 <= took < 8 and not alive(pid), took
+    assert rep["result"] == "interrupted" and rep["cmd_exit"] == 128 + 9
+    t, rep, _, pid, took = interrupted(tmp_path, script,
+                                       [signal.SIGINT, signal.SIGINT])
+    assert took < 3 and not alive(pid), took
+    assert t.returncode == 128 + 2, (t.returncode, t.stderr_text, rep)
+    assert rep["interrupted_by"] == "SIGINT"
+
+
+def test_cgroup_of_a_killed_run_is_removed_by_the_next(tmp_path, bpf):
+    pf = tmp_path / "pid"
+    t = subprocess.Popen([TCPTRAIL, "check", "--", "sh", "-c",
+                          f"echo $$ > {pf}; exec sleep 30"],
+                         stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not (pf.exists() and pf.read_text().strip()):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    t.kill()
+    t.wait()
+    pid = int(pf.read_text())
+    try:
+        left = leftover_cgroups()
+        assert left == [f"tcptrail-check.{t.pid}"]
+        # still holding the command: a new run leaves it alone
+        p, _, _ = check(tmp_path, cmd=["true"])
+        assert p.returncode == 0 and leftover_cgroups() == left
+    finally:
+        os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    p, _, _ = check(tmp_path, cmd=["true"])
+    assert p.returncode == 0 and leftover_cgroups() == []
+
+
+def test_full_disk_leaves_no_partial_report(tmp_path, bpf):
+    d = tmp_path / "small"
+    d.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tt-full",
+                    str(d)], check=True)
+    try:
+        (d / "r.json").write_text("the previous report\n")
+        fd = os.open(d / "filler", os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(fd, b"x" * 4096):
+                pass
+        except OSError:
+            pass
+        os.close(fd)
+        p = subprocess.run([TCPTRAIL, "check", "--json", str(d / "r.json"),
+                            "--junit", str(d / "r.xml"), "--", "true"],
+                           capture_output=True, text=True, timeout=30)
+        assert p.returncode == 1
+        assert "cannot write" in p.stderr and "No space left" in p.stderr
+        assert sorted(os.listdir(d)) == ["filler", "r.json"]
+        assert (d / "r.json").read_text() == "the previous report\n"
+    finally:
+        subprocess.run(["umount", str(d)], check=True)
 
 
 def test_only_the_command_is_watched(tmp_path, bpf):
@@ -208,6 +356,8 @@ def test_hostile_command_name_in_reports(tmp_path, bpf):
     (["extra"], "the command goes after --"),
     (["-d", "1", "--", "true"], "--duration is for watching without"),
     (["--key", "x", "--", "true"], "invalid --key"),
+    (["--state", "syn_sent", "--", "true"], "--state does not apply"),
+    (["--max-closewait", "soon"], "invalid --max-closewait"),
 ])
 def test_bad_input_exits_2(args, msg):
     p = subprocess.run([TCPTRAIL, "check"] + args, capture_output=True,

@@ -641,3 +641,48 @@ def test_shared_socket_lists_both_holders(shared):
         if key_of(o) == r.key:
             named |= {o["pid"]} | {h["pid"] for h in o.get("holders", [])}
     wanted(named == pids, "tcptrail:", named, "ss:", pids)
+
+
+# --- 6: check's default catches the pool leak -----------------------------
+
+def pool_check(tmp, *opts):
+    """tcptrail check [opts] -- the requests client, against nginx: the
+    pool keeps its socket in CLOSE_WAIT ~2 s after nginx's keep-alive
+    timeout, and closes it only when the process exits"""
+    run = r = Run(tmp, free_port())
+    (tmp / "index.html").write_text("hello\n")
+    (tmp / "nginx.conf").write_text(NGINX_CONF.format(d=tmp, port=r.port))
+    try:
+        run.start(["nginx", "-e", str(tmp / "error.log"), "-c",
+                   str(tmp / "nginx.conf"), "-g", "daemon off;"])
+        run.listener()
+        r.p = subprocess.run(
+            [TCPTRAIL, "check", *opts, "--json", str(tmp / "r.json"), "--",
+             PY, "-c", CLIENT, f"http://127.0.0.1:{r.port}/", "3", "plain"],
+            capture_output=True, text=True, timeout=30)
+        time.sleep(0.2)
+        r.rep = json.loads((tmp / "r.json").read_text())
+        (r.key,) = r.ss.keys("CLOSE-WAIT")
+        return r, r.ss
+    finally:
+        run.close()
+
+
+def test_check_default_fails_the_requests_pool_leak(kernel, tmp_path):
+    r, ss = pool_check(tmp_path)
+    assert r.p.returncode == 3, r.p.stderr
+    assert r.rep["max_closewait_ms"] == 1000 and r.rep["max_closewait_default"]
+    (v,) = r.rep["violations"]
+    wanted((v["rule"], key_of(v)) == ("max_closewait", r.key), v, r.key)
+    wanted(inside(v["duration_ms"], ss.duration_ms(r.key, "CLOSE-WAIT")),
+           v, ss.duration_ms(r.key, "CLOSE-WAIT"))
+    assert "FAIL: max_closewait broken" in r.p.stderr
+    assert "max_closewait 1.000s (default)" in r.p.stderr
+
+
+def test_check_max_closewait_off_passes_the_pool(kernel, tmp_path):
+    r, ss = pool_check(tmp_path, "--max-closewait", "off")
+    assert r.p.returncode == 0, r.p.stderr
+    assert r.rep["max_closewait_ms"] is None and r.rep["violations"] == []
+    assert ss.duration_ms(r.key, "CLOSE-WAIT")[0] > 1000
+    assert "max_closewait off" in r.p.stderr

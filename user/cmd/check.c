@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "sys/cgroup_child.h"
+#include "sys/cmd_child.h"
+#include "util/report_file.h"
 #include "output/check_report.h"
 #include "model/check_rules.h"
 #include "cmd/cmds.h"
@@ -25,11 +27,20 @@
 #include "cli/loader_opts.h"
 
 #define MAX_CONNS (1 << 20)
+/*
+ * A socket whose peer has closed is closed by a healthy program within
+ * milliseconds of reading the EOF; one that sits in CLOSE_WAIT for a
+ * second is a pool or a handler that never reads it: the leak.
+ */
+#define MAX_CLOSEWAIT_DEFAULT 1000000000ULL
+/* how long an interrupted command gets to end before SIGKILL */
+#define STOP_WAIT_NS 5000000000ULL
 
 struct check_env {
 	struct tt_filter filter;
 	struct tt_loader_opts lo;
 	struct ck_rules rules;
+	bool max_closewait_set;
 	__u64 grace_ns;
 	__u64 duration_ns;
 	const char *json_path;
@@ -42,7 +53,7 @@ struct check_run {
 	struct stream *s;
 	struct ck_state ck;
 	struct proctree *tree; /* no cgroup: follow CMD's process tree */
-	pid_t child;
+	struct cmd_child child;
 	int status; /* CMD's exit status to pass on, -1 while running */
 };
 
@@ -57,24 +68,32 @@ static const char doc[] =
 	"--grace, then checks the rules:\n"
 	"  leak           no socket is still in CLOSE_WAIT (always)\n"
 	"  max_closewait  no CLOSE_WAIT episode lasted longer than\n"
-	"                 --max-closewait\n"
+	"                 --max-closewait: 1s unless set ('off' to disable);\n"
+	"                 it catches a pool that keeps closed connections\n"
+	"                 until the process exits\n"
 	"  open           no connection is still open (--fail-on-open)\n"
-	"and that no transition was lost. Without -- CMD, the whole host (or\n"
-	"the filters) is watched until --duration or Ctrl-C.\n"
+	"and that no transition was lost, and that CMD exited 0. Without\n"
+	"-- CMD, the whole host (or the filters) is watched until --duration\n"
+	"or Ctrl-C.\n"
+	"\n"
+	"Stopped by a signal before CMD ends, tcptrail passes the signal on\n"
+	"to every process of CMD, waits up to 5s for them (SIGKILL after,\n"
+	"or at a second signal) and reports the verdict INTERRUPTED.\n"
 	"\n"
 	"The verdict goes to stderr, --json FILE and --junit FILE (JUnit XML,\n"
 	"one testcase per rule and service port, each failure naming the\n"
-	"connections: owner, endpoints, time).\n"
+	"connections: owner, endpoints, time). Each file appears whole or\n"
+	"not at all.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  tcptrail check -- make integration-test\n"
-	"  tcptrail check --max-closewait 1s --junit tcp.xml -- ./run-tests\n"
+	"  tcptrail check --max-closewait 200ms --junit tcp.xml -- ./run-tests\n"
 	"  tcptrail check --lport 8080 --fail-on-open -d 1m\n"
 	"\v"
-	"Exit status: CMD's own failure is passed on (its exit status, or 128\n"
-	"+ signal); otherwise 0 when every rule held, 3 when one was broken\n"
-	"or transitions were lost, 2 for bad usage (CMD not executable\n"
-	"included), 1 for tcptrail's own failure.";
+	"Exit status: 0 PASS; CMD's own status when it failed (128 + signal\n"
+	"if killed); 3 when a rule was broken or transitions were lost; 128\n"
+	"+ signal when INTERRUPTED; 2 for bad usage (CMD not executable\n"
+	"included); 1 for tcptrail's own failure.";
 
 enum {
 	OPT_MAX_CW = 0x500,
@@ -88,7 +107,9 @@ enum {
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Rules:", 1 },
 	{ "max-closewait", OPT_MAX_CW, "TIME", 0,
-	  "fail on a CLOSE_WAIT episode longer than TIME (200ms, 1s, 1m)", 1 },
+	  "fail on a CLOSE_WAIT episode longer than TIME (default 1s; "
+	  "'off')",
+	  1 },
 	{ "fail-on-open", OPT_FAIL_OPEN, NULL, 0,
 	  "fail on connections still open when the grace ends", 1 },
 	{ "grace", OPT_GRACE, "TIME", 0,
@@ -119,10 +140,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &env->filter;
 		state->child_inputs[1] = &env->lo;
 		env->grace_ns = 1000000000ULL;
+		env->rules.max_closewait_ns = MAX_CLOSEWAIT_DEFAULT;
 		break;
 	case OPT_MAX_CW:
+		env->max_closewait_set = true;
 		env->rules.max_closewait_ns =
-			opt_duration("--max-closewait", arg, 1);
+			strcmp(arg, "off") ?
+				opt_duration("--max-closewait", arg, 0) :
+				0;
 		break;
 	case OPT_FAIL_OPEN:
 		env->rules.fail_on_open = true;
@@ -179,25 +204,13 @@ static void on_lost(void *ctx, __u64 n)
 	(void)n;
 }
 
-static int exit_status(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
-}
-
 /* CMD's end starts the grace */
 static void on_tick(void *ctx, __u64 now)
 {
 	struct check_run *r = ctx;
-	int status;
 
-	if (r->status >= 0 || waitpid(r->child, &status, WNOHANG) != r->child)
-		return;
-	r->status = exit_status(status);
-	r->s->deadline = now + r->env->grace_ns;
+	if (r->status < 0 && cmd_child_reap(&r->child, &r->status))
+		r->s->deadline = now + r->env->grace_ns;
 }
 
 static const struct stream_ops check_ops = {
@@ -205,90 +218,6 @@ static const struct stream_ops check_ops = {
 	.lost = on_lost,
 	.tick = on_tick,
 };
-
-/*
- * fork, join the cgroup, exec; an exec failure comes back through a
- * close-on-exec pipe as errno, with a tag for the cgroup step.
- */
-static int spawn(struct check_run *r, const struct cgroup_child *cg)
-{
-	int pipefd[2], err[2] = {};
-	ssize_t n;
-
-	if (pipe2(pipefd, O_CLOEXEC)) {
-		p_err("cannot create a pipe: %s", strerror(errno));
-		return TT_EXIT_FAILURE;
-	}
-	r->child = fork();
-	if (r->child < 0) {
-		p_err("cannot fork: %s", strerror(errno));
-		return TT_EXIT_FAILURE;
-	}
-	if (!r->child) {
-		close(pipefd[0]);
-		signal(SIGPIPE, SIG_DFL);
-		if (cg && (err[1] = -cgroup_child_enter(cg, 0))) {
-			err[0] = 1;
-		} else {
-			execvp(r->env->cmd[0], r->env->cmd);
-			err[1] = errno;
-		}
-		if (write(pipefd[1], err, sizeof(err)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	do {
-		n = read(pipefd[0], err, sizeof(err));
-	} while (n < 0 && errno == EINTR);
-	close(pipefd[0]);
-	if (n != sizeof(err))
-		return 0;
-	waitpid(r->child, NULL, 0);
-	r->child = 0;
-	if (err[0]) {
-		p_err("cannot move the command into %s: %s", cg->path,
-		      strerror(err[1]));
-		return TT_EXIT_FAILURE;
-	}
-	p_err("cannot execute '%s': %s", r->env->cmd[0], strerror(err[1]));
-	return TT_EXIT_USAGE;
-}
-
-static FILE *open_report(const char *opt, const char *path)
-{
-	FILE *f;
-
-	if (!path)
-		return NULL;
-	f = fopen(path, "w");
-	if (!f)
-		exit(usage_err("cannot write %s '%s': %s", opt, path,
-			       strerror(errno)));
-	return f;
-}
-
-static int write_report(FILE *f, const char *path,
-			void (*fn)(struct out *, const struct ck_report *),
-			const struct ck_report *rep)
-{
-	struct out o;
-	int err = 0;
-
-	if (!f)
-		return 0;
-	if (out_init(&o, -1, 64 * 1024))
-		return TT_EXIT_FAILURE;
-	fn(&o, rep);
-	if (o.err || fwrite(o.buf, 1, o.len, f) != o.len)
-		err = TT_EXIT_FAILURE;
-	if (fclose(f))
-		err = TT_EXIT_FAILURE;
-	if (err)
-		p_err("cannot write '%s': %s", path, strerror(errno));
-	out_free(&o);
-	return err;
-}
 
 static int split_cmd(int argc, char **argv, struct check_env *env)
 {
@@ -330,45 +259,138 @@ static void leak_holders(struct check_run *r, struct who_holds *w)
 	free(k);
 }
 
+static void open_report(struct report_file *f, const char *opt,
+			const char *path)
+{
+	int err;
+
+	f->fd = -1;
+	if (!path)
+		return;
+	err = report_file_open(f, path);
+	if (err)
+		exit(usage_err("cannot write %s '%s': %s", opt, path,
+			       strerror(-err)));
+}
+
+static int write_report(struct report_file *f,
+			void (*fn)(struct out *, const struct ck_report *),
+			const struct ck_report *rep)
+{
+	struct out o;
+	int err;
+
+	if (f->fd < 0)
+		return 0;
+	if (out_init(&o, -1, 64 * 1024)) {
+		report_file_abort(f);
+		return TT_EXIT_FAILURE;
+	}
+	fn(&o, rep);
+	err = o.err ? -o.err : report_file_commit(f, o.buf, o.len);
+	report_file_abort(f);
+	out_free(&o);
+	if (err)
+		p_err("cannot write '%s': %s", f->path, strerror(-err));
+	return err ? TT_EXIT_FAILURE : 0;
+}
+
+/* the CMD's cgroup, or its process tree where cgroup v2 is not ours */
+static int watch_cmd(struct check_run *r, struct check_env *env,
+		     struct cgroup_child *cg, struct ck_report *rep)
+{
+	int err = cgroup_child_create(cg);
+
+	if (!err) {
+		env->filter.cgroup = cg->id;
+		r->child.cg = cg;
+		rep->watch = "cgroup";
+		return 0;
+	}
+	p_warn("cannot create a cgroup v2 child (%s): following the "
+	       "command's process tree instead; sockets of short-lived "
+	       "children may be missed",
+	       strerror(-err));
+	r->tree = calloc(1, sizeof(*r->tree));
+	if (!r->tree) {
+		p_err("out of memory");
+		return TT_EXIT_FAILURE;
+	}
+	r->child.tree = r->tree;
+	rep->watch = "process tree";
+	return 0;
+}
+
+static int check_args(int argc, char **argv, struct check_env *env)
+{
+	argc = split_cmd(argc, argv, env);
+	if (argp_parse(&argp, argc, argv, 0, NULL, env))
+		return TT_EXIT_USAGE;
+	if (env->cmd && env->duration_ns)
+		return usage_err("--duration is for watching without a "
+				 "command: CMD's end stops the check");
+	if (env->cmd && env->filter.cgroup)
+		return usage_err("--cgroup and a command exclude each other: "
+				 "the command gets a cgroup of its own");
+	if (env->filter.states)
+		return usage_err("--state does not apply: check follows every "
+				 "transition of the sockets it watches");
+	return 0;
+}
+
+/* how the run ended, and what CMD did: into the report */
+static void finish_run(struct check_run *r, struct ck_report *rep)
+{
+	const struct check_env *env = r->env;
+
+	rep->cmd_status = r->status;
+	if (!env->cmd || r->status >= 0)
+		return;
+	rep->interrupted = true;
+	rep->interrupted_by = tt_exiting;
+	p_warn("interrupted before the command ended: passing %s on to it, "
+	       "waiting up to %llus",
+	       ck_signal_name(tt_exiting ? tt_exiting : SIGTERM),
+	       STOP_WAIT_NS / 1000000000ULL);
+	rep->cmd_status = cmd_child_stop(&r->child,
+					 tt_exiting ? tt_exiting : SIGTERM,
+					 tt_exit_by_group, STOP_WAIT_NS);
+}
+
+static int exit_code(const struct ck_report *rep)
+{
+	switch (ck_verdict(rep)) {
+	case CK_INTERRUPTED:
+		return rep->interrupted_by ? 128 + rep->interrupted_by :
+					     TT_EXIT_FAILURE;
+	case CK_FAIL:
+		return rep->cmd && rep->cmd_status > 0 ? rep->cmd_status :
+							 TT_EXIT_RULE;
+	default:
+		return TT_EXIT_OK;
+	}
+}
+
 int do_check(int argc, char **argv)
 {
 	static struct check_env env;
 	struct check_run r = { .env = &env, .status = -1 };
 	struct cgroup_child cg = {};
-	struct ck_report rep = {};
-	FILE *json, *junit;
+	struct ck_report rep = { .watch = "host" };
+	struct report_file json, junit;
 	struct stream s;
 	int err, rc;
 
-	argc = split_cmd(argc, argv, &env);
-	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
-		return TT_EXIT_USAGE;
-	if (env.cmd && env.duration_ns)
-		return usage_err("--duration is for watching without a "
-				 "command: CMD's end stops the check");
-	if (env.cmd && env.filter.cgroup)
-		return usage_err("--cgroup and a command exclude each other: "
-				 "the command gets a cgroup of its own");
-	json = open_report("--json", env.json_path);
-	junit = open_report("--junit", env.junit_path);
-	rep.watch = "host";
+	err = check_args(argc, argv, &env);
+	if (err)
+		return err;
+	open_report(&json, "--json", env.json_path);
+	open_report(&junit, "--junit", env.junit_path);
+	rep.max_closewait_default = !env.max_closewait_set;
 	if (env.cmd) {
-		err = cgroup_child_create(&cg);
-		if (!err) {
-			env.filter.cgroup = cg.id;
-			rep.watch = "cgroup";
-		} else {
-			p_warn("cannot create a cgroup v2 child (%s): following "
-			       "the command's process tree instead; sockets "
-			       "of short-lived children may be missed",
-			       strerror(-err));
-			r.tree = calloc(1, sizeof(*r.tree));
-			if (!r.tree) {
-				p_err("out of memory");
-				return TT_EXIT_FAILURE;
-			}
-			rep.watch = "process tree";
-		}
+		err = watch_cmd(&r, &env, &cg, &rep);
+		if (err)
+			goto out;
 	}
 	if (ck_init(&r.ck, &env.rules, MAX_CONNS)) {
 		p_err("out of memory");
@@ -383,19 +405,15 @@ int do_check(int argc, char **argv)
 	r.ck.start_ns = now_ns();
 	rep.wall_start = time(NULL);
 	if (env.cmd) {
-		err = spawn(&r, cg.path[0] ? &cg : NULL);
+		s.no_banner = true;
+		err = cmd_child_spawn(&r.child, env.cmd);
 		if (err)
 			goto cleanup;
-		if (r.tree)
-			r.tree->root = r.child;
 	}
 	err = stream_run(&s, env.duration_ns);
 	if (err)
 		goto cleanup;
-	if (env.cmd && r.status < 0) {
-		p_err("interrupted before the command finished");
-		err = TT_EXIT_FAILURE;
-	}
+	finish_run(&r, &rep);
 	ck_finish(&r.ck, now_ns());
 	if (r.ck.broken[CK_LEAK]) {
 		struct who_holds *w = who_holds__open(&s.tracer, &env.lo, 0);
@@ -405,7 +423,6 @@ int do_check(int argc, char **argv)
 	}
 	rep.s = &r.ck;
 	rep.cmd = env.cmd;
-	rep.cmd_status = r.status;
 	rep.lost = s.counters.c[TT_CNT_LOST];
 	rep.elapsed_ns = now_ns() - s.start_ns;
 	rep.grace_ns = env.cmd ? env.grace_ns : 0;
@@ -414,23 +431,18 @@ int do_check(int argc, char **argv)
 	if (write(STDERR_FILENO, s.out.buf, s.out.len) < 0)
 		err = TT_EXIT_FAILURE;
 	s.out.len = 0;
-	rc = write_report(json, env.json_path, ck_report_json, &rep);
-	rc |= write_report(junit, env.junit_path, ck_report_junit, &rep);
-	json = junit = NULL;
+	rc = write_report(&json, ck_report_json, &rep);
+	rc |= write_report(&junit, ck_report_junit, &rep);
 	if (!err)
-		err = rc;
-	if (!err && r.status > 0)
-		err = r.status;
-	else if (!err && (!ck_passed(&r.ck) || rep.lost))
-		err = TT_EXIT_RULE;
+		err = rc ? rc : exit_code(&rep);
 cleanup:
+	if (r.child.pid)
+		cmd_child_stop(&r.child, SIGTERM, false, STOP_WAIT_NS);
 	stream_close(&s);
 	ck_free(&r.ck);
 out:
-	if (json)
-		fclose(json);
-	if (junit)
-		fclose(junit);
+	report_file_abort(&json);
+	report_file_abort(&junit);
 	cgroup_child_remove(&cg);
 	free(r.tree);
 	return err;

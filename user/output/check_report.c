@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "output/holders_fmt.h"
 #include "output/check_report.h"
@@ -8,6 +11,18 @@
 #include "output/textfmt.h"
 
 static const char hex[] = "0123456789abcdef";
+
+static const char *const verdict_text[] = {
+	[CK_PASS] = "PASS",
+	[CK_FAIL] = "FAIL",
+	[CK_INTERRUPTED] = "INTERRUPTED",
+};
+
+static const char *const verdict_json[] = {
+	[CK_PASS] = "pass",
+	[CK_FAIL] = "fail",
+	[CK_INTERRUPTED] = "interrupted",
+};
 
 void out_xml_str(struct out *o, const char *s, size_t maxlen)
 {
@@ -38,7 +53,7 @@ void out_xml_str(struct out *o, const char *s, size_t maxlen)
 	}
 }
 
-static const char *rule_text(enum ck_rule r)
+const char *ck_rule_text(enum ck_rule r)
 {
 	switch (r) {
 	case CK_MAX_CLOSEWAIT:
@@ -52,7 +67,7 @@ static const char *rule_text(enum ck_rule r)
 	}
 }
 
-static bool rule_on(const struct ck_report *r, enum ck_rule rule)
+bool ck_rule_on(const struct ck_report *r, enum ck_rule rule)
 {
 	if (rule == CK_MAX_CLOSEWAIT)
 		return r->s->rules.max_closewait_ns;
@@ -61,9 +76,102 @@ static bool rule_on(const struct ck_report *r, enum ck_rule rule)
 	return true;
 }
 
-static bool failed(const struct ck_report *r)
+static bool cmd_failed(const struct ck_report *r)
 {
-	return !ck_passed(r->s) || r->lost;
+	return r->cmd && r->cmd_status > 0;
+}
+
+enum ck_verdict ck_verdict(const struct ck_report *r)
+{
+	if (r->interrupted)
+		return CK_INTERRUPTED;
+	if (!ck_passed(r->s) || r->lost || cmd_failed(r))
+		return CK_FAIL;
+	return CK_PASS;
+}
+
+const char *ck_signal_name(int sig)
+{
+	const char *name = sig > 0 ? sigabbrev_np(sig) : NULL;
+	static char buf[24];
+
+	if (!name) {
+		snprintf(buf, sizeof(buf), "signal %d", sig);
+		return buf;
+	}
+	snprintf(buf, sizeof(buf), "SIG%s", name);
+	return buf;
+}
+
+void ck_cmd_words(struct out *o, int status)
+{
+	if (status > 128) {
+		out_lit(o, "command killed by ");
+		out_str(o, ck_signal_name(status - 128));
+	} else {
+		out_lit(o, "command exited ");
+		out_u64(o, status);
+	}
+}
+
+/* why the verdict is what it is: "command exited 7; leak broken" */
+static void reasons_text(struct out *o, const struct ck_report *r)
+{
+	const char *sep = ": ";
+
+	if (r->interrupted) {
+		out_lit(o, " by ");
+		out_str(o, r->interrupted_by ?
+				   ck_signal_name(r->interrupted_by) :
+				   "a failed output");
+		out_lit(o, " before the command ended");
+		if (r->cmd_status >= 0) {
+			out_lit(o, "; then ");
+			ck_cmd_words(o, r->cmd_status);
+		}
+		return;
+	}
+	if (cmd_failed(r)) {
+		out_str(o, sep);
+		ck_cmd_words(o, r->cmd_status);
+		sep = "; ";
+	}
+	for (int i = 0; i < CK_RULES; i++) {
+		if (!r->s->broken[i])
+			continue;
+		out_str(o, sep);
+		out_str(o, ck_rule_str(i));
+		out_lit(o, " broken");
+		sep = "; ";
+	}
+	if (r->lost) {
+		out_str(o, sep);
+		out_lit(o, "transitions lost");
+	}
+}
+
+/* "  rules: leak (after a 1s grace), max_closewait 1s (default), ..." */
+static void rules_text(struct out *o, const struct ck_report *r)
+{
+	const struct ck_rules *rules = &r->s->rules;
+
+	out_lit(o, "  rules: leak");
+	if (r->cmd) {
+		out_lit(o, " (after a ");
+		out_human(o, r->grace_ns);
+		out_lit(o, " grace)");
+	}
+	out_lit(o, ", max_closewait ");
+	if (rules->max_closewait_ns) {
+		out_human(o, rules->max_closewait_ns);
+		if (r->max_closewait_default)
+			out_lit(o, " (default)");
+	} else {
+		out_lit(o, "off");
+	}
+	out_lit(o, ", open ");
+	out_str(o, rules->fail_on_open ? "on" : "off");
+	out_end_line(o);
 }
 
 static void pid_comm(struct out *o, __u32 pid, const char *comm, bool xml)
@@ -105,8 +213,7 @@ static void holders_words(struct out *o, const struct ck_violation *v, bool xml)
 }
 
 /* "pid 123 (comm) 127.0.0.1:80 <-> 127.0.0.1:5000, CLOSE_WAIT 1.204s" */
-static void violation_line(struct out *o, const struct ck_violation *v,
-			   bool xml)
+void ck_violation_words(struct out *o, const struct ck_violation *v, bool xml)
 {
 	char ep[TT_ENDPOINT_LEN];
 
@@ -144,14 +251,16 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 	size_t n;
 
 	out_lit(o, "tcptrail check: ");
-	out_str(o, failed(r) ? "FAIL" : "PASS");
+	out_str(o, verdict_text[ck_verdict(r)]);
+	reasons_text(o, r);
 	out_lit(o, " (watching ");
 	out_str(o, r->watch);
 	out_lit(o, "; ");
 	out_u64(o, s->connections);
-	out_lit(o, " connections, ");
+	out_str(o, s->connections == 1 ? " connection, " : " connections, ");
 	out_u64(o, s->episodes);
-	out_lit(o, " CLOSE_WAIT episodes");
+	out_str(o, s->episodes == 1 ? " CLOSE_WAIT episode" :
+				      " CLOSE_WAIT episodes");
 	if (s->predating) {
 		out_lit(o, " (");
 		out_u64(o, s->predating);
@@ -159,15 +268,16 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 	}
 	out_lit(o, ", ");
 	out_u64(o, r->lost);
-	out_lit(o, " transitions lost)");
+	out_str(o, r->lost == 1 ? " transition lost)" : " transitions lost)");
 	out_end_line(o);
+	rules_text(o, r);
 	for (size_t i = 0; i < s->nv; i++) {
 		out_lit(o, "  ");
 		out_str(o, ck_rule_str(s->v[i].rule));
 		out_lit(o, ": port ");
 		out_u64(o, s->v[i].service);
 		out_lit(o, ": ");
-		violation_line(o, &s->v[i], false);
+		ck_violation_words(o, &s->v[i], false);
 		out_end_line(o);
 	}
 	if (s->nv < s->broken[CK_MAX_CLOSEWAIT] + s->broken[CK_LEAK] +
@@ -231,8 +341,7 @@ static void json_violation(struct json_writer *j, const struct ck_violation *v)
 	json_obj_end(j);
 }
 
-/* every port with a connection or a violation, ascending; caller frees */
-static size_t ports_of(const struct ck_state *s, __u16 **out)
+size_t ck_ports_of(const struct ck_state *s, __u16 **out)
 {
 	bool *seen = calloc(65536, sizeof(*seen));
 	size_t n = 0;
@@ -276,7 +385,7 @@ static void json_ports(struct json_writer *j, const struct ck_state *s)
 	json_key(j, "ports");
 	json_arr_start(j);
 	n = portstats__summarise(s->cw, &ps);
-	nports = ports_of(s, &ports);
+	nports = ck_ports_of(s, &ports);
 	for (size_t i = 0, k = 0; i < nports; i++) {
 		const struct port_summary *p = NULL;
 
@@ -305,7 +414,12 @@ void ck_report_json(struct out *o, const struct ck_report *r)
 
 	json_init(&j, o);
 	json_obj_start(&j);
-	json_word_field(&j, "result", failed(r) ? "fail" : "pass");
+	json_word_field(&j, "result", verdict_json[ck_verdict(r)]);
+	json_key(&j, "interrupted_by");
+	if (r->interrupted && r->interrupted_by)
+		json_word(&j, ck_signal_name(r->interrupted_by));
+	else
+		json_null(&j);
 	json_key(&j, "cmd");
 	if (r->cmd) {
 		json_arr_start(&j);
@@ -328,6 +442,7 @@ void ck_report_json(struct out *o, const struct ck_report *r)
 		json_ms(&j, s->rules.max_closewait_ns);
 	else
 		json_null(&j);
+	json_bool_field(&j, "max_closewait_default", r->max_closewait_default);
 	json_bool_field(&j, "fail_on_open", s->rules.fail_on_open);
 	json_u64_field(&j, "lost", r->lost);
 	json_u64_field(&j, "untracked", s->dropped);
@@ -347,121 +462,4 @@ void ck_report_json(struct out *o, const struct ck_report *r)
 	json_ports(&j, s);
 	json_obj_end(&j);
 	out_char(o, '\n');
-}
-
-static void testcase(struct out *o, const struct ck_report *r,
-		     enum ck_rule rule, int port)
-{
-	const struct ck_state *s = r->s;
-	size_t bad = 0;
-
-	out_lit(o, "    <testcase classname=\"tcptrail.");
-	out_str(o, ck_rule_str(rule));
-	out_lit(o, "\" name=\"");
-	if (port >= 0) {
-		out_lit(o, "port ");
-		out_u64(o, port);
-	} else {
-		out_lit(o, "all ports");
-	}
-	out_lit(o, ": ");
-	out_str(o, rule_text(rule));
-	if (rule == CK_MAX_CLOSEWAIT) {
-		out_lit(o, " (");
-		out_human(o, s->rules.max_closewait_ns);
-		out_char(o, ')');
-	}
-	out_lit(o, "\" time=\"0\"");
-	for (size_t i = 0; i < s->nv; i++)
-		bad += s->v[i].rule == rule && (int)s->v[i].service == port;
-	if (!bad) {
-		out_lit(o, "/>\n");
-		return;
-	}
-	out_lit(o, ">\n      <failure type=\"");
-	out_str(o, ck_rule_str(rule));
-	out_lit(o, "\" message=\"");
-	out_u64(o, bad);
-	out_str(o, bad == 1 ? " connection" : " connections");
-	out_lit(o, " broke it\">");
-	for (size_t i = 0; i < s->nv; i++) {
-		if (s->v[i].rule != rule || (int)s->v[i].service != port)
-			continue;
-		violation_line(o, &s->v[i], true);
-		out_char(o, '\n');
-	}
-	out_lit(o, "</failure>\n    </testcase>\n");
-}
-
-void ck_report_junit(struct out *o, const struct ck_report *r)
-{
-	const struct ck_state *s = r->s;
-	size_t tests = 0, failures = 0, n;
-	char stamp[32] = "1970-01-01T00:00:00";
-	time_t t = r->wall_start;
-	struct tm tm;
-	__u16 *ports;
-
-	n = ports_of(s, &ports);
-	for (int rule = 0; rule < CK_RULES; rule++) {
-		if (!rule_on(r, rule))
-			continue;
-		for (size_t i = 0; i < (n ? n : 1); i++) {
-			int port = n ? ports[i] : -1;
-			bool bad = false;
-
-			for (size_t j = 0; j < s->nv && !bad; j++)
-				bad = s->v[j].rule == (enum ck_rule)rule &&
-				      (int)s->v[j].service == port;
-			tests++;
-			failures += bad;
-		}
-	}
-	tests++; /* no lost transitions */
-	failures += r->lost != 0;
-	if (gmtime_r(&t, &tm))
-		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	out_lit(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<testsuites name=\"tcptrail check\" tests=\"");
-	out_u64(o, tests);
-	out_lit(o, "\" failures=\"");
-	out_u64(o, failures);
-	out_lit(o, "\" errors=\"0\" time=\"");
-	out_fixed(o, r->elapsed_ns, 1000000000ULL, 3);
-	out_lit(o, "\">\n  <testsuite name=\"tcptrail check\" tests=\"");
-	out_u64(o, tests);
-	out_lit(o, "\" failures=\"");
-	out_u64(o, failures);
-	out_lit(o, "\" errors=\"0\" skipped=\"0\" time=\"");
-	out_fixed(o, r->elapsed_ns, 1000000000ULL, 3);
-	out_lit(o, "\" timestamp=\"");
-	out_str(o, stamp);
-	out_lit(o, "\">\n    <properties>\n"
-		   "      <property name=\"command\" value=\"");
-	for (int i = 0; r->cmd && r->cmd[i]; i++) {
-		if (i)
-			out_char(o, ' ');
-		out_xml_str(o, r->cmd[i], 4096);
-	}
-	out_lit(o, "\"/>\n      <property name=\"watch\" value=\"");
-	out_str(o, r->watch);
-	out_lit(o, "\"/>\n    </properties>\n");
-	for (int rule = 0; rule < CK_RULES; rule++) {
-		if (!rule_on(r, rule))
-			continue;
-		for (size_t i = 0; i < (n ? n : 1); i++)
-			testcase(o, r, rule, n ? ports[i] : -1);
-	}
-	out_lit(o, "    <testcase classname=\"tcptrail.events\" "
-		   "name=\"no transitions lost\" time=\"0\"");
-	if (r->lost) {
-		out_lit(o, ">\n      <failure type=\"lost\" message=\"");
-		out_u64(o, r->lost);
-		out_lit(o, " transitions lost: the verdict is incomplete\"/>\n"
-			   "    </testcase>\n");
-	} else {
-		out_lit(o, "/>\n");
-	}
-	out_lit(o, "  </testsuite>\n</testsuites>\n");
-	free(ports);
 }

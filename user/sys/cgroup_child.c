@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,18 +38,63 @@ static int own_cgroup(char *buf, size_t len)
 	return ret;
 }
 
+/*
+ * tcptrail-check.PID[-N] left by a run that was killed: removed once its
+ * run is gone (PID is not alive, or is us) and no process is left in it
+ * (rmdir refuses a cgroup that has one).
+ */
+static void remove_stale(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+	int pid;
+
+	while (dp && (d = readdir(dp))) {
+		if (sscanf(d->d_name, "tcptrail-check.%d", &pid) != 1 ||
+		    pid <= 0)
+			continue;
+		if (pid != getpid() && (!kill(pid, 0) || errno != ESRCH))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, d->d_name) <
+		    (int)sizeof(path))
+			rmdir(path);
+	}
+	if (dp)
+		closedir(dp);
+}
+
 static int try_create(struct cgroup_child *c, const char *root,
 		      const char *parent)
 {
+	char dir[PATH_MAX];
 	struct stat st;
-	int n;
+	int n, i;
 
-	n = snprintf(c->path, sizeof(c->path), "%s%s/tcptrail-check.%d", root,
-		     strcmp(parent, "/") ? parent : "", (int)getpid());
-	if (n >= (int)sizeof(c->path))
+	n = snprintf(dir, sizeof(dir), "%s%s", root,
+		     strcmp(parent, "/") ? parent : "");
+	if (n >= (int)sizeof(dir))
 		return -ENAMETOOLONG;
-	if (mkdir(c->path, 0755) && errno != EEXIST)
-		return -errno;
+	remove_stale(dir);
+	/* a stale one of our PID that still holds processes: a new name */
+	for (i = 0; i < 100; i++) {
+		if (i)
+			n = snprintf(c->path, sizeof(c->path),
+				     "%s/tcptrail-check.%d-%d", dir,
+				     (int)getpid(), i);
+		else
+			n = snprintf(c->path, sizeof(c->path),
+				     "%s/tcptrail-check.%d", dir,
+				     (int)getpid());
+		if (n >= (int)sizeof(c->path))
+			return -ENAMETOOLONG;
+		if (!mkdir(c->path, 0755))
+			break;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	if (i == 100)
+		return -EEXIST;
 	if (stat(c->path, &st))
 		return -errno;
 	c->id = st.st_ino;

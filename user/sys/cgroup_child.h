@@ -13,7 +13,8 @@ struct cgroup_child {
 
 /*
  * Create tcptrail-check.PID beside our own cgroup's processes (below our
- * cgroup), else at the root of the cgroup v2 mount. 0, or -errno.
+ * cgroup), else at the root of the cgroup v2 mount, removing there the
+ * empty ones that killed runs left. 0, or -errno.
  */
 int cgroup_child_create(struct cgroup_child *c);
 /* move process pid into it: 0 or -errno (safe after fork) */

@@ -7,6 +7,7 @@
 bool tt_verbose;
 volatile sig_atomic_t tt_exiting;
 volatile sig_atomic_t tt_exit_by_group;
+volatile sig_atomic_t tt_signals;
 const char *tt_prog = "tcptrail";
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
@@ -64,6 +65,7 @@ static void on_signal(int sig, siginfo_t *si, void *uctx)
 {
 	(void)uctx;
 	tt_exiting = sig;
+	tt_signals++;
 	tt_exit_by_group = si && si->si_code == SI_KERNEL;
 }
 

@@ -29,6 +29,8 @@ extern bool tt_verbose;
 extern volatile sig_atomic_t tt_exiting;
 /* that signal came from the terminal, to our whole process group */
 extern volatile sig_atomic_t tt_exit_by_group;
+/* how many stop signals came */
+extern volatile sig_atomic_t tt_signals;
 
 /* SIGINT, SIGTERM and SIGHUP set tt_exiting; SIGPIPE is ignored */
 int tt_install_signals(void);

@@ -157,8 +157,7 @@ int parse_duration_ns(const char *s, __u64 *ns, const char **why)
 		{ "m", 60000000000ULL }, { "h", 3600000000000ULL },
 	};
 
-	if (parse_scaled(s, units, ARRAY_SIZE(units), 1000000000ULL, ns,
-			 why)) {
+	if (parse_scaled(s, units, ARRAY_SIZE(units), 1000000000ULL, ns, why)) {
 		if (!strcmp(*why, "unknown unit"))
 			*why = "use seconds, or a number with ns, us, ms, s, "
 			       "m or h";
