@@ -26,4 +26,9 @@ struct tt_filter {
 bool tt_filter_match(const struct tt_filter *f, __u16 family, __u16 sport,
 		     __u16 dport, __u32 netns, __u32 owner_pid);
 
+/* a port filter is on and its set holds port */
+bool tt_filter_names_port(const struct tt_filter *f, __u16 port);
+/* leave out every socket with port at either end */
+void tt_filter_exclude_port(struct tt_filter *f, __u16 port);
+
 #endif /* __TT_FILTER_H */

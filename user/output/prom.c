@@ -201,19 +201,36 @@ size_t prom_sockets_merge(struct prom_sockets *v, size_t n)
 	return len + 1;
 }
 
+/* the series of m (merged) with a socket in them, for the next rendering */
+static void remember(struct prom_last *last, const struct prom_sockets *m,
+		     size_t n)
+{
+	struct prom_sockets *v = calloc(n + 1, sizeof(*v));
+	size_t len = 0;
+
+	if (!v)
+		return; /* the zeros of the next rendering are lost, no more */
+	for (size_t j = 0; j < n; j++)
+		if (m[j].count)
+			v[len++] = m[j];
+	free(last->v);
+	last->v = v;
+	last->n = len;
+}
+
 /*
  * Every kept port has a sample in every covered state, 0 when no socket
- * is there: a gauge drops to 0 rather than going stale.
+ * is there; so has every series of the last rendering that had a socket.
  */
 static void sockets(struct out *o, const struct prom_input *in,
 		    const bool *keep)
 {
-	size_t nkeep = 0, n = 0;
+	size_t nkeep = 0, n = 0, nlast = in->last ? in->last->n : 0;
 	struct prom_sockets *m;
 
 	for (__u32 p = 0; p < TT_PORT_OTHER; p++)
 		nkeep += keep[p];
-	m = calloc(in->nsocks + nkeep * TT_NSTATES + 1, sizeof(*m));
+	m = calloc(in->nsocks + nkeep * TT_NSTATES + nlast + 1, sizeof(*m));
 	if (!m) {
 		o->err = o->err ? o->err : ENOMEM;
 		return;
@@ -225,6 +242,11 @@ static void sockets(struct out *o, const struct prom_input *in,
 			if (keep[p])
 				m[n++] = (struct prom_sockets){ p, st, 0, 0 };
 	}
+	for (size_t i = 0; i < nlast; i++)
+		if (in->sock_states & (1U << in->last->v[i].state))
+			m[n++] = (struct prom_sockets){ in->last->v[i].port,
+							in->last->v[i].state, 0,
+							0 };
 	for (size_t i = 0; i < in->nsocks; i++) {
 		m[n] = in->socks[i];
 		if (!keep[m[n].port])
@@ -232,6 +254,8 @@ static void sockets(struct out *o, const struct prom_input *in,
 		n++;
 	}
 	n = prom_sockets_merge(m, n);
+	if (in->last)
+		remember(in->last, m, n);
 	header(o, "tcptrail_sockets", "gauge",
 	       "TCP sockets now in a state, by service port.");
 	for (size_t j = 0; j < n; j++) {
@@ -302,4 +326,11 @@ void prom_render(struct out *o, const struct prom_input *in)
 	out_lit(o, "\",attach=\"");
 	out_str(o, in->attach ? in->attach : "none");
 	out_lit(o, "\"} 1\n");
+}
+
+void prom_last_free(struct prom_last *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }

@@ -14,6 +14,15 @@ struct prom_sockets {
 	__u64 oldest_ns; /* time in the state of the oldest, if known */
 };
 
+/*
+ * The socket gauge series of the last rendering with a socket in them:
+ * one that has none now is shown once more, at 0, rather than vanishing.
+ */
+struct prom_last {
+	struct prom_sockets *v;
+	size_t n;
+};
+
 struct prom_input {
 	const struct hist_entry *hists; /* unit: 1 us */
 	size_t nhists;
@@ -24,6 +33,7 @@ struct prom_input {
 	__u32 max_ports; /* port label values, beyond that "other" */
 	__u64 lost, untimed, untracked, missed;
 	const char *attach; /* "tp_btf" or "tracepoint", for build_info */
+	struct prom_last *last; /* read and updated; NULL: none */
 };
 
 /*
@@ -39,5 +49,6 @@ size_t prom_sockets_merge(struct prom_sockets *v, size_t n);
  * the rest are merged under port="other".
  */
 void prom_render(struct out *o, const struct prom_input *in);
+void prom_last_free(struct prom_last *l);
 
 #endif /* __TT_PROM_H */
