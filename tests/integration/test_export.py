@@ -190,20 +190,143 @@ def test_slow_client_times_out_and_stalls_nobody(exporter):
     assert t.stop() == 0
 
 
-def test_connection_limit_queues_the_rest(exporter):
+def test_connection_limit_closes_the_longest_waiting(exporter):
     t = exporter("--max-conns", "2", "--timeout", "30")
     idle = [socket.create_connection(("127.0.0.1", t.port))
             for _ in range(2)]
     time.sleep(0.3)
-    # accepted by the kernel, but not served while two are open
-    with pytest.raises((socket.timeout, TimeoutError, urllib.error.URLError)):
-        get(t.port, timeout=1)
-    idle[0].close()
-    code, _, _ = get(t.port, timeout=3)
-    assert code == 200
-    idle[1].close()
+    # a third connection makes room: the oldest idle one is closed
+    t0 = time.monotonic()
+    assert get(t.port, timeout=3)[0] == 200
+    assert time.monotonic() - t0 < 1
+    idle[0].settimeout(3)
+    assert idle[0].recv(100) == b""
+    idle[1].setblocking(False)
+    with pytest.raises(BlockingIOError):
+        idle[1].recv(100)  # still open, nothing said
+    for s in idle:
+        s.close()
     assert t.stop() == 0
-    assert re.search(r"[1-9]\d* times at --max-conns", t.stderr), t.stderr
+    assert re.search(r"\b1 closed at --max-conns", t.stderr), t.stderr
+
+
+class Crowd:
+    """n clients on one thread: idle ones send nothing, slow ones one
+    byte of a request a second. Notes when the server closes each."""
+
+    REQUEST = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+
+    def __init__(self, port, idle, slow):
+        self.socks = []
+        for i in range(idle + slow):
+            s = socket.socket()
+            s.setblocking(False)
+            s.connect_ex(("127.0.0.1", port))  # no wait on a full queue
+            self.socks.append(s)
+        self.t0 = time.monotonic()
+        self.slow = set(self.socks[idle:])
+        self.sent = {s: 0 for s in self.socks}
+        self.closed = {}  # socket: seconds after t0
+        self.stop = False
+        import threading
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        import select
+        next_byte = time.monotonic() + 1
+        while not self.stop:
+            live = [s for s in self.socks if s not in self.closed]
+            if not live:
+                return
+            r, _, _ = select.select(live, [], [], 0.05)
+            for s in r:
+                try:
+                    if s.recv(4096):
+                        continue  # an answer: not expected, not a close
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    pass
+                self.closed[s] = time.monotonic() - self.t0
+            if time.monotonic() >= next_byte:
+                next_byte += 1
+                for s in self.slow:
+                    if s in self.closed or \
+                            self.sent[s] >= len(self.REQUEST) - 1:
+                        continue
+                    try:
+                        s.send(self.REQUEST[self.sent[s]:self.sent[s] + 1])
+                        self.sent[s] += 1
+                    except (BlockingIOError, OSError):
+                        pass
+
+    def close(self):
+        self.stop = True
+        self.thread.join(timeout=5)
+        for s in self.socks:
+            s.close()
+
+
+def curl_scrape(port):
+    """seconds a real scrape took (curl), and its status"""
+    t0 = time.monotonic()
+    p = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                        "--max-time", "10",
+                        f"http://127.0.0.1:{port}/metrics"],
+                       capture_output=True, text=True, timeout=20)
+    return time.monotonic() - t0, p.stdout
+
+
+def test_slow_and_idle_clients_never_hold_up_a_scrape(exporter):
+    """100 idle and 100 slow clients against the default --max-conns 16
+    and --timeout 10s: scrapes are still answered at once"""
+    need("curl")
+    t = exporter()
+    crowd = Crowd(t.port, idle=100, slow=100)
+    try:
+        time.sleep(0.5)
+        took = []
+        for _ in range(3):
+            took.append(curl_scrape(t.port))
+            time.sleep(0.5)
+        for secs, code in took:
+            assert code == "200" and secs < 2, took
+        # the crowd made room for the scrapes
+        assert len(crowd.closed) >= 200 - 16, len(crowd.closed)
+    finally:
+        crowd.close()
+    assert t.stop() == 0
+    assert re.search(r"\b[1-9]\d* closed at --max-conns", t.stderr), t.stderr
+
+
+def test_timeout_bounds_the_whole_request(exporter):
+    """one header byte a second does not keep a connection past
+    --timeout, nor does sending nothing"""
+    need("curl")
+    t = exporter("--timeout", "2s", "--max-conns", "300")
+    crowd = Crowd(t.port, idle=100, slow=100)
+    try:
+        time.sleep(0.5)
+        secs, code = curl_scrape(t.port)
+        assert code == "200" and secs < 2, (secs, code)
+        deadline = time.monotonic() + 6
+        while len(crowd.closed) < 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(crowd.closed) == 200, \
+            f"{200 - len(crowd.closed)} clients never cut off"
+        slow = sorted(crowd.closed[s] for s in crowd.slow)
+        idle = sorted(v for s, v in crowd.closed.items()
+                      if s not in crowd.slow)
+        # 2 s from accept; the crowd connects within its first moments
+        assert 1.8 <= slow[0] and slow[-1] < 3.5, slow
+        assert 1.8 <= idle[0] and idle[-1] < 3.5, idle
+        assert max(crowd.sent[s] for s in crowd.slow) <= 3
+    finally:
+        crowd.close()
+    assert t.stop() == 0
+    assert re.search(r"\b200 connections cut at --timeout", t.stderr), \
+        t.stderr
 
 
 def test_real_prometheus_scrapes_and_answers_queries(exporter, tmp_path):
@@ -274,6 +397,9 @@ def test_real_prometheus_scrapes_and_answers_queries(exporter, tmp_path):
     (["--listen", "127.0.0.1:70000"], "invalid --listen"),
     (["--max-conns", "0"], "invalid --max-conns"),
     (["--timeout", "x"], "invalid --timeout"),
+    (["--timeout", "0"], "invalid --timeout '0': at least 100ms"),
+    (["--timeout", "50ms"], "invalid --timeout '50ms': at least 100ms"),
+    (["--timeout", "2h"], "invalid --timeout '2h': at most 1h"),
 ])
 def test_bad_input_exits_2(args, msg):
     p = subprocess.run([TCPTRAIL, "export"] + args, capture_output=True,

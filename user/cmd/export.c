@@ -1,19 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* tcptrail export: the kernel's aggregates as Prometheus metrics over HTTP. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <netinet/in.h>
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <event2/listener.h>
 #include "cli/aggopts.h"
 #include "cli/args.h"
 #include "cmd/cmds.h"
@@ -30,9 +24,11 @@
 #include "model/tcp_state.h"
 #include "cli/filter_opts.h"
 #include "cli/loader_opts.h"
+#include "sys/httpd.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:9976"
-#define REFRESH_NS 1000000000ULL
+#define SEC_NS 1000000000ULL
+#define REFRESH_NS SEC_NS
 #define TICK_US 100000
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -44,7 +40,8 @@ struct export_env {
 	__u16 port;
 	__u64 duration_ns;
 	__u64 max_conns;
-	__u64 timeout_s;
+	__u64 timeout_ns;
+	bool self;
 };
 
 struct exporter {
@@ -55,14 +52,12 @@ struct exporter {
 	__u32 sock_states;
 	__u16 eph_lo, eph_hi;
 	struct event_base *base;
-	struct evhttp *http;
-	struct evconnlistener *listener;
-	bool paused; /* at --max-conns: not accepting */
-	int lfd;
+	struct httpd *httpd;
 	struct out body; /* the last rendering, reused within REFRESH_NS */
 	__u64 body_at;
+	struct prom_last last; /* gauge series of the last rendering */
 	__u64 deadline;
-	__u64 scrapes, paused_times;
+	__u64 scrapes;
 	int err;
 };
 
@@ -93,7 +88,7 @@ static const char doc[] =
 	"--max-conns open connections, new ones wait in the kernel's queue.\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
 
-enum { OPT_LISTEN = 0x400, OPT_MAX_CONNS, OPT_TIMEOUT };
+enum { OPT_LISTEN = 0x400, OPT_MAX_CONNS, OPT_TIMEOUT, OPT_SELF };
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Server:", 1 },
@@ -101,9 +96,18 @@ static const struct argp_option options[] = {
 	  "where to serve (default " DEFAULT_LISTEN "; [::1]:PORT for IPv6)",
 	  1 },
 	{ "max-conns", OPT_MAX_CONNS, "N", 0,
-	  "open HTTP connections at most (default 16)", 1 },
-	{ "timeout", OPT_TIMEOUT, "SECONDS", 0,
-	  "per request, to read it and to send the answer (default 10)", 1 },
+	  "open HTTP connections at most (default 16); past it a new one "
+	  "closes the one waiting longest for its request",
+	  1 },
+	{ "timeout", OPT_TIMEOUT, "TIME", 0,
+	  "a request must arrive whole within TIME of the connection (or of "
+	  "the last answer on it), e.g. 500ms, 2s; bare numbers are seconds "
+	  "(default 10s)",
+	  1 },
+	{ "self", OPT_SELF, NULL, 0,
+	  "measure this exporter's own HTTP connections too (its port is "
+	  "left out by default)",
+	  1 },
 	{ "duration", 'd', "TIME", 0, "stop after TIME", 1 },
 	{},
 };
@@ -126,7 +130,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->child_inputs[1] = &env->filter;
 		state->child_inputs[2] = &env->lo;
 		env->max_conns = 16;
-		env->timeout_s = 10;
+		env->timeout_ns = 10 * SEC_NS;
 		if (parse_listen_addr(DEFAULT_LISTEN, env->host, &env->port,
 				      &why))
 			return EINVAL;
@@ -141,8 +145,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				       why));
 		break;
 	case OPT_TIMEOUT:
-		if (parse_u64(arg, 1, 3600, &env->timeout_s, &why))
-			exit(usage_err("invalid --timeout '%s': %s", arg, why));
+		env->timeout_ns =
+			opt_duration("--timeout", arg, true, SEC_NS / 10);
+		if (env->timeout_ns > 3600 * SEC_NS)
+			exit(usage_err("invalid --timeout '%s': at most 1h",
+				       arg));
+		break;
+	case OPT_SELF:
+		env->self = true;
 		break;
 	case 'd':
 		env->duration_ns = opt_duration("--duration", arg, 1);
@@ -206,6 +216,7 @@ static int render(struct exporter *x)
 		.sock_states = x->sock_states,
 		.max_ports = x->env->agg.agg.max_ports,
 		.attach = tt_attach_kind_str(x->t.kind),
+		.last = &x->last,
 	};
 	struct hist_entry *hists = NULL;
 	struct prom_sockets *socks = NULL;
@@ -253,7 +264,7 @@ static void send_error(struct evhttp_request *req, int code, const char *why)
 		evhttp_add_header(h, "Allow", "GET, HEAD");
 	if (b)
 		evbuffer_add_printf(b, "%d %s\n", code, why);
-	evhttp_send_reply(req, code, why, b);
+	httpd_reply(req, code, why, b);
 	if (b)
 		evbuffer_free(b);
 }
@@ -299,58 +310,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 				       "exporter</h1><p><a href=\"/metrics\">"
 				       "Metrics</a></p></body></html>\n");
 	}
-	evhttp_send_reply(req, HTTP_OK, "OK", b);
+	httpd_reply(req, HTTP_OK, "OK", b);
 	evbuffer_free(b);
-}
-
-/* open HTTP connections: our sockets bound to the served port */
-static unsigned int count_conns(const struct exporter *x)
-{
-	DIR *d = opendir("/proc/self/fd");
-	unsigned int n = 0;
-	struct dirent *de;
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		struct sockaddr_in6 sa;
-		socklen_t len = sizeof(sa);
-		int fd = atoi(de->d_name);
-		struct stat st;
-
-		if (fd == x->lfd || fd == dirfd(d) || fstat(fd, &st) ||
-		    !S_ISSOCK(st.st_mode))
-			continue;
-		if (getsockname(fd, (struct sockaddr *)&sa, &len))
-			continue;
-		/* sin_port and sin6_port are at the same offset */
-		if ((sa.sin6_family == AF_INET || sa.sin6_family == AF_INET6) &&
-		    ntohs(sa.sin6_port) == x->env->port)
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
-/* stop accepting at --max-conns; the tick resumes below it */
-static void limit_conns(struct exporter *x)
-{
-	bool full = count_conns(x) >= x->env->max_conns;
-
-	if (full && !x->paused) {
-		evconnlistener_disable(x->listener);
-		x->paused = true;
-		x->paused_times++;
-	} else if (!full && x->paused) {
-		evconnlistener_enable(x->listener);
-		x->paused = false;
-	}
-}
-
-static struct bufferevent *on_new_conn(struct event_base *base, void *arg)
-{
-	limit_conns(arg);
-	return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 }
 
 static void on_tick(evutil_socket_t fd, short what, void *arg)
@@ -361,38 +322,34 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (tt_exiting || (x->deadline && now_ns() >= x->deadline))
 		event_base_loopbreak(x->base);
-	else if (x->paused)
-		limit_conns(x);
 }
 
 /* bound before the tracer attaches: a taken port fails fast */
 static int listen_http(struct exporter *x)
 {
 	const struct export_env *env = x->env;
-	struct evhttp_bound_socket *bound;
+	struct httpd_opts o = {
+		.host = env->host,
+		.port = env->port,
+		.timeout_ns = env->timeout_ns,
+		.max_conns = env->max_conns,
+		.cb = on_request,
+		.arg = x,
+	};
 
 	x->base = event_base_new();
-	x->http = x->base ? evhttp_new(x->base) : NULL;
-	if (!x->http) {
+	if (!x->base) {
 		p_err("cannot set up the HTTP server: out of memory");
 		return TT_EXIT_FAILURE;
 	}
-	evhttp_set_allowed_methods(x->http, 0xffff);
-	evhttp_set_timeout(x->http, env->timeout_s);
-	evhttp_set_max_headers_size(x->http, 8192);
-	evhttp_set_max_body_size(x->http, 4096);
-	evhttp_set_gencb(x->http, on_request, x);
-	evhttp_set_bevcb(x->http, on_new_conn, x);
-	bound = evhttp_bind_socket_with_handle(x->http, env->host, env->port);
-	if (!bound) {
+	x->httpd = httpd_new(x->base, &o);
+	if (!x->httpd) {
 		p_err("cannot listen on %s%s%s:%u: %s",
 		      strchr(env->host, ':') ? "[" : "", env->host,
 		      strchr(env->host, ':') ? "]" : "", env->port,
 		      strerror(errno));
 		return TT_EXIT_FAILURE;
 	}
-	x->listener = evhttp_bound_socket_get_listener(bound);
-	x->lfd = evhttp_bound_socket_get_fd(bound);
 	return 0;
 }
 
@@ -400,6 +357,7 @@ static int serve(struct exporter *x)
 {
 	const struct export_env *env = x->env;
 	struct timeval tick = { 0, TICK_US };
+	struct httpd_stats st;
 	struct event *ev;
 
 	ev = event_new(x->base, -1, EV_PERSIST, on_tick, x);
@@ -417,21 +375,27 @@ static int serve(struct exporter *x)
 		x->err = TT_EXIT_FAILURE;
 	}
 	event_free(ev);
-	fprintf(stderr, "tcptrail: %llu scrapes, %llu times at --max-conns\n",
+	httpd_stats(x->httpd, &st);
+	fprintf(stderr,
+		"tcptrail: %llu scrapes, %llu connections cut at --timeout, "
+		"%llu closed at --max-conns\n",
 		(unsigned long long)x->scrapes,
-		(unsigned long long)x->paused_times);
+		(unsigned long long)st.timed_out,
+		(unsigned long long)st.evicted);
 	return x->err;
 }
 
 int do_export(int argc, char **argv)
 {
 	static struct export_env env;
-	struct exporter x = { .env = &env, .lfd = -1 };
+	struct exporter x = { .env = &env };
 	int err;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
 		return TT_EXIT_USAGE;
 	agg_finish(&env.agg, &env.filter);
+	if (!env.self && !tt_filter_names_port(&env.filter, env.port))
+		tt_filter_exclude_port(&env.filter, env.port);
 	env.lo.agg = &env.agg.agg;
 	x.filter = env.filter;
 	x.sock_states = env.agg.agg.states | (1U << TCP_CLOSE_WAIT);
@@ -454,12 +418,12 @@ int do_export(int argc, char **argv)
 		x.deadline = now_ns() + env.duration_ns;
 	err = serve(&x);
 out:
-	if (x.http)
-		evhttp_free(x.http);
+	httpd_free(x.httpd);
 	if (x.base)
 		event_base_free(x.base);
 	sockets__close(x.socks);
 	tt_tracer_stop(&x.t);
 	out_free(&x.body);
+	prom_last_free(&x.last);
 	return err;
 }
