@@ -174,6 +174,70 @@ def test_paths_methods_and_head(exporter):
     assert t.stop() == 0
 
 
+def read_response(f, head=False):
+    """(status line, headers, body) of one response from a file of a
+    socket; the body as long as Content-Length says, none after HEAD"""
+    status = f.readline().decode().rstrip("\r\n")
+    headers = {}
+    assert status.startswith("HTTP/1.1 "), f"not a response: {status!r}"
+    for line in iter(f.readline, b"\r\n"):
+        assert b":" in line, f"not a header: {line!r}"
+        k, v = line.decode().split(":", 1)
+        headers[k.strip().lower()] = v.strip()
+    n = int(headers.get("content-length", 0))
+    return status, headers, f.read(n) if n and not head else b""
+
+
+def test_head_on_a_kept_alive_connection(exporter):
+    """HEAD answers the headers GET would, Content-Length included, and
+    no body: the next response on the connection is read right"""
+    t = exporter()
+    for path, code in [("/metrics", 200), ("/", 200), ("/nope", 404)]:
+        for _ in range(3):  # the text may be rendered anew in between
+            with socket.create_connection(("127.0.0.1", t.port),
+                                          timeout=5) as s:
+                s.sendall(f"HEAD {path} HTTP/1.1\r\nHost: x\r\n\r\n"
+                          f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "GET /nope HTTP/1.1\r\nHost: x\r\n"
+                          "Connection: close\r\n\r\n".encode())
+                f = s.makefile("rb")
+                head = read_response(f, head=True)
+                got = read_response(f)
+                last = read_response(f)
+                assert f.read() == b"", "bytes after the last response"
+            assert head[0] == f"HTTP/1.1 {code} " + \
+                ("OK" if code == 200 else "Not Found"), head
+            assert got[0] == head[0], got
+            assert last[0] == "HTTP/1.1 404 Not Found", last
+            assert head[1]["content-type"] == got[1]["content-type"]
+            if head[1]["content-length"] == str(len(got[2])):
+                break
+        assert head[1]["content-length"] == str(len(got[2])), (head, got)
+        assert len(got[2]) > 0
+    assert t.stop() == 0
+
+
+def test_curl_head(exporter, tmp_path):
+    curl = need("curl")
+    t = exporter()
+    url = f"http://127.0.0.1:{t.port}/metrics"
+    t0 = time.monotonic()
+    p = subprocess.run([curl, "-sI", "--max-time", "5", url],
+                       capture_output=True, text=True, timeout=10)
+    assert p.returncode == 0 and time.monotonic() - t0 < 2, p
+    assert p.stdout.startswith("HTTP/1.1 200 OK"), p.stdout
+    length = re.search(r"(?im)^content-length: (\d+)", p.stdout)
+    assert length and int(length.group(1)) > 0, p.stdout
+    # -X HEAD makes curl wait for the announced body: none may come
+    body, hdrs = tmp_path / "body", tmp_path / "headers"
+    p = subprocess.run([curl, "-s", "-X", "HEAD", "--max-time", "1",
+                        "-D", str(hdrs), "-o", str(body), url],
+                       capture_output=True, text=True, timeout=10)
+    assert hdrs.read_text().startswith("HTTP/1.1 200 OK")
+    assert not body.exists() or body.read_bytes() == b"", body.read_bytes()
+    assert t.stop() == 0
+
+
 def test_slow_client_times_out_and_stalls_nobody(exporter):
     t = exporter("--timeout", "2")
     slow = socket.create_connection(("127.0.0.1", t.port))
