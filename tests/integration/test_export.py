@@ -143,6 +143,53 @@ def test_sockets_gauge_seeded_with_sockets_older_than_tcptrail(exporter):
         cli.wait(timeout=10)
 
 
+def test_a_gauge_drops_to_zero_before_it_goes(exporter):
+    """a socket older than tcptrail leaves no histogram behind: its port's
+    series is shown at 0 at the next rendering, then no more"""
+    p = free_port()
+    srv = subprocess.Popen([PY, PEER, "server", "--port", str(p),
+                            "--hold", "3"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert srv.stdout.readline().startswith("ready")
+        cli = subprocess.Popen([PY, PEER, "client", "--port", str(p)])
+        time.sleep(0.3)  # the server sits in CLOSE_WAIT
+        t = exporter("--port", str(p))
+        s = samples(get(t.port)[2])
+        assert value(s, "tcptrail_sockets", state="close_wait", port=p) == 1
+        assert srv.wait(timeout=10) == 0
+        time.sleep(1.1)  # past the exporter's one-second refresh
+        s = samples(get(t.port)[2])
+        assert value(s, "tcptrail_sockets", state="close_wait", port=p) == 0
+        assert value(s, "tcptrail_closewait_oldest_seconds", port=p) == 0
+        time.sleep(1.1)
+        s = samples(get(t.port)[2])
+        assert value(s, "tcptrail_sockets", state="close_wait",
+                     port=p) is None
+        assert t.stop() == 0
+    finally:
+        srv.kill()
+        srv.wait()
+        cli.wait(timeout=10)
+
+
+@pytest.mark.parametrize("self_", [False, True])
+def test_own_port_left_out(exporter, self_):
+    """the scrapes' own connections (client and server side) are not
+    measured, unless --self"""
+    t = exporter(*(["--self"] if self_ else []))
+    for _ in range(3):
+        assert get(t.port)[0] == 200
+    time.sleep(1.1)
+    s = samples(get(t.port)[2])
+    own = {n for n, labels in s if ("port", str(t.port)) in labels}
+    if self_:
+        assert value(s, "tcptrail_state_duration_seconds_count",
+                     state="close_wait", port=t.port) >= 3, own
+    else:
+        assert not own, own
+    assert t.stop() == 0
+
+
 def test_port_labels_are_bounded(exporter):
     p, q, r = free_port(), free_port(), free_port()
     t = exporter("--max-ports", "1", "--port", f"{p},{q},{r}")
