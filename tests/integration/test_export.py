@@ -440,47 +440,63 @@ def test_timeout_bounds_the_whole_request(exporter):
         t.stderr
 
 
-def test_real_prometheus_scrapes_and_answers_queries(exporter, tmp_path):
-    prometheus = need("prometheus")
-    p = free_port()
-    t = exporter("--port", str(p))
-    web = free_port()
-    cfg = tmp_path / "prometheus.yml"
-    cfg.write_text(
-        "global:\n  scrape_interval: 1s\n"
-        "scrape_configs:\n  - job_name: tcptrail\n"
-        f"    static_configs:\n      - targets: ['127.0.0.1:{t.port}']\n")
-    log = open(tmp_path / "prometheus.log", "wb")
-    prom = subprocess.Popen(
-        [prometheus, f"--config.file={cfg}",
-         f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-         f"--web.listen-address=127.0.0.1:{web}"],
-        stdout=log, stderr=subprocess.STDOUT)
+class Prometheus:
+    """a real Prometheus server scraping export every second"""
 
-    def query(q):
-        url = (f"http://127.0.0.1:{web}/api/v1/query?"
+    def __init__(self, tmp_path, target_port):
+        self.tmp_path = tmp_path
+        self.web = free_port()
+        cfg = tmp_path / "prometheus.yml"
+        cfg.write_text(
+            "global:\n  scrape_interval: 1s\n"
+            "scrape_configs:\n  - job_name: tcptrail\n"
+            "    static_configs:\n"
+            f"      - targets: ['127.0.0.1:{target_port}']\n")
+        self.log = open(tmp_path / "prometheus.log", "wb")
+        self.proc = subprocess.Popen(
+            [need("prometheus"), f"--config.file={cfg}",
+             f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+             f"--web.listen-address=127.0.0.1:{self.web}"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if get(self.web, "/-/ready")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "prometheus did not start"
+            time.sleep(0.2)
+
+    def query(self, q):
+        url = (f"http://127.0.0.1:{self.web}/api/v1/query?"
                + urllib.parse.urlencode({"query": q}))
         with urllib.request.urlopen(url, timeout=5) as r:
             d = json.load(r)
         assert d["status"] == "success", d
         return [float(x["value"][1]) for x in d["data"]["result"]]
 
+    def log_tail(self):
+        return (self.tmp_path / "prometheus.log").read_text()[-2000:]
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+        self.log.close()
+
+
+def test_real_prometheus_scrapes_and_answers_queries(exporter, tmp_path):
+    need("prometheus")
+    p = free_port()
+    t = exporter("--port", str(p))
+    prom = Prometheus(tmp_path, t.port)
+    query = prom.query
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if get(web, "/-/ready")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "prometheus did not start"
-            time.sleep(0.2)
         run_exchange(port=p, hold=[0.3, 0.35, 0.4, 0.7], count=4)
         sel = f'{{state="close_wait",port="{p}"}}'
         deadline = time.monotonic() + 20
         while query(f"tcptrail_state_duration_seconds_count{sel}") != [4.0]:
-            assert time.monotonic() < deadline, \
-                (tmp_path / "prometheus.log").read_text()[-2000:]
+            assert time.monotonic() < deadline, prom.log_tail()
             time.sleep(0.5)
         [median] = query("histogram_quantile(0.5, "
                          f"tcptrail_state_duration_seconds_bucket{sel})")
@@ -494,9 +510,34 @@ def test_real_prometheus_scrapes_and_answers_queries(exporter, tmp_path):
         up = query('up{job="tcptrail"}')
         assert up == [1.0]
     finally:
-        prom.terminate()
-        prom.wait(timeout=20)
-        log.close()
+        prom.close()
+    assert t.stop() == 0
+
+
+def test_real_prometheus_scrapes_past_a_crowd(exporter, tmp_path):
+    """100 idle and 100 slow clients against the default limits: every
+    scrape of a real Prometheus (1 s interval, so a 1 s scrape timeout)
+    still succeeds"""
+    need("prometheus")
+    t = exporter()
+    crowd = Crowd(t.port, idle=100, slow=100)
+    try:
+        prom = Prometheus(tmp_path, t.port)
+        try:
+            deadline = time.monotonic() + 20
+            while prom.query('count_over_time(up{job="tcptrail"}[1h])') \
+                    < [5.0]:
+                assert time.monotonic() < deadline, prom.log_tail()
+                time.sleep(0.5)
+            ups = prom.query('min_over_time(up{job="tcptrail"}[1h])')
+            assert ups == [1.0], (ups, prom.log_tail())
+            [took] = prom.query('max_over_time(scrape_duration_seconds'
+                                '{job="tcptrail"}[1h])')
+            assert took < 1, took
+        finally:
+            prom.close()
+    finally:
+        crowd.close()
     assert t.stop() == 0
 
 
