@@ -77,15 +77,23 @@ static const char doc[] =
 	"own label, the rest are summed under port=\"other\". The socket gauges\n"
 	"come from a walk of this network namespace's TCP sockets (iter/tcp),\n"
 	"at most once a second, so sockets older than tcptrail count too.\n"
+	"A gauge series whose last socket left shows 0 at the next refresh\n"
+	"(a scrape a second or more later), and is gone from the one after.\n"
+	"Sockets with the export port at either end, its own HTTP traffic,\n"
+	"are not measured unless --self or a port filter names that port.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  tcptrail export                        # http://127.0.0.1:9976/metrics\n"
 	"  tcptrail export --listen 0.0.0.0:9976  # reachable from other hosts\n"
 	"  tcptrail export --all-states --lport 80,443\n"
+	"  tcptrail export --timeout 2s --max-conns 64\n"
 	"\v"
 	"Only GET and HEAD of / and /metrics: other paths get 404, other\n"
-	"methods 405. A client gets --timeout seconds per request; past\n"
-	"--max-conns open connections, new ones wait in the kernel's queue.\n"
+	"methods 405. HEAD gets the headers of GET, Content-Length too, and\n"
+	"no body. A connection has --timeout from accept (or from its last\n"
+	"answer) to the end of its next answer; then it is closed. At\n"
+	"--max-conns, a new connection closes the one that has waited longest\n"
+	"for its request, so idle and slow clients cannot keep a scrape out.\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
 
 enum { OPT_LISTEN = 0x400, OPT_MAX_CONNS, OPT_TIMEOUT, OPT_SELF };
@@ -100,8 +108,8 @@ static const struct argp_option options[] = {
 	  "closes the one waiting longest for its request",
 	  1 },
 	{ "timeout", OPT_TIMEOUT, "TIME", 0,
-	  "a request must arrive whole within TIME of the connection (or of "
-	  "the last answer on it), e.g. 500ms, 2s; bare numbers are seconds "
+	  "to read a request and answer it, from accept or from the last "
+	  "answer on the connection, e.g. 500ms, 2s; bare numbers are seconds "
 	  "(default 10s)",
 	  1 },
 	{ "self", OPT_SELF, NULL, 0,
