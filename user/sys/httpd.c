@@ -26,7 +26,6 @@ struct conn {
 };
 
 struct httpd {
-	struct event_base *base;
 	struct evhttp *http;
 	struct httpd_opts o;
 	/* reading a request, the one waiting longest first */
@@ -55,16 +54,11 @@ static void conn_drop(struct conn *c)
 }
 
 /* forget the connections evhttp has closed and freed */
-static void sweep(struct httpd *h)
+static void sweep(struct conn_list *l)
 {
 	struct conn *c, *next;
 
-	for (c = TAILQ_FIRST(&h->waiting); c; c = next) {
-		next = TAILQ_NEXT(c, link);
-		if (conn_gone(c))
-			conn_drop(c);
-	}
-	for (c = TAILQ_FIRST(&h->answering); c; c = next) {
+	for (c = TAILQ_FIRST(l); c; c = next) {
 		next = TAILQ_NEXT(c, link);
 		if (conn_gone(c))
 			conn_drop(c);
@@ -120,12 +114,11 @@ static struct conn *find(struct conn_list *l, struct evhttp_request *req)
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	struct bufferevent *bev =
 		evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
-	struct conn *c;
+	struct conn *c = TAILQ_FIRST(l);
 
-	TAILQ_FOREACH(c, l, link)
-	if (c->bev == bev)
-		return c;
-	return NULL;
+	while (c && c->bev != bev)
+		c = TAILQ_NEXT(c, link);
+	return c;
 }
 
 /* the answer is written: the connection may wait for the next request */
@@ -171,7 +164,8 @@ static struct bufferevent *on_accept(struct event_base *base, void *arg)
 		return NULL;
 	}
 	bufferevent_incref(c->bev);
-	sweep(h);
+	sweep(&h->waiting);
+	sweep(&h->answering);
 	full = h->n >= h->o.max_conns;
 	if (full && !TAILQ_EMPTY(&h->waiting)) {
 		h->stats.evicted++;
@@ -192,7 +186,6 @@ struct httpd *httpd_new(struct event_base *base, const struct httpd_opts *o)
 
 	if (!h)
 		return NULL;
-	h->base = base;
 	h->o = *o;
 	TAILQ_INIT(&h->waiting);
 	TAILQ_INIT(&h->answering);
