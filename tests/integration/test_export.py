@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """tcptrail export: Prometheus metrics over HTTP, checked by promtool and
 scraped by a real Prometheus server."""
+import contextlib
 import json
 import os
 import re
+import select
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -120,16 +123,31 @@ def test_metrics_pass_promtool_and_match_the_traffic(exporter):
     assert t.stop() == 0
 
 
+@contextlib.contextmanager
+def closewait_server(port, hold, settle):
+    """a server on port whose connection sits in CLOSE_WAIT for hold s,
+    settle s of it gone by when this yields the server's process"""
+    srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
+                            "--hold", str(hold)], stdout=subprocess.PIPE,
+                           text=True)
+    cli = None
+    try:
+        assert srv.stdout.readline().startswith("ready")
+        cli = subprocess.Popen([PY, PEER, "client", "--port", str(port)])
+        time.sleep(settle)
+        yield srv
+    finally:
+        srv.kill()
+        srv.wait()
+        if cli:
+            cli.wait(timeout=10)
+
+
 def test_sockets_gauge_seeded_with_sockets_older_than_tcptrail(exporter):
     """a socket already in CLOSE_WAIT when export starts is counted, with
     an age, at the first scrape"""
     p = free_port()
-    srv = subprocess.Popen([PY, PEER, "server", "--port", str(p),
-                            "--hold", "6"], stdout=subprocess.PIPE, text=True)
-    try:
-        assert srv.stdout.readline().startswith("ready")
-        cli = subprocess.Popen([PY, PEER, "client", "--port", str(p)])
-        time.sleep(1.5)  # the server sits in CLOSE_WAIT
+    with closewait_server(p, hold=6, settle=1.5):
         t = exporter("--port", str(p))
         _, _, text = get(t.port)
         s = samples(text)
@@ -137,22 +155,13 @@ def test_sockets_gauge_seeded_with_sockets_older_than_tcptrail(exporter):
         age = value(s, "tcptrail_closewait_oldest_seconds", port=p)
         assert age is not None and 1.0 <= age < 6, text
         assert t.stop() == 0
-    finally:
-        srv.kill()
-        srv.wait()
-        cli.wait(timeout=10)
 
 
 def test_a_gauge_drops_to_zero_before_it_goes(exporter):
     """a socket older than tcptrail leaves no histogram behind: its port's
     series is shown at 0 at the next rendering, then no more"""
     p = free_port()
-    srv = subprocess.Popen([PY, PEER, "server", "--port", str(p),
-                            "--hold", "3"], stdout=subprocess.PIPE, text=True)
-    try:
-        assert srv.stdout.readline().startswith("ready")
-        cli = subprocess.Popen([PY, PEER, "client", "--port", str(p)])
-        time.sleep(0.3)  # the server sits in CLOSE_WAIT
+    with closewait_server(p, hold=4, settle=0.3) as srv:
         t = exporter("--port", str(p))
         s = samples(get(t.port)[2])
         assert value(s, "tcptrail_sockets", state="close_wait", port=p) == 1
@@ -166,10 +175,6 @@ def test_a_gauge_drops_to_zero_before_it_goes(exporter):
         assert value(s, "tcptrail_sockets", state="close_wait",
                      port=p) is None
         assert t.stop() == 0
-    finally:
-        srv.kill()
-        srv.wait()
-        cli.wait(timeout=10)
 
 
 @pytest.mark.parametrize("self_", [False, True])
@@ -339,12 +344,10 @@ class Crowd:
         self.sent = {s: 0 for s in self.socks}
         self.closed = {}  # socket: seconds after t0
         self.stop = False
-        import threading
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
 
     def run(self):
-        import select
         next_byte = time.monotonic() + 1
         while not self.stop:
             live = [s for s in self.socks if s not in self.closed]
