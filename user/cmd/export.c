@@ -153,8 +153,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				       why));
 		break;
 	case OPT_TIMEOUT:
-		env->timeout_ns =
-			opt_duration("--timeout", arg, true, SEC_NS / 10);
+		env->timeout_ns = opt_duration("--timeout", arg, SEC_NS / 10);
 		if (env->timeout_ns > 3600 * SEC_NS)
 			exit(usage_err("invalid --timeout '%s': at most 1h",
 				       arg));
