@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import TCPTRAIL
+from conftest import TCPTRAIL, free_port
 
 HINT = "use seconds, or a number with ns, us, ms, s, m or h"
 
@@ -21,6 +21,7 @@ TIME_OPTS = [
     ["check", "--max-closewait", "{}", "--", "true"],
     ["check", "--grace", "{}", "--", "true"],
     ["check", "-d", "{}"],
+    ["export", "--listen", "127.0.0.1:{port}", "-d", "0.3", "--timeout", "{}"],
 ]
 
 
@@ -32,7 +33,7 @@ def run(args, **kw):
 @pytest.mark.parametrize("opt", TIME_OPTS, ids=[" ".join(o) for o in TIME_OPTS])
 def test_every_time_option_takes_bare_seconds_and_units(bpf, opt):
     for value in ["0.3", "300ms"]:
-        p = run([a.format(value) for a in opt])
+        p = run([a.format(value, port=free_port()) for a in opt])
         assert p.returncode == 0, (value, p.stderr)
 
 
@@ -40,7 +41,7 @@ def test_every_time_option_takes_bare_seconds_and_units(bpf, opt):
 def test_every_time_option_refuses_the_same_way(opt):
     name = next(a for a, b in zip(opt, opt[1:]) if b == "{}")
     long = {"-d": "--duration", "-i": "--interval"}.get(name, name)
-    p = run([a.format("2parsecs") for a in opt])
+    p = run([a.format("2parsecs", port=free_port()) for a in opt])
     assert p.returncode == 2
     assert f"invalid {long} '2parsecs': {HINT}" in p.stderr
 
@@ -92,3 +93,30 @@ def test_ctrl_c_hint_only_on_a_terminal(bpf, args):
     assert "Hit Ctrl-C to end." in banner(args, tty=True)
     piped = banner(args, tty=False)
     assert "..." in piped and "Ctrl-C" not in piped
+
+
+# options --help lists that would change nothing where they were given
+DOES_NOT_APPLY = [
+    (["trace", "-j", "-T"], "--wall is for text"),
+    (["timeline", "-j", "-w"], "--wide is for text"),
+    (["closewait", "-j", "--wall"], "--wall is for text"),
+    (["hist", "-j", "-T"], "--wall is for text"),
+    (["hist", "--ringbuf-size", "1M"], "--ringbuf-size does not apply"),
+    (["hist", "--perf-buffer"], "--perf-buffer does not apply"),
+    (["export", "--ringbuf-size", "1M"], "--ringbuf-size does not apply"),
+    (["export", "--perf-buffer"], "--perf-buffer does not apply"),
+    (["closewait", "--interval", "2s"], "--interval is the --live refresh"),
+    (["closewait", "--live", "--min", "1s"], "--min does not apply to --live"),
+    (["closewait", "--state", "listen"], "--state does not apply"),
+    (["timeline", "--state", "listen"], "--state does not apply"),
+    (["check", "--state", "syn_sent", "--", "true"], "--state does not apply"),
+    (["hist", "--all-states", "--state", "listen"], "exclude each other"),
+]
+
+
+@pytest.mark.parametrize("args,msg", DOES_NOT_APPLY,
+                         ids=[" ".join(a) for a, _ in DOES_NOT_APPLY])
+def test_an_option_that_does_not_apply_is_refused(args, msg):
+    p = run(args)
+    assert p.returncode == 2 and msg in p.stderr, p.stderr
+    assert len(p.stderr.strip().splitlines()) == 2  # the error, the hint

@@ -83,6 +83,7 @@ static error_t loader_parse(int key, char *arg, struct argp_state *state)
 				       "power of two from 4K to 1G",
 				       arg));
 		o->ringbuf_size = v;
+		o->ringbuf_size_set = true;
 		break;
 	case OPT_ATTACH:
 		if (!strcmp(arg, "auto"))
@@ -99,6 +100,16 @@ static error_t loader_parse(int key, char *arg, struct argp_state *state)
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
+	return 0;
+}
+
+int loader_opts_no_stream(const struct tt_loader_opts *o)
+{
+	if (o->ringbuf_size_set || o->perf_buffer)
+		return usage_err("%s does not apply: the counting is done in "
+				 "the kernel, no events are streamed",
+				 o->perf_buffer ? "--perf-buffer" :
+						  "--ringbuf-size");
 	return 0;
 }
 

@@ -8,5 +8,7 @@
 
 /* argp child for -v, --btf, --ringbuf-size, --attach; input: tt_loader_opts */
 extern const struct argp loader_argp;
+/* hist and export: refuse the options of an event stream, exit status 2 */
+int loader_opts_no_stream(const struct tt_loader_opts *o);
 
 #endif /* __TT_LOADER_OPTS_H */

@@ -48,6 +48,12 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 	case 'd':
 		o->duration_ns = opt_duration("--duration", arg, 1);
 		break;
+	case ARGP_KEY_END:
+		if (o->json && (o->wall || o->wide))
+			exit(usage_err("%s is for text: each JSON line has "
+				       "\"time\" (UTC) and full addresses",
+				       o->wall ? "--wall" : "--wide"));
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

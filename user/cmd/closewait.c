@@ -87,6 +87,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_INTERVAL:
 		env->interval_ns =
 			opt_duration("--interval", arg, 100000000ULL);
+		env->interval_set = true;
 		break;
 	case OPT_MAX_OPEN:
 		if (parse_u64(arg, 1, 1 << 24, &env->max_open, &why))
@@ -310,6 +311,11 @@ int do_closewait(int argc, char **argv)
 	if (env.filter.states)
 		return usage_err("--state does not apply: closewait watches "
 				 "close_wait");
+	if (env.interval_set && !env.live)
+		return usage_err("--interval is the --live refresh interval");
+	if (env.min_ns && env.live)
+		return usage_err("--min does not apply to --live: the table "
+				 "shows every socket in CLOSE_WAIT");
 	env.filter.states = 1U << TCP_CLOSE_WAIT;
 	r.svc.key = env.key;
 	ephemeral_range(&r.svc.eph_lo, &r.svc.eph_hi);

@@ -28,6 +28,7 @@ struct cw_env {
 	__u64 max_open;
 	bool live;
 	__u64 interval_ns;
+	bool interval_set;
 };
 
 struct cw_run {

@@ -401,6 +401,8 @@ int do_export(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
 		return TT_EXIT_USAGE;
 	agg_finish(&env.agg, &env.filter);
+	if (loader_opts_no_stream(&env.lo))
+		return TT_EXIT_USAGE;
 	if (!env.self && !tt_filter_names_port(&env.filter, env.port))
 		tt_filter_exclude_port(&env.filter, env.port);
 	env.lo.agg = &env.agg.agg;

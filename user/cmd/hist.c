@@ -180,6 +180,11 @@ int do_hist(int argc, char **argv)
 		return TT_EXIT_USAGE;
 	env.agg.agg.unit_ns = env.unit_ns ? env.unit_ns : 1000000;
 	agg_finish(&env.agg, &env.filter);
+	if (loader_opts_no_stream(&env.lo))
+		return TT_EXIT_USAGE;
+	if (env.json && env.wall)
+		return usage_err("--wall is for text: each JSON line has "
+				 "elapsed_ms");
 	env.lo.agg = &env.agg.agg;
 	if (tt_install_signals() || out_init(&o, STDOUT_FILENO, 64 * 1024)) {
 		p_err("cannot set up: %s", strerror(errno));

@@ -28,6 +28,7 @@ struct tt_loader_opts {
 	bool paths; /* timeline: paths kept in the kernel, where tp_btf loads */
 	const char *btf_path;
 	__u64 ringbuf_size;
+	bool ringbuf_size_set; /* by the user */
 	__u64 max_sockets; /* per-socket entries in the kernel's tables */
 	bool max_sockets_set; /* by the user: kept even where preallocated */
 	enum tt_attach_request attach;
