@@ -2,6 +2,8 @@
 """One grammar for the command line, and help that answers."""
 import os
 import pty
+import shlex
+import signal
 import subprocess
 
 import pytest
@@ -120,3 +122,54 @@ def test_an_option_that_does_not_apply_is_refused(args, msg):
     p = run(args)
     assert p.returncode == 2 and msg in p.stderr, p.stderr
     assert len(p.stderr.strip().splitlines()) == 2  # the error, the hint
+
+
+def help_examples():
+    """(command, example) from every --help and from 'tcptrail help'"""
+    out = []
+    for cmd in ["", "trace", "timeline", "closewait", "hist", "export",
+                "check", "version"]:
+        text = run([cmd, "--help"] if cmd else ["help"]).stdout
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if line.strip().lower() != "examples:":
+                continue
+            for ex in lines[i + 1:]:
+                if not ex.strip():
+                    break
+                out.append((cmd or "help", ex.strip()))
+    return out
+
+
+EXAMPLES = help_examples()
+
+
+@pytest.mark.parametrize("cmd,example", EXAMPLES,
+                         ids=[e for _, e in EXAMPLES])
+def test_every_help_example_runs(bpf, tmp_path, cmd, example):
+    """as printed, but: no sudo, the comment and a redirection dropped
+    (stdout goes to a file), a check's CMD replaced by 'true', and
+    Ctrl-C after 1.5 s for those that run until it"""
+    argv = shlex.split(example.split("#")[0].split(">")[0])
+    if argv[0] == "sudo":
+        argv = argv[1:]
+    assert argv[0] == "tcptrail", example
+    if "--" in argv:
+        argv = argv[:argv.index("--") + 1] + ["true"]
+    ns = "blue" if "blue" in argv else None
+    if ns:
+        subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        with open(tmp_path / "out", "w") as out:
+            p = subprocess.Popen([TCPTRAIL] + argv[1:], stdout=out,
+                                 stderr=subprocess.PIPE, text=True,
+                                 cwd=tmp_path)
+            try:
+                p.wait(timeout=1.5)
+            except subprocess.TimeoutExpired:
+                p.send_signal(signal.SIGINT)
+            _, err = p.communicate(timeout=20)
+    finally:
+        if ns:
+            subprocess.run(["ip", "netns", "delete", ns], check=True)
+    assert p.returncode == 0, (example, err)
