@@ -49,7 +49,7 @@ const volatile __u64 port_bits[3][1024];
  * another socket's transition (a softirq over process context), and
  * before 6.1 nothing holds a tp_btf program off then: each nesting level
  * has a sequence of its own, and its number in the id. The level is
- * counted around the per-socket work (handle_sock()); an interrupting run
+ * counted around each run of a transition program; an interrupting run
  * ends before the one it interrupted goes on, so the plain increments and
  * decrements stay right. Perf buffers build records per level too.
  */
@@ -58,6 +58,9 @@ const volatile __u64 port_bits[3][1024];
 struct nesting {
 	__u64 depth;
 	__u64 seq[TT_LEVELS];
+	/* the invocations tt_state_btf ran for, not yet seen by its relief */
+	__u64 ran[TT_LEVELS];
+	__u64 nran;
 };
 
 struct {
@@ -318,13 +321,10 @@ static __always_inline void handle_sock(void *ctx, struct sock *sk,
 					const struct tuple *t, int oldstate,
 					int newstate)
 {
-	struct nesting *n = this_cpu_nesting();
 	struct sk_path_state *ps = NULL;
 	__u64 key = (__u64)sk;
 	struct sk_state *st;
 
-	if (n)
-		n->depth++;
 	if (emit_paths) {
 		ps = lookup_or_init(&sk_paths, &key, &path_zero);
 		st = ps ? &ps->st : NULL;
@@ -338,20 +338,20 @@ static __always_inline void handle_sock(void *ctx, struct sock *sk,
 		else
 			bpf_map_delete_elem(&sk_states_hash, &key);
 	}
-	if (n)
-		n->depth--;
 }
 
 /* BTF pointers are read directly: no helper call per field */
-SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
+static __always_inline void on_btf(void *ctx, struct sock *sk, int oldstate,
+				   int newstate)
 {
 	struct tuple t = {};
 
 	if (sk->sk_protocol != IPPROTO_TCP)
-		return 0;
-	if (agg_stateless)
-		return agg_btf(sk, oldstate, newstate);
+		return;
+	if (agg_stateless) {
+		agg_btf(sk, oldstate, newstate);
+		return;
+	}
 	t.family = sk->__sk_common.skc_family;
 	/* inet_sport lies past struct sock: the verifier wants a probe read */
 	t.sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
@@ -370,12 +370,55 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 		t.tw_substate = tw_substate_at_handoff(sk, oldstate);
 	skc_addrs(&sk->__sk_common, t.family, t.saddr, t.daddr);
 	handle_sock(ctx, sk, &t, oldstate, newstate);
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
+{
+	struct nesting *n = this_cpu_nesting();
+
+	if (n) {
+		n->depth++;
+		n->ran[n->nran++ & (TT_LEVELS - 1)] = (__u64)ctx;
+	}
+	on_btf(ctx, sk, oldstate, newstate);
+	if (n)
+		n->depth--;
+	return 0;
+}
+
+/*
+ * The relief instance, attached after tt_state_btf. Since 6.1 the kernel
+ * skips a tp_btf program already running on the CPU (a softirq's
+ * transition over process context's) and counts a recursion miss: this
+ * second program is not running then, and takes exactly the transitions
+ * tt_state_btf did not run for. Both see the same ctx, the invocation's
+ * arguments on the stack: tt_state_btf pushes it, the relief pops it, and
+ * one that is not on top was skipped. Before 6.1 an interrupting run is
+ * not skipped, pushes and is popped like any other.
+ */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tt_state_btf_relief, struct sock *sk, int oldstate, int newstate)
+{
+	struct nesting *n = this_cpu_nesting();
+
+	if (!n)
+		return 0;
+	if (n->nran && n->ran[(n->nran - 1) & (TT_LEVELS - 1)] == (__u64)ctx) {
+		n->nran--;
+		return 0;
+	}
+	n->depth++;
+	count(TT_CNT_RELIEVED);
+	on_btf(ctx, sk, oldstate, newstate);
+	n->depth--;
 	return 0;
 }
 
 SEC("tracepoint/sock/inet_sock_set_state")
 int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 {
+	struct nesting *n = this_cpu_nesting();
 	struct sock *sk = (struct sock *)ctx->skaddr;
 	struct tuple t = {};
 
@@ -399,7 +442,11 @@ int tt_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 		bpf_probe_read_kernel(t.saddr, 16, ctx->saddr_v6);
 		bpf_probe_read_kernel(t.daddr, 16, ctx->daddr_v6);
 	}
+	if (n)
+		n->depth++;
 	handle_sock(ctx, sk, &t, ctx->oldstate, ctx->newstate);
+	if (n)
+		n->depth--;
 	return 0;
 }
 

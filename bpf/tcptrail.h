@@ -75,6 +75,8 @@ enum tt_counter {
 	TT_CNT_UNTRACKED, /* no room for per-socket state: delta unknown */
 	/* left a histogrammed state it entered before tcptrail started */
 	TT_CNT_UNTIMED,
+	/* skipped by the busy transition program, taken by its relief */
+	TT_CNT_RELIEVED,
 	TT_CNT_MAX,
 };
 

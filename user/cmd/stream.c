@@ -227,6 +227,9 @@ int stream_summary(struct stream *s, const char *what)
 	if (missed)
 		fprintf(stderr, ", %llu missed (program busy on that CPU)",
 			(unsigned long long)missed);
+	if (tt_verbose && c->c[TT_CNT_RELIEVED])
+		fprintf(stderr, ", %llu taken by the relief program",
+			(unsigned long long)c->c[TT_CNT_RELIEVED]);
 	if (s->short_records)
 		fprintf(stderr, ", %llu malformed records",
 			(unsigned long long)s->short_records);

@@ -110,11 +110,22 @@ static void ensure_tracefs(void)
 static int attach(struct tcptrail_bpf *skel, bool btf)
 {
 	struct bpf_link *link;
+	int err = 0;
 
 	ensure_tracefs();
 	if (btf) {
 		link = bpf_program__attach(skel->progs.tt_state_btf);
 		skel->links.tt_state_btf = link;
+		/* after it: the relief runs second on every transition */
+		if (link && !(err = tt_refused("relief"))) {
+			skel->links.tt_state_btf_relief = bpf_program__attach(
+				skel->progs.tt_state_btf_relief);
+			err = skel->links.tt_state_btf_relief ? 0 : -errno;
+		}
+		if (link && err)
+			p_info("no relief program (%s): transitions that find "
+			       "the program busy are missed",
+			       strerror(-err));
 	} else {
 		link = bpf_program__attach(skel->progs.tt_state_tp);
 		skel->links.tt_state_tp = link;
@@ -207,6 +218,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 				 mode == TT_MODE_AGGREGATE_STATELESS ? nsock :
 								       1);
 	bpf_program__set_autoload(skel->progs.tt_state_btf, btf);
+	bpf_program__set_autoload(skel->progs.tt_state_btf_relief, btf);
 	bpf_program__set_autoload(skel->progs.tt_state_tp, !btf);
 	if (t->perf) {
 		/* max_entries 0: libbpf makes it one per possible CPU */
@@ -360,9 +372,15 @@ __u64 tt_tracer_missed(const struct tt_tracer *t)
 						 t->skel->progs.tt_state_tp;
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
+	struct tt_counters c;
 
 	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 		return 0;
+	/* the relief took those: what is left, neither program ran for */
+	if (t->kind == TT_ATTACH_TP_BTF && !tt_tracer_counters(t, &c))
+		return info.recursion_misses > c.c[TT_CNT_RELIEVED] ?
+			       info.recursion_misses - c.c[TT_CNT_RELIEVED] :
+			       0;
 	return info.recursion_misses;
 }
 
