@@ -6,7 +6,7 @@
 # every mode alike. Prints one table; the ratios to untraced are the point.
 #
 # Environment:
-#   ROUNDS=3  SECS=5         rounds per mode, seconds per round
+#   ROUNDS=9  SECS=3         rounds per mode, seconds per round
 #   MODES="..."              modes to run, in order (untraced is always added)
 #   TCPTRAIL=build/tcptrail  CHURN=build/churn (built with ${CC:-cc} if missing)
 #   CHURN_ARGS="-t 2"        extra churn options, e.g. "-6" or "-t 4"
@@ -21,8 +21,8 @@ TCPTRAIL=${TCPTRAIL:-$ROOT/build/tcptrail}
 CHURN=${CHURN:-$ROOT/build/churn}
 TCPSTATES=${TCPSTATES:-/usr/sbin/tcpstates}
 BPFTRACE=${BPFTRACE:-bpftrace}
-ROUNDS=${ROUNDS:-3}
-SECS=${SECS:-5}
+ROUNDS=${ROUNDS:-9}
+SECS=${SECS:-3}
 SETTLE=${SETTLE:-1.5}
 CHURN_ARGS=${CHURN_ARGS:-}
 KEEP=${KEEP:-0}
@@ -333,6 +333,9 @@ cleanup()
 		sleep 0.5
 		kill -s KILL "$TRACER_PID" 2>/dev/null || true
 	fi
+	if [[ -n ${STATS_WAS:-} ]]; then
+		echo "$STATS_WAS" >/proc/sys/kernel/bpf_stats_enabled 2>/dev/null || true
+	fi
 	if [[ -n ${TMP:-} ]]; then
 		if [[ $KEEP == 1 ]]; then
 			note "outputs kept in $TMP"
@@ -349,10 +352,29 @@ scrape_transitions()
 		awk '/^tcptrail_transitions_total/ { s += $2 } END { print s + 0 }'
 }
 
+# ids of the BPF programs loaded now
+bpf_ids()
+{
+	bpftool prog show --json 2>/dev/null |
+		python3 -c 'import json, sys; print(*(p["id"] for p in json.load(sys.stdin)))' ||
+		true
+}
+
+# run_time_ns of the programs loaded now that are not in $1, the ids
+# before the tracer started (kernel.bpf_stats_enabled)
+bpf_time()
+{
+	bpftool prog show --json 2>/dev/null | python3 -c '
+import json, sys
+old = set(sys.argv[1].split())
+print(sum(p.get("run_time_ns", 0) for p in json.load(sys.stdin)
+          if str(p["id"]) not in old))' "$1" || echo 0
+}
+
 run_round()
 {
 	local mode=$1 round=$2 base out err cout t0 t1 c0=0 c1=0 rc=0
-	local rate expected errors events lost cpu
+	local rate expected errors events lost cpu b0=0 b1=0 bns=- ids
 
 	mode_def "$mode"
 	MODE=$mode
@@ -364,6 +386,7 @@ run_round()
 	: >"$err"
 
 	if ((${#CMD[@]})); then
+		ids=$(bpf_ids)
 		# job control: a background job that ignores SIGINT can't be stopped
 		set -m
 		"${CMD[@]}" >"$out" 2>"$err" </dev/null &
@@ -379,6 +402,7 @@ run_round()
 		fi
 		sleep "$SETTLE"
 		c0=$(cpu_ticks "$TRACER_PID")
+		b0=$(bpf_time "$ids")
 	fi
 
 	t0=$(now)
@@ -390,6 +414,7 @@ run_round()
 	fi
 
 	if [[ -n ${TRACER_PID:-} ]]; then
+		b1=$(bpf_time "$ids")
 		wait_drained "$out"
 		c1=$(cpu_ticks "$TRACER_PID")
 		t1=$(now)
@@ -401,6 +426,10 @@ run_round()
 
 	rate=$(churn_field rate <"$cout")
 	expected=$(churn_field transitions_expected <"$cout")
+	# the kernel side's time per transition, all its programs together
+	if ((b1 > b0)) && [[ -n $expected ]] && ((expected > 0)); then
+		bns=$(awk -v d=$((b1 - b0)) -v n="$expected" 'BEGIN { printf "%.0f", d / n }')
+	fi
 	[[ -n $expected ]] && expected=$((expected / PER))
 	errors=$(churn_field errors <"$cout")
 	if [[ -z $rate || -z $expected ]]; then
@@ -434,10 +463,10 @@ run_round()
 	fi
 	# a kept output's writeback would tax the rounds after it
 	[[ $KEEP == 1 ]] || rm -f "$out"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$rate" \
-		"$events" "$expected" "$lost" "$cpu" "$errors" >>"$RESULTS"
-	note "$(printf '%-12s round %d/%d: %7s conn/s, events %s/%s, lost %s, cpu %s%%, errors %s' \
-		"$mode" "$round" "$ROUNDS" "$rate" "$events" "$expected" "$lost" "$cpu" "$errors")"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$rate" \
+		"$events" "$expected" "$lost" "$cpu" "$errors" "$bns" >>"$RESULTS"
+	note "$(printf '%-12s round %d/%d: %7s conn/s, events %s/%s, lost %s, cpu %s%%, errors %s, bpf %s ns/transition' \
+		"$mode" "$round" "$ROUNDS" "$rate" "$events" "$expected" "$lost" "$cpu" "$errors" "$bns")"
 }
 
 report()
@@ -445,7 +474,8 @@ report()
 	local modes=$1
 
 	awk -F '\t' -v modes="$modes" '
-		function median(list,    a, n, i, j, t) {
+		# the q-quantile (0.25, 0.5, 0.75), interpolated between ranks
+		function quantile(list, q,    a, n, i, j, t, x, f) {
 			n = split(list, a, " ")
 			for (i = 2; i <= n; i++)	# insertion sort: n is small
 				for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
@@ -453,32 +483,32 @@ report()
 				}
 			if (n == 0)
 				return ""
-			if (n % 2)
-				return a[(n + 1) / 2]
-			return (a[n / 2] + a[n / 2 + 1]) / 2
+			x = 1 + q * (n - 1)
+			f = int(x)
+			return f >= n ? a[n] : a[f] + (x - f) * (a[f + 1] - a[f])
 		}
+		function median(list) { return quantile(list, 0.5) }
 		{
 			m = $1
 			n[m]++
 			rate[m] = rate[m] " " $3
-			if (!(m in lo) || $3 + 0 < lo[m]) lo[m] = $3 + 0
-			if (!(m in hi) || $3 + 0 > hi[m]) hi[m] = $3 + 0
 			if ($4 != "-" && $5 > 0)
 				pct[m] = pct[m] " " 100 * $4 / $5
 			if ($6 != "-") { lost[m] += $6; haslost[m] = 1 }
 			if ($7 != "-") cpu[m] = cpu[m] " " $7
 			err[m] += $8
+			if ($9 != "-" && $9 != "") bns[m] = bns[m] " " $9
 		}
 		END {
-			fmt = "%-12s %6s %9s %15s %8s %9s %10s %8s %6s\n"
-			printf fmt, "mode", "rounds", "conn/s", "min-max", "ratio",
-			       "events%", "lost", "cpu%", "errors"
+			fmt = "%-12s %6s %9s %8s %13s %9s %10s %8s %6s %10s\n"
+			printf fmt, "mode", "rounds", "conn/s", "ratio", "ratio IQR",
+			       "events%", "lost", "cpu%", "errors", "bpf ns/tr"
 			base = median(rate["untraced"])
 			split(modes, order, " ")
 			for (k = 1; k in order; k++) {
 				m = order[k]
 				if (!(m in n)) {
-					printf fmt, m, 0, "-", "-", "-", "-", "-", "-", "-"
+					printf fmt, m, 0, "-", "-", "-", "-", "-", "-", "-", "-"
 					continue
 				}
 				r = median(rate[m])
@@ -486,9 +516,12 @@ report()
 				ev = (m in pct) ? sprintf("%.2f", median(pct[m])) : "-"
 				ls = (m in haslost) ? lost[m] : "-"
 				cp = (m in cpu) ? sprintf("%.1f", median(cpu[m])) : "-"
-				printf fmt, m, n[m], sprintf("%.0f", r),
-				       sprintf("%d-%d", lo[m], hi[m]), ratio, ev, ls, cp,
-				       err[m]
+				iqr = base > 0 ? sprintf("%.3f-%.3f",
+					quantile(rate[m], 0.25) / base,
+					quantile(rate[m], 0.75) / base) : "-"
+				bn = (m in bns) ? sprintf("%.0f", median(bns[m])) : "-"
+				printf fmt, m, n[m], sprintf("%.0f", r), ratio, iqr, ev,
+				       ls, cp, err[m], bn
 			}
 		}' "$RESULTS"
 }
@@ -534,6 +567,9 @@ main()
 	: >"$RESULTS"
 	TRACER_PID=
 	declare -gA FAILED=()
+	STATS_WAS=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || echo)
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled 2>/dev/null ||
+		note "kernel.bpf_stats_enabled cannot be set: no bpf ns/tr"
 	trap cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -553,8 +589,11 @@ main()
 	echo "tcptrail bench: $(uname -r), $(nproc) CPUs, $ROUNDS x ${SECS}s," \
 		"churn ${CHURN_ARGS:-(defaults)}"
 	report "$modes"
-	echo "ratio: median conn/s over untraced median; events%: median of" \
-		"events written / expected (transitions, or connection lines for timeline and closewait); cpu%: tracer's user space only"
+	echo "ratio: median conn/s over untraced median; ratio IQR: the" \
+		"mode's quartiles over the same median; events%: median of" \
+		"events written / expected (transitions, or connection lines for timeline and closewait); cpu%: tracer's user space only;" \
+		"bpf ns/tr: median run time of the tracer's BPF programs per" \
+		"transition (kernel.bpf_stats_enabled, on for the whole run)"
 	if ((${#FAILED[@]})); then
 		note "failed: ${!FAILED[*]}"
 		return 1
