@@ -143,6 +143,22 @@ def test_two_instances_are_independent(tracer):
     assert a.summary()[1] == 0 and b.summary()[1] == 0
 
 
+def test_churn_on_both_cpus_beside_another_tracer(tracer):
+    """loopback churn from two threads for 3 s while timeline traces all
+    of it too: trace sees every transition of the churn's port (its 10
+    per connection, and the listener's 2), none lost, none missed"""
+    churn(0)
+    port = free_port()
+    other = tracer("timeline", "-j", name="other")
+    t = tracer("trace", "-j", "--port", str(port), name="churn")
+    out = subprocess.run([CHURN, "-t", "2", "-d", "3", "-p", str(port)],
+                         capture_output=True, text=True, timeout=60).stdout
+    expected = int(re.search(r"transitions_expected=(\d+)", out).group(1))
+    assert t.stop() == 0 and other.stop() == 0
+    assert t.summary() == (expected + 2, 0), (t.stderr, out)
+    assert t.missed() == 0 and other.missed() == 0, (t.stderr, other.stderr)
+
+
 def test_valgrind_finds_no_leak_in_a_real_run(bpf, tmp_path):
     vg = shutil.which("valgrind")
     if not vg:
