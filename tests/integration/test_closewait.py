@@ -260,7 +260,7 @@ def test_live_view_under_tmux(bpf):
                                     capture_output=True, text=True).stdout
         lines = screen.splitlines()
         assert lines[0].startswith("tcptrail closewait --live")
-        assert "1 sockets in CLOSE_WAIT" in lines[0]
+        assert "1 socket in CLOSE_WAIT" in lines[0]
         assert f"{port}:1 (oldest" in lines[1]
         assert lines[3].split() == ["AGE(s)", "PID", "COMM", "FD",
                                     "LADDR:LPORT", "RADDR:RPORT", "RECV-Q",

@@ -49,6 +49,8 @@ struct cw_run {
 	struct who_holds *who; /* who holds a socket now; NULL: /proc only */
 	const struct tt_filter *filter; /* applied to snapshots in user space */
 	__u64 next_snapshot;
+	bool live_started; /* --live: its first frame was drawn */
+	bool live_tty; /* --live on a terminal: screens, else snapshots */
 };
 
 /* sockets already in CLOSE_WAIT at start go into the open table */

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -15,34 +16,22 @@
 #include "model/event.h"
 #include "output/holders_fmt.h"
 #include "cmd/stream.h"
+#include "output/live_frame.h"
 #include "output/textfmt.h"
 
 #define SCREEN_ROWS_DEFAULT 24
 #define SCREEN_COLS_DEFAULT 80
-#define HEADER_ROWS 4
-
-/* a snapshot joined with owners and ages */
-struct row {
-	const struct tt_sock_rec *rec;
-	__u64 age_ns;
-	bool estimated;
-	/* who opened it, as the tracer saw: 0 if it did not */
-	__u32 pid;
-	char comm[TT_COMM_LEN];
-	struct who now; /* who holds it now */
-	__u16 service;
-};
 
 struct frame {
 	struct tt_sock_rec *recs;
-	struct row *rows;
+	struct live_row *rows;
 	size_t n;
 	bool no_queues; /* not walked: RECV-Q and SEND-Q unknown */
 };
 
 static int by_age_desc(const void *a, const void *b)
 {
-	const struct row *x = a, *y = b;
+	const struct live_row *x = a, *y = b;
 
 	return x->age_ns > y->age_ns ? -1 : x->age_ns < y->age_ns;
 }
@@ -69,7 +58,7 @@ static void find_holders(struct cw_run *r, struct frame *f)
 }
 
 /* --pid: the process that opened it, or any that holds it now */
-static bool row_matches(const struct tt_filter *flt, const struct row *row)
+static bool row_matches(const struct tt_filter *flt, const struct live_row *row)
 {
 	const struct tt_sock_rec *s = row->rec;
 	__u32 pid = row->pid;
@@ -148,7 +137,7 @@ static int take_frame(struct cw_run *r, struct frame *f, __u64 now)
 	}
 	for (size_t i = 0; i < f->n; i++) {
 		const struct tt_sock_rec *s = &f->recs[i];
-		struct row *row = &f->rows[i];
+		struct live_row *row = &f->rows[i];
 		struct cw_open *c;
 
 		row->rec = s;
@@ -200,7 +189,7 @@ void cw_adopt_existing(struct cw_run *r)
 	if (take_frame(r, &f, now))
 		return;
 	for (size_t i = 0; i < f.n; i++) {
-		const struct row *row = &f.rows[i];
+		const struct live_row *row = &f.rows[i];
 		const struct tt_sock_rec *s = row->rec;
 		struct cw_open *c;
 
@@ -242,7 +231,7 @@ static void json_frame(struct cw_run *r, const struct frame *f, __u64 now)
 	json_key(&j, "sockets");
 	json_arr_start(&j);
 	for (size_t i = 0; i < f->n; i++) {
-		const struct row *row = &f->rows[i];
+		const struct live_row *row = &f->rows[i];
 		const struct tt_sock_rec *s = row->rec;
 
 		out_reserve(o, TT_LINE_MAX);
@@ -270,111 +259,25 @@ static void json_frame(struct cw_run *r, const struct frame *f, __u64 now)
 	out_end_line(o);
 }
 
-/* the terminal's rows (or columns), with a sane default off a terminal */
-static unsigned int screen_size(bool want_rows)
+static volatile sig_atomic_t resized;
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	resized = 1;
+}
+
+/* the terminal's size; 80x24 where it does not say */
+static void screen_of(struct live_screen *scr)
 {
 	struct winsize ws;
 
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) ||
-	    ws.ws_row <= HEADER_ROWS + 1)
-		return want_rows ? SCREEN_ROWS_DEFAULT : SCREEN_COLS_DEFAULT;
-	return want_rows ? ws.ws_row : ws.ws_col;
-}
-
-/* per service port: how many, and the oldest, for the header */
-static void port_totals(struct cw_run *r, const struct frame *f)
-{
-	struct out *o = r->fc.o;
-	size_t line = o->len, cols = screen_size(false);
-
-	out_lit(o, "by service port:");
-	/* one line: stop before an entry could wrap it */
-	for (size_t i = 0; i < f->n && o->len - line + 40 < cols; i++) {
-		size_t count = 0;
-		bool seen = false;
-
-		/* rows are oldest first: the first row of a port is its oldest */
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = f->rows[j].service == f->rows[i].service;
-		if (seen)
-			continue;
-		for (size_t j = i; j < f->n; j++)
-			count += f->rows[j].service == f->rows[i].service;
-		out_char(o, ' ');
-		out_u64(o, f->rows[i].service);
-		out_char(o, ':');
-		out_u64(o, count);
-		out_lit(o, " (oldest ");
-		out_fixed(o, f->rows[i].age_ns, 1000000000ULL, 1);
-		out_lit(o, "s)");
+	scr->cols = SCREEN_COLS_DEFAULT;
+	scr->rows = SCREEN_ROWS_DEFAULT;
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_row && ws.ws_col) {
+		scr->cols = ws.ws_col;
+		scr->rows = ws.ws_row;
 	}
-	out_char(o, '\n');
-}
-
-static void draw_frame(struct cw_run *r, const struct frame *f, __u64 now)
-{
-	unsigned int rows = screen_size(true) - HEADER_ROWS;
-	struct out *o = r->fc.o;
-	size_t start;
-
-	/* home, clear: redraw the whole screen, as top does */
-	out_lit(o, "\033[H\033[2J");
-	out_lit(o, "tcptrail closewait --live   ");
-	fmt_wall_time(&r->fc, now, false);
-	out_lit(o, "   ");
-	out_u64(o, f->n);
-	out_lit(o, " sockets in CLOSE_WAIT   Ctrl-C to quit\n");
-	port_totals(r, f);
-	out_char(o, '\n');
-	text_lit(o, "AGE(s)", 10);
-	text_lit(o, "PID", W_PID);
-	text_lit(o, "COMM", W_COMM);
-	text_lit(o, "FD", W_FD);
-	text_lit(o, "LADDR:LPORT", r->fc.wide ? W_ADDR_WIDE : W_ADDR);
-	text_lit(o, "RADDR:RPORT", r->fc.wide ? W_ADDR_WIDE : W_ADDR);
-	text_lit(o, "RECV-Q", 7);
-	out_lit(o, "SEND-Q");
-	/* the last line has no newline: a full screen must not scroll */
-	if (f->n > rows)
-		rows--;
-	for (size_t i = 0; i < f->n && i < rows; i++) {
-		const struct row *row = &f->rows[i];
-
-		out_reserve(o, TT_LINE_MAX);
-		out_char(o, '\n');
-		start = o->len;
-		if (row->estimated)
-			out_lit(o, ">=");
-		out_fixed(o, row->age_ns, 1000000000ULL, 1);
-		text_pad_from(o, start, 10);
-		text_holder_cols(o, &row->now, row->pid, row->comm);
-		text_endpoint(&r->fc, row->rec->family, row->rec->saddr,
-			      row->rec->sport);
-		text_endpoint(&r->fc, row->rec->family, row->rec->daddr,
-			      row->rec->dport);
-		start = o->len;
-		if (f->no_queues)
-			out_char(o, '-');
-		else
-			out_u64(o, row->rec->rx_queue);
-		text_pad_from(o, start, 7);
-		start = o->len;
-		if (f->no_queues)
-			out_char(o, '-');
-		else
-			out_u64(o, row->rec->tx_queue);
-		if (row->now.h.n > 1 || (row->now.h.n && row->pid &&
-					 row->now.h.v[0].pid != row->pid)) {
-			text_pad_from(o, start, 7);
-			text_holders_more(o, &row->now, row->pid, row->comm);
-		}
-	}
-	if (f->n > rows) {
-		out_lit(o, "\n... ");
-		out_u64(o, f->n - rows);
-		out_lit(o, " more");
-	}
-	out_flush(o);
 }
 
 void cw_live_tick(void *ctx, __u64 now)
@@ -382,14 +285,32 @@ void cw_live_tick(void *ctx, __u64 now)
 	struct cw_run *r = ctx;
 	struct frame f;
 
-	if (now < r->next_snapshot)
+	struct live_screen scr = { .tty = false };
+
+	if (!r->live_started) {
+		struct sigaction sa = { .sa_handler = on_winch,
+					.sa_flags = SA_RESTART };
+
+		r->live_started = true;
+		r->live_tty = !r->env->out.json && isatty(STDOUT_FILENO);
+		sigemptyset(&sa.sa_mask);
+		if (r->live_tty)
+			sigaction(SIGWINCH, &sa, NULL);
+	}
+	/* a resized terminal is redrawn at once, not at the next interval */
+	if (now < r->next_snapshot && !resized)
 		return;
+	resized = 0;
 	r->next_snapshot = now + r->env->interval_ns;
 	if (take_frame(r, &f, now))
 		return;
-	if (r->env->out.json)
+	if (r->env->out.json) {
 		json_frame(r, &f, now);
-	else
-		draw_frame(r, &f, now);
+	} else {
+		scr.tty = r->live_tty;
+		if (scr.tty)
+			screen_of(&scr);
+		live_frame_draw(&r->fc, f.rows, f.n, f.no_queues, now, &scr);
+	}
 	free_frame(&f);
 }

@@ -16,6 +16,36 @@ void text_pad_from(struct out *o, size_t start, size_t width)
 	out_pad(o, len < width ? width - len + 1 : 1);
 }
 
+void text_rpad_from(struct out *o, size_t start, size_t width)
+{
+	size_t len = o->len - start;
+
+	/* no room without a flush, which would move 'start': left-aligned */
+	if (len < width && o->cap - o->len >= width - len) {
+		memmove(o->buf + start + width - len, o->buf + start, len);
+		memset(o->buf + start, ' ', width - len);
+		o->len = start + width;
+	} else if (len < width) {
+		out_pad(o, width - len);
+	}
+	out_char(o, ' ');
+}
+
+void text_rcol(struct out *o, const char *s, size_t len, size_t width)
+{
+	if (len < width)
+		out_pad(o, width - len);
+	out_mem(o, s, len);
+	out_char(o, ' ');
+}
+
+void out_count(struct out *o, __u64 n, const char *one, const char *many)
+{
+	out_u64(o, n);
+	out_char(o, ' ');
+	out_str(o, n == 1 ? one : many);
+}
+
 void text_time(struct fmt_ctx *c, __u64 ts_ns)
 {
 	struct out *o = c->o;

@@ -19,6 +19,13 @@ void text_col(struct out *o, const char *s, size_t len, size_t width);
 #define text_lit(o, s, width) text_col(o, s, sizeof(s) - 1, width)
 /* pad what was written since 'start' to width, plus one space */
 void text_pad_from(struct out *o, size_t start, size_t width);
+/* right-align what was written since 'start' in width, plus one space */
+void text_rpad_from(struct out *o, size_t start, size_t width);
+/* a column title right-aligned over its numbers */
+void text_rcol(struct out *o, const char *s, size_t len, size_t width);
+#define text_rlit(o, s, width) text_rcol(o, s, sizeof(s) - 1, width)
+/* "1 socket", "2 sockets", "0 sockets" */
+void out_count(struct out *o, __u64 n, const char *one, const char *many);
 /* seconds since start, or wall clock with -T; padded */
 void text_time(struct fmt_ctx *c, __u64 ts_ns);
 /* PID and COMM columns; '-' for an unknown owner (pid 0) */
