@@ -1127,7 +1127,7 @@ static void check_text(const struct run *r, const char *out, size_t len,
 			(r->r.lost && l > 20 &&
 			 !memcmp(p, "  lost transitions: ", 20)) ||
 				(s->dropped &&
-				 memmem(p, l, " connections did not fit", 24)),
+				 memmem(p, l, " did not fit in the table", 25)),
 			"text: unexpected line '%.*s'", (int)l, p);
 	}
 	FUZZ_CHECK(summary >= cw_ports, "text: %zu port summaries, JSON %zu",

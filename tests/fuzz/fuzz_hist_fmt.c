@@ -225,7 +225,7 @@ static void check_bars(const struct run *r, const struct tt_hist *h,
 		if (h->slots[s] > most)
 			most = h->slots[s];
 	}
-	snprintf(want, sizeof(want), "     %-24s: count    distribution",
+	snprintf(want, sizeof(want), "     %-24s:    count distribution",
 		 r->v.unit_ns == 1000 ? "usecs" : "msecs");
 	expect_line(p, end, want);
 	for (int s = first; first >= 0 && s <= last; s++) {
@@ -245,7 +245,7 @@ static void check_bars(const struct run *r, const struct tt_hist *h,
 			snprintf(range, sizeof(range), "%llu -> %llu",
 				 (1ULL << (s - 1)) + 1, 1ULL << s);
 		snprintf(cnt, sizeof(cnt), "%llu", (unsigned long long)n);
-		pre = snprintf(want, sizeof(want), "     %-24s: %-8s |", range,
+		pre = snprintf(want, sizeof(want), "     %-24s: %8s |", range,
 			       cnt);
 		line = next_line(p, end, &len);
 		FUZZ_CHECK(len == pre + 41 && !memcmp(line, want, pre) &&

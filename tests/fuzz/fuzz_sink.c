@@ -266,9 +266,15 @@ static void check_text_event(const struct run *r, const struct tt_event *e,
 
 	for (k = 0; k < 9; k++) {
 		size_t wl = strlen(want[k]), width = widths[k], pad;
+		/* numbers: seconds and PID, right-aligned in their width */
+		bool right = k == 1 || (k == 0 && !(r->opts & OPT_WALL));
 
 		if ((k == 3 || k == 4) && (r->opts & OPT_WIDE))
 			width = 47;
+		for (size_t i = 0; right && wl + i < width; i++, p++)
+			FUZZ_CHECK(p < end && *p == ' ',
+				   "column %d: right-aligned: '%.*s'", k,
+				   (int)len, line);
 		FUZZ_CHECK((size_t)(end - p) >= wl && !memcmp(p, want[k], wl),
 			   "text column %d: want '%s' at '%.*s'", k, want[k],
 			   (int)(end - p), p);
@@ -276,7 +282,7 @@ static void check_text_event(const struct run *r, const struct tt_event *e,
 		if (k == 8)
 			break;
 		/* padded to the column width, then one space */
-		pad = wl < width ? width - wl + 1 : 1;
+		pad = !right && wl < width ? width - wl + 1 : 1;
 		for (size_t i = 0; i < pad; i++, p++)
 			FUZZ_CHECK(p < end && *p == ' ',
 				   "column %d: %zu spaces expected: '%.*s'", k,
@@ -306,6 +312,8 @@ static void check_text(const struct run *r, const char *out, size_t len)
 		l = nl - line;
 		switch (n) {
 		case 0: /* header */
+			while (l && *line == ' ')
+				line++, l--;
 			FUZZ_CHECK(l > 4 && !memcmp(line, "TIME", 4),
 				   "header: '%.*s'", (int)l, line);
 			break;

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """tcptrail closewait against real CLOSE_WAIT holds on loopback."""
 import json
+import re
 import subprocess
 import time
 
@@ -241,6 +242,49 @@ def test_adopted_socket_episode_has_a_lower_bound(tracer):
         assert summary["predating"] == 1
     finally:
         stop(srv, cli)
+
+
+def ends(line):
+    """where each whitespace-separated field of line ends"""
+    return [m.end() for m in re.finditer(r"\S+", line)]
+
+
+def test_text_summary_lists_episodes_begun_before_tracing(tracer):
+    """The text says what the JSON's "predating" counts, and names them."""
+    ended, still = free_port(), free_port()
+    s1, c1, _ = hold_close_wait(ended, 2.5, b"slowpoke")
+    s2, c2, _ = hold_close_wait(still, 30, b"stuck")
+    try:
+        time.sleep(1)
+        t = tracer("closewait", "--port", str(ended), "--port", str(still))
+        assert s1.wait(timeout=10) == 0
+        assert t.stop() == 0
+        out = t.stdout.splitlines()
+        (i,) = [n for n, ln in enumerate(out)
+                if ln.startswith("Started before tracing")]
+        assert out[i] == ("Started before tracing (ages are lower bounds): "
+                          "1 episode ended, 1 socket still in CLOSE_WAIT")
+        head = out[i + 1]
+        assert head.split() == ["AGE", "PID", "COMM", "LADDR:LPORT",
+                                "RADDR:RPORT", "SERVICE", "STATE"]
+        rows = {r.split()[4]: r for r in out[i + 2:i + 4]}
+        assert set(rows) == {"slowpoke", "stuck"}
+        for comm, srv, port, state in [("slowpoke", s1, ended, "ended"),
+                                       ("stuck", s2, still,
+                                        "still in CLOSE_WAIT")]:
+            row = rows[comm]
+            f = row.split()
+            assert f[:2] == ["at", "least"] and f[2].endswith("s")
+            # a lower bound: at least the time traced, which was > 1 s
+            assert 1.0 <= float(f[2][:-1]) <= 5.0, row
+            assert f[3] == str(srv.pid) and f[5] == f"127.0.0.1:{port}"
+            assert f[7] == str(port) and row.endswith(state)
+            # numbers right-aligned under their titles
+            # AGE, PID, SERVICE: the titles' fields 0, 1, 5
+            assert [ends(head)[n] for n in (0, 1, 5)] == [
+                ends(row)[n] for n in (2, 3, 7)], (head, row)
+    finally:
+        stop(s1, c1, s2, c2)
 
 
 def test_live_view_under_tmux(bpf):

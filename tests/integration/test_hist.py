@@ -62,7 +62,7 @@ def test_text_bars_and_percentiles(tracer):
     assert t.stop() == 0, t.stderr
     out = t.stdout
     assert f"CLOSE_WAIT time, service port {p}: count 2, p50 <= " in out
-    assert "msecs" in out and "count    distribution" in out
+    assert "msecs" in out and "   count distribution" in out
     row = [l for l in out.splitlines() if "257 -> 512" in l]
     assert row and ": 2 " in row[0] and "|" + "*" * 40 + "|" in row[0], out
 

@@ -116,7 +116,7 @@ static void slot_line(char *buf, size_t len, unsigned int s, __u64 n,
 	memset(bar, '*', w);
 	bar[BAR] = '\0';
 	range_label(range, sizeof(range), s);
-	snprintf(buf, len, "     %-24s: %-8llu |%s|", range,
+	snprintf(buf, len, "     %-24s: %8llu |%s|", range,
 		 (unsigned long long)n, bar);
 }
 
@@ -139,13 +139,13 @@ static void test_text_sample(void **state)
 	expect_line(text, "CLOSE_WAIT time, service port other: count 2, "
 			  "p50 <= 0.007ms, p99 <= 0.007ms, max 0.007ms");
 	expect_line(text,
-		    "     usecs                   : count    distribution");
+		    "     usecs                   :    count distribution");
 	/* the labels the brief names, in place */
-	expect_line(text, "     0 -> 1                  : 1        "
+	expect_line(text, "     0 -> 1                  :        1 "
 			  "|**********                              |");
-	expect_line(text, "     513 -> 1024             : 4        "
+	expect_line(text, "     513 -> 1024             :        4 "
 			  "|****************************************|");
-	expect_line(text, "     274877906945 -> inf     : 2        "
+	expect_line(text, "     274877906945 -> inf     :        2 "
 			  "|********************                    |");
 	/* every slot from the first to the last with a count, empty or not */
 	for (unsigned int s = 0; s <= LAST; s++) {
@@ -157,8 +157,8 @@ static void test_text_sample(void **state)
 	assert_non_null(text);
 	text = strchr(text, '\n') + 1;
 	assert_string_equal(
-		text, "     usecs                   : count    distribution\n"
-		      "     5 -> 8                  : 2        "
+		text, "     usecs                   :    count distribution\n"
+		      "     5 -> 8                  :        2 "
 		      "|****************************************|\n\n");
 }
 
@@ -186,13 +186,13 @@ static void test_text_all_slots(void **state)
 	text = out_cstr(o);
 	assert_non_null(strstr(text, "FIN_WAIT2 time, lport 443: count "));
 	expect_line(text,
-		    "     msecs                   : count    distribution");
+		    "     msecs                   :    count distribution");
 	for (unsigned int s = 0; s <= LAST; s++) {
 		slot_line(line, sizeof(line), s, e.h.slots[s], e.h.slots[LAST]);
 		expect_line(text, line);
 	}
 	/* the smallest count still shows */
-	expect_line(text, "     0 -> 1                  : 1        "
+	expect_line(text, "     0 -> 1                  :        1 "
 			  "|*                                       |");
 	for (const char *p = text; (p = strchr(p, '|'));) {
 		const char *end = strchr(p + 1, '|');
@@ -226,7 +226,7 @@ static void test_text_key_modes(void **state)
 					    "1000001, p50 <= 0.032ms, "
 					    "p99 <= 0.032ms, max 0.040ms\n"));
 	/* a count too small for one column still gets one */
-	expect_line(out_cstr(o), "     33 -> 64                : 1        "
+	expect_line(out_cstr(o), "     33 -> 64                :        1 "
 				 "|*                                       |");
 }
 

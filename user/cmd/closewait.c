@@ -102,6 +102,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 CLI_ARGP(stream_argp_children);
 
+static void keep_ended(struct cw_predated *p, const struct tt_event *e,
+		       __u16 service, __u64 ns)
+{
+	const char *comm;
+
+	memset(p, 0, sizeof(*p));
+	p->ns = ns;
+	p->pid = tt_event_who(e, &comm);
+	if (p->pid)
+		memcpy(p->comm, comm, TT_COMM_LEN);
+	p->family = e->family;
+	p->lport = e->sport;
+	p->rport = e->dport;
+	p->service = service;
+	memcpy(p->laddr, e->saddr, TT_ADDR_LEN);
+	memcpy(p->raddr, e->daddr, TT_ADDR_LEN);
+}
+
 static bool on_event(void *ctx, const struct tt_event *e)
 {
 	struct cw_run *r = ctx;
@@ -159,7 +177,8 @@ static bool on_event(void *ctx, const struct tt_event *e)
 		portstats__add(r->stats, service, ns);
 	} else {
 		ns = e->ts_ns > since ? e->ts_ns - since : 0;
-		r->predating++;
+		if (r->predating++ < CW_ENDED_MAX)
+			keep_ended(&r->ended[r->nended++], e, service, ns);
 	}
 	if (!r->env->live && ns >= r->env->min_ns)
 		r->rep->episode(&r->fc, e, service, ns, known);
@@ -269,6 +288,8 @@ static void summary(struct cw_run *r, __u64 now)
 	struct cw_summary sum = {
 		.episodes = r->episodes,
 		.predating = r->predating,
+		.ended = r->ended,
+		.nended = r->nended,
 		.dropped = r->dropped,
 		.now = now,
 	};

@@ -19,6 +19,9 @@
 #include "kernel/who_holds.h"
 #include "model/tcp_state.h"
 
+/* episodes begun before tcptrail listed one by one in the text summary */
+#define CW_ENDED_MAX 64
+
 struct cw_env {
 	struct tt_filter filter;
 	struct tt_loader_opts lo;
@@ -40,6 +43,8 @@ struct cw_run {
 	struct service_rule svc; /* --key, the kernel's ephemeral range */
 	__u64 episodes;
 	__u64 predating; /* ended, but began before tcptrail started */
+	struct cw_predated ended[CW_ENDED_MAX]; /* the first of those */
+	size_t nended;
 	__u64 dropped; /* did not fit in the open table */
 	struct sockets *socks; /* iter/tcp snapshots, NULL if unavailable */
 	/* the tracer's own list of sockets in CLOSE_WAIT: then 'open' holds

@@ -256,19 +256,17 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 	out_lit(o, " (watching ");
 	out_str(o, r->watch);
 	out_lit(o, "; ");
-	out_u64(o, s->connections);
-	out_str(o, s->connections == 1 ? " connection, " : " connections, ");
-	out_u64(o, s->episodes);
-	out_str(o, s->episodes == 1 ? " CLOSE_WAIT episode" :
-				      " CLOSE_WAIT episodes");
+	out_count(o, s->connections, "connection", "connections");
+	out_lit(o, ", ");
+	out_count(o, s->episodes, "CLOSE_WAIT episode", "CLOSE_WAIT episodes");
 	if (s->predating) {
 		out_lit(o, " (");
 		out_u64(o, s->predating);
 		out_lit(o, " began before tcptrail)");
 	}
 	out_lit(o, ", ");
-	out_u64(o, r->lost);
-	out_str(o, r->lost == 1 ? " transition lost)" : " transitions lost)");
+	out_count(o, r->lost, "transition", "transitions");
+	out_lit(o, " lost)");
 	out_end_line(o);
 	rules_text(o, r);
 	for (size_t i = 0; i < s->nv; i++) {
@@ -294,9 +292,8 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 	}
 	if (s->dropped) {
 		out_lit(o, "  ");
-		out_u64(o, s->dropped);
-		out_lit(o,
-			" connections did not fit in the table: not checked");
+		out_count(o, s->dropped, "connection", "connections");
+		out_lit(o, " did not fit in the table: not checked");
 		out_end_line(o);
 	}
 	n = portstats__summarise(s->cw, &ps);

@@ -7,14 +7,18 @@
 #include "output/closewait_report.h"
 #include "output/textfmt.h"
 
+#define W_SERVICE 7
+#define W_MS 10
+
 static void text_header(struct fmt_ctx *c)
 {
 	struct out *o = c->o;
 
 	text_header_start(c);
-	text_lit(o, "SERVICE", 7);
+	text_rlit(o, "SERVICE", W_SERVICE);
 	text_lit(o, "NEXT", W_STATE);
-	out_lit(o, "MS");
+	text_rlit(o, "MS", W_MS);
+	out_trim(o);
 	out_end_line(o);
 }
 
@@ -34,12 +38,15 @@ static void text_episode(struct fmt_ctx *c, const struct tt_event *e,
 	text_endpoint(c, e->family, e->daddr, e->dport);
 	start = o->len;
 	out_u64(o, service);
-	text_pad_from(o, start, 7);
+	text_rpad_from(o, start, W_SERVICE);
 	next = tcp_state_str(e->newstate);
 	text_col(o, next, strlen(next), W_STATE);
+	start = o->len;
 	if (!known)
 		out_lit(o, ">=");
 	out_fixed(o, ns, 1000000ULL, 3);
+	text_rpad_from(o, start, W_MS);
+	out_trim(o);
 	out_end_line(o);
 }
 
@@ -60,8 +67,13 @@ static void text_pct(struct out *o, const struct port_summary *p, __u64 ns)
 static void text_ports(struct out *o, const struct cw_summary *s)
 {
 	out_lit(o, "\nCLOSE_WAIT episodes by service port:\n");
-	out_lit(o, "SERVICE  EPISODES      P50(ms)      P99(ms)      "
-		   "MAX(ms)\n");
+	text_rlit(o, "SERVICE", W_SERVICE);
+	text_rlit(o, "EPISODES", 8);
+	text_rlit(o, "P50(ms)", 12);
+	text_rlit(o, "P99(ms)", 12);
+	text_rlit(o, "MAX(ms)", 12);
+	out_trim(o);
+	out_char(o, '\n');
 	for (size_t i = 0; i < s->nports; i++) {
 		const struct port_summary *p = &s->ports[i];
 		size_t start;
@@ -69,17 +81,20 @@ static void text_ports(struct out *o, const struct cw_summary *s)
 		out_reserve(o, TT_LINE_MAX);
 		start = o->len;
 		out_u64(o, p->port);
-		text_pad_from(o, start, 7);
+		text_rpad_from(o, start, W_SERVICE);
 		start = o->len;
 		out_u64(o, p->count);
-		text_pad_from(o, start, 8);
+		text_rpad_from(o, start, 8);
 		start = o->len;
 		text_pct(o, p, p->p50_ns);
-		text_pad_from(o, start, 12);
+		text_rpad_from(o, start, 12);
 		start = o->len;
 		text_pct(o, p, p->p99_ns);
-		text_pad_from(o, start, 12);
+		text_rpad_from(o, start, 12);
+		start = o->len;
 		out_fixed(o, p->max_ns, 1000000ULL, 3);
+		text_rpad_from(o, start, 12);
+		out_trim(o);
 		out_char(o, '\n');
 	}
 	if (!s->nports)
@@ -91,10 +106,10 @@ static void text_open(struct fmt_ctx *c, const struct cw_summary *s)
 	struct out *o = c->o;
 
 	out_lit(o, "\nStill in CLOSE_WAIT:\n");
-	text_lit(o, "AGE(ms)", 12);
-	text_lit(o, "PID", W_PID);
+	text_rlit(o, "AGE(ms)", 12);
+	text_rlit(o, "PID", W_PID);
 	text_lit(o, "COMM", W_COMM);
-	text_lit(o, "FD", W_FD);
+	text_rlit(o, "FD", W_FD);
 	text_lit(o, "LADDR:LPORT", c->wide ? W_ADDR_WIDE : W_ADDR);
 	text_lit(o, "RADDR:RPORT", c->wide ? W_ADDR_WIDE : W_ADDR);
 	out_lit(o, "SERVICE\n");
@@ -108,27 +123,101 @@ static void text_open(struct fmt_ctx *c, const struct cw_summary *s)
 		if (w->estimated)
 			out_lit(o, ">=");
 		out_fixed(o, age, 1000000ULL, 3);
-		text_pad_from(o, start, 12);
+		text_rpad_from(o, start, 12);
 		text_holder_cols(o, &w->now, w->pid, w->comm);
 		text_endpoint(c, w->family, w->laddr, w->lport);
 		text_endpoint(c, w->family, w->raddr, w->rport);
 		start = o->len;
 		out_u64(o, w->service);
-		if (w->now.h.n > 1 ||
-		    (w->now.h.n && w->pid && w->now.h.v[0].pid != w->pid)) {
-			text_pad_from(o, start, 8);
-			text_holders_more(o, &w->now, w->pid, w->comm);
-		}
+		text_rpad_from(o, start, W_SERVICE);
+		text_holders_more(o, &w->now, w->pid, w->comm);
+		out_trim(o);
 		out_char(o, '\n');
 	}
 	if (!s->nopen)
 		out_lit(o, "(none)\n");
 }
 
+/* one socket whose CLOSE_WAIT began before tcptrail: a lower bound */
+static void text_predated_row(struct fmt_ctx *c, __u64 ns, __u32 pid,
+			      const char *comm, __u16 family, const __u8 *laddr,
+			      __u16 lport, const __u8 *raddr, __u16 rport,
+			      __u16 service, bool ended)
+{
+	struct out *o = c->o;
+	size_t start;
+
+	out_reserve(o, TT_LINE_MAX);
+	start = o->len;
+	out_lit(o, "at least ");
+	out_human(o, ns);
+	text_rpad_from(o, start, 17);
+	text_who(o, pid, comm);
+	text_endpoint(c, family, laddr, lport);
+	text_endpoint(c, family, raddr, rport);
+	start = o->len;
+	out_u64(o, service);
+	text_rpad_from(o, start, W_SERVICE);
+	out_str(o, ended ? "ended" : "still in CLOSE_WAIT");
+	out_char(o, '\n');
+}
+
+/*
+ * The episodes that began before tcptrail started: their ages are lower
+ * bounds, so they are in no percentile; listed here with the open ones.
+ */
+static void text_predating(struct fmt_ctx *c, const struct cw_summary *s)
+{
+	struct out *o = c->o;
+	size_t nopen = 0;
+
+	for (size_t i = 0; i < s->nopen; i++)
+		nopen += s->open[i]->estimated;
+	out_lit(o, "\nStarted before tracing (ages are lower bounds): ");
+	out_count(o, s->predating, "episode ended", "episodes ended");
+	out_lit(o, ", ");
+	out_count(o, nopen, "socket", "sockets");
+	out_lit(o, " still in CLOSE_WAIT\n");
+	if (!s->predating && !nopen)
+		return;
+	text_rlit(o, "AGE", 17);
+	text_rlit(o, "PID", W_PID);
+	text_lit(o, "COMM", W_COMM);
+	text_lit(o, "LADDR:LPORT", c->wide ? W_ADDR_WIDE : W_ADDR);
+	text_lit(o, "RADDR:RPORT", c->wide ? W_ADDR_WIDE : W_ADDR);
+	text_rlit(o, "SERVICE", W_SERVICE);
+	out_lit(o, "STATE\n");
+	for (size_t i = 0; i < s->nended; i++) {
+		const struct cw_predated *p = &s->ended[i];
+
+		text_predated_row(c, p->ns, p->pid, p->comm, p->family,
+				  p->laddr, p->lport, p->raddr, p->rport,
+				  p->service, true);
+	}
+	if (s->nended < s->predating) {
+		out_lit(o, "(only the first ");
+		out_count(o, s->nended, "ended episode is", "ended ones are");
+		out_lit(o, " listed)\n");
+	}
+	for (size_t i = 0; i < s->nopen; i++) {
+		const struct cw_open *w = s->open[i];
+		const struct holder *h = w->now.h.n ? &w->now.h.v[0] : NULL;
+
+		if (!w->estimated)
+			continue;
+		text_predated_row(
+			c, s->now > w->since_ns ? s->now - w->since_ns : 0,
+			h ? h->pid : w->pid, h ? h->comm : w->comm, w->family,
+			w->laddr, w->lport, w->raddr, w->rport, w->service,
+			false);
+	}
+}
+
 static void text_summary(struct fmt_ctx *c, const struct cw_summary *s)
 {
 	text_ports(c->o, s);
 	text_open(c, s);
+	text_predating(c, s);
 }
 
 const struct cw_report_ops cw_report_text = {

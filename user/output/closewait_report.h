@@ -12,9 +12,24 @@
 #include "output/fmt_ctx.h"
 #include "tcptrail.h"
 
+/* an episode that ended but began before tcptrail: ns is a lower bound */
+struct cw_predated {
+	__u64 ns;
+	__u32 pid; /* 0: not known */
+	char comm[TT_COMM_LEN];
+	__u16 family;
+	__u16 lport;
+	__u16 rport;
+	__u16 service;
+	__u8 laddr[TT_ADDR_LEN];
+	__u8 raddr[TT_ADDR_LEN];
+};
+
 struct cw_summary {
 	__u64 episodes;
 	__u64 predating; /* ended, but began before tcptrail started */
+	const struct cw_predated *ended; /* the first of them */
+	size_t nended;
 	__u64 dropped; /* did not fit in the open table */
 	const struct port_summary *ports; /* by port */
 	size_t nports;

@@ -55,7 +55,7 @@ static void bars(struct out *o, const struct tt_hist *h, __u64 unit_ns)
 	out_pad(o, 5);
 	out_short(o, unit_name(unit_ns));
 	out_pad(o, 24 - 5);
-	out_lit(o, ": count    distribution");
+	out_lit(o, ":    count distribution");
 	out_end_line(o);
 	for (int s = first; s >= 0 && s <= last; s++) {
 		__u64 n = h->slots[s];
@@ -71,9 +71,8 @@ static void bars(struct out *o, const struct tt_hist *h, __u64 unit_ns)
 		out_lit(o, ": ");
 		start = o->len;
 		out_u64(o, n);
-		if (o->len - start < 8)
-			out_pad(o, 8 - (o->len - start));
-		out_lit(o, " |");
+		text_rpad_from(o, start, 8);
+		out_char(o, '|');
 		if (out_reserve(o, BAR_WIDTH)) {
 			memset(o->buf + o->len, '*', w);
 			memset(o->buf + o->len + w, ' ', BAR_WIDTH - w);

@@ -16,7 +16,7 @@ void text_holder_cols(struct out *o, const struct who *w, __u32 opener,
 		out_u64(o, h->fd);
 	else
 		out_char(o, '-');
-	text_pad_from(o, start, W_FD);
+	text_rpad_from(o, start, W_FD);
 }
 
 static void text_pid_comm(struct out *o, __u32 pid, const char *comm)

@@ -70,6 +70,13 @@ static inline void out_char(struct out *o, char c)
 }
 
 void out_pad(struct out *o, size_t n);
+
+/* drop the spaces that end the line written so far */
+static inline void out_trim(struct out *o)
+{
+	while (o->len && o->buf[o->len - 1] == ' ')
+		o->len--;
+}
 void out_u64(struct out *o, __u64 v);
 /* v / div with 'digits' decimals, truncated: out_fixed(o, ns, 1000000, 3) */
 void out_fixed(struct out *o, __u64 v, __u64 div, int digits);

@@ -56,7 +56,11 @@ void text_time(struct fmt_ctx *c, __u64 ts_ns)
 	else
 		out_fixed(o, ts_ns > c->start_ns ? ts_ns - c->start_ns : 0,
 			  1000000000ULL, 6);
-	text_pad_from(o, start, W_TIME);
+	/* seconds: right-aligned, so that their points line up */
+	if (c->wall)
+		text_pad_from(o, start, W_TIME);
+	else
+		text_rpad_from(o, start, W_TIME);
 }
 
 void text_who(struct out *o, __u32 pid, const char *comm)
@@ -64,13 +68,13 @@ void text_who(struct out *o, __u32 pid, const char *comm)
 	size_t start;
 
 	if (!pid) {
-		text_lit(o, "-", W_PID);
+		text_rlit(o, "-", W_PID);
 		text_lit(o, "-", W_COMM);
 		return;
 	}
 	start = o->len;
 	out_u64(o, pid);
-	text_pad_from(o, start, W_PID);
+	text_rpad_from(o, start, W_PID);
 	start = o->len;
 	/* an empty name would shift the columns */
 	if (comm[0])
@@ -97,8 +101,8 @@ void text_header_start(struct fmt_ctx *c)
 	if (c->wall)
 		text_lit(o, "TIME", W_TIME);
 	else
-		text_lit(o, "TIME(s)", W_TIME);
-	text_lit(o, "PID", W_PID);
+		text_rlit(o, "TIME(s)", W_TIME);
+	text_rlit(o, "PID", W_PID);
 	text_lit(o, "COMM", W_COMM);
 	text_lit(o, "LADDR:LPORT", aw);
 	text_lit(o, "RADDR:RPORT", aw);

@@ -53,7 +53,7 @@ static void text_header(struct fmt_ctx *c)
 	text_header_start(c);
 	text_lit(o, "OPENED", 7);
 	text_lit(o, "CLOSED", 7);
-	text_lit(o, "LIFETIME", 10);
+	text_rlit(o, "LIFETIME", 10);
 	out_lit(o, "PATH");
 	out_end_line(o);
 }
@@ -79,7 +79,7 @@ static void text_conn(struct fmt_ctx *fc, const struct tl_conn *c, __u64 now,
 	if (c->partial || tl_truncated(c))
 		out_lit(o, ">=");
 	out_human(o, life);
-	text_pad_from(o, start, 10);
+	text_rpad_from(o, start, 10);
 	for (int i = 0; i < tl_nsteps(c); i++) {
 		struct tl_step s = tl_step(c, i);
 
