@@ -64,7 +64,7 @@ def test_text_bars_and_percentiles(tracer):
     assert f"CLOSE_WAIT time, service port {p}: count 2, p50 <= " in out
     assert "msecs" in out and "   count distribution" in out
     row = [l for l in out.splitlines() if "257 -> 512" in l]
-    assert row and ": 2 " in row[0] and "|" + "*" * 40 + "|" in row[0], out
+    assert row and ":        2 |" in row[0] and "|" + "*" * 40 + "|" in row[0], out
 
 
 def test_us_all_states_and_interval(tracer):
