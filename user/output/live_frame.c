@@ -204,27 +204,31 @@ static void emit(struct frame_out *f)
 	l->len = 0;
 }
 
+/* what goes first from a narrow title: the quit hint, the name, the time */
 static void title(struct frame_out *f, struct fmt_ctx *lc, size_t n, __u64 now)
 {
 	static const char name[] = "tcptrail closewait --live" SEP;
 	static const char quit[] = SEP "Ctrl-C to quit";
+	size_t cols = f->scr->tty ? f->scr->cols : 0;
 	struct out *o = lc->o;
-	size_t len;
+	size_t count, clock;
 
-	out_mem(o, name, sizeof(name) - 1);
-	fmt_wall_time(lc, now, false);
-	out_lit(o, SEP);
 	out_count(o, n, "socket", "sockets");
 	out_lit(o, " in CLOSE_WAIT");
-	len = o->len;
-	/* the program's name goes first, the time and the count stay */
-	if (f->scr->tty && len > f->scr->cols) {
-		memmove(o->buf, o->buf + sizeof(name) - 1,
-			len - sizeof(name) + 1);
-		o->len -= sizeof(name) - 1;
-	} else if (f->scr->tty && len + sizeof(quit) - 1 <= f->scr->cols) {
-		out_mem(o, quit, sizeof(quit) - 1);
+	count = o->len;
+	fmt_wall_time(lc, now, false);
+	clock = o->len - count;
+	o->len = 0;
+	if (!cols || sizeof(name) - 1 + clock + 3 + count <= cols)
+		out_mem(o, name, sizeof(name) - 1);
+	if (!cols || clock + 3 + count <= cols) {
+		fmt_wall_time(lc, now, false);
+		out_lit(o, SEP);
 	}
+	out_count(o, n, "socket", "sockets");
+	out_lit(o, " in CLOSE_WAIT");
+	if (cols && o->len + sizeof(quit) - 1 <= cols)
+		out_mem(o, quit, sizeof(quit) - 1);
 	emit(f);
 }
 
