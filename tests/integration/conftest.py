@@ -100,7 +100,7 @@ class Tracer:
         return int(m.group(1)) if m else 0
 
     def summary(self):
-        m = re.search(r"tcptrail: (\d+) events, (\d+) lost", self.stderr)
+        m = re.search(r"tcptrail: (\d+) events?, (\d+) lost", self.stderr)
         assert m, "no summary on stderr: " + self.stderr
         return int(m.group(1)), int(m.group(2))
 

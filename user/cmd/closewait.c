@@ -379,12 +379,12 @@ int do_closewait(int argc, char **argv)
 		summary(&r, now_ns());
 		out_flush(&s.out);
 	}
-	if (stream_summary(&s, "events") && !err)
+	if (stream_summary(&s, "event") && !err)
 		err = TT_EXIT_FAILURE;
 	if (r.dropped)
-		p_warn("%llu sockets entered CLOSE_WAIT while %llu were "
+		p_warn("%llu socket%s entered CLOSE_WAIT while %llu were "
 		       "tracked already: not followed (raise --max-open)",
-		       (unsigned long long)r.dropped,
+		       (unsigned long long)r.dropped, r.dropped == 1 ? "" : "s",
 		       (unsigned long long)env.max_open);
 cleanup:
 	closewait_socks__close(r.in_cw);

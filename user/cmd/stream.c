@@ -217,8 +217,8 @@ int stream_summary(struct stream *s, const char *what)
 	__u64 missed = tt_tracer_missed(&s->tracer);
 	struct out *o = &s->out;
 
-	fprintf(stderr, "tcptrail: %llu %s, %llu lost, %.2f s",
-		(unsigned long long)s->seen, what,
+	fprintf(stderr, "tcptrail: %llu %s%s, %llu lost, %.2f s",
+		(unsigned long long)s->seen, what, s->seen == 1 ? "" : "s",
 		(unsigned long long)c->c[TT_CNT_LOST],
 		(now_ns() - s->start_ns) / 1e9);
 	if (c->c[TT_CNT_UNTRACKED])
@@ -231,8 +231,9 @@ int stream_summary(struct stream *s, const char *what)
 		fprintf(stderr, ", %llu taken by the relief program",
 			(unsigned long long)c->c[TT_CNT_RELIEVED]);
 	if (s->short_records)
-		fprintf(stderr, ", %llu malformed records",
-			(unsigned long long)s->short_records);
+		fprintf(stderr, ", %llu malformed record%s",
+			(unsigned long long)s->short_records,
+			s->short_records == 1 ? "" : "s");
 	fputc('\n', stderr);
 	if (c->c[TT_CNT_LOST])
 		fprintf(stderr,

@@ -66,7 +66,10 @@ int stream_open(struct stream *s, const struct tt_loader_opts *lo,
 		void *ctx);
 /* until a stop; then detach, drain and read the kernel's counters */
 int stream_run(struct stream *s, __u64 duration_ns);
-/* "tcptrail: N events, M lost, S s" on stderr, and what went wrong */
+/*
+ * "tcptrail: N events, M lost, S s" on stderr (what: "event", made
+ * plural unless N is 1), and what went wrong
+ */
 int stream_summary(struct stream *s, const char *what);
 void stream_close(struct stream *s);
 

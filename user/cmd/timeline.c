@@ -275,19 +275,21 @@ int do_timeline(int argc, char **argv)
 		idmap__for_each(r.conns, print_open, &oc);
 		out_flush(&s.out);
 	}
-	if (stream_summary(&s, "events") && !err)
+	if (stream_summary(&s, "event") && !err)
 		err = TT_EXIT_FAILURE;
 	if (r.tw_unfollowed)
-		p_warn("%llu connections entered TIME_WAIT while a quarter of "
-		       "--max-conns (%llu) were there already: their TIME_WAIT "
-		       "was not followed",
+		p_warn("%llu connection%s entered TIME_WAIT while a quarter "
+		       "of --max-conns (%llu) were there already: their "
+		       "TIME_WAIT was not followed",
 		       (unsigned long long)r.tw_unfollowed,
+		       r.tw_unfollowed == 1 ? "" : "s",
 		       (unsigned long long)env.max_conns / 4);
 	if (r.dropped)
-		p_warn("%llu transitions of connections beyond --max-conns "
-		       "(%llu) were not followed",
-		       (unsigned long long)r.dropped,
-		       (unsigned long long)env.max_conns);
+		p_warn("%llu transition%s of connections beyond --max-conns "
+		       "(%llu) %s not followed",
+		       (unsigned long long)r.dropped, r.dropped == 1 ? "" : "s",
+		       (unsigned long long)env.max_conns,
+		       r.dropped == 1 ? "was" : "were");
 cleanup:
 	tl_paths_close(&r);
 	tl_tw_close(&r);

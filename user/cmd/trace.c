@@ -117,7 +117,7 @@ int do_trace(int argc, char **argv)
 	r.sink = env.out.json ? &sink_json : &sink_text;
 	r.sink->header(&r.fc);
 	err = stream_run(&s, env.out.duration_ns);
-	if (stream_summary(&s, "events") && !err)
+	if (stream_summary(&s, "event") && !err)
 		err = TT_EXIT_FAILURE;
 cleanup:
 	stream_close(&s);
