@@ -127,6 +127,8 @@ static size_t line_width(const struct layout *l)
 static void lay_out(struct layout *l, struct fmt_ctx *scratch,
 		    const struct live_row *rows, size_t n, bool no_queues)
 {
+	size_t comm, w;
+
 	for (int i = 0; i < NCOL; i++) {
 		l->width[i] = strlen(cols[i].title);
 		for (size_t r = 0; r < n; r++) {
@@ -140,14 +142,21 @@ static void lay_out(struct layout *l, struct fmt_ctx *scratch,
 		return;
 	if (l->width[C_COMM] > COMM_MAX)
 		l->width[C_COMM] = COMM_MAX;
+	comm = l->width[C_COMM];
 	for (size_t i = 0; i < ARRAY_SIZE(narrow_steps); i++) {
 		if (line_width(l) <= l->cols)
-			return;
+			break;
 		if (narrow_steps[i] >= 0)
 			l->width[narrow_steps[i]] = 0;
 		else if (l->width[C_COMM] > COMM_MIN)
 			l->width[C_COMM] = COMM_MIN;
 	}
+	/* a column dropped after COMM was narrowed may have left it room */
+	w = line_width(l);
+	if (w < l->cols)
+		l->width[C_COMM] += comm - l->width[C_COMM] < l->cols - w ?
+					    comm - l->width[C_COMM] :
+					    l->cols - w;
 }
 
 /* s[0..len) in a column of width w, cut with '~' where it is too long */
@@ -219,7 +228,9 @@ static void title(struct frame_out *f, struct fmt_ctx *lc, size_t n, __u64 now)
 	fmt_wall_time(lc, now, false);
 	clock = o->len - count;
 	o->len = 0;
-	if (!cols || sizeof(name) - 1 + clock + 3 + count <= cols)
+	bool named = !cols || sizeof(name) - 1 + clock + 3 + count <= cols;
+
+	if (named)
 		out_mem(o, name, sizeof(name) - 1);
 	if (!cols || clock + 3 + count <= cols) {
 		fmt_wall_time(lc, now, false);
@@ -227,7 +238,7 @@ static void title(struct frame_out *f, struct fmt_ctx *lc, size_t n, __u64 now)
 	}
 	out_count(o, n, "socket", "sockets");
 	out_lit(o, " in CLOSE_WAIT");
-	if (cols && o->len + sizeof(quit) - 1 <= cols)
+	if (cols && named && o->len + sizeof(quit) - 1 <= cols)
 		out_mem(o, quit, sizeof(quit) - 1);
 	emit(f);
 }
