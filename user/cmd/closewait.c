@@ -34,12 +34,15 @@ static const char doc[] =
 	"kernel's ephemeral range. --key lport or rport overrides.\n"
 	"\n"
 	"A socket already in CLOSE_WAIT when tcptrail started has an unknown\n"
-	"start: its time is shown as a lower bound, '>=MS'.\n"
+	"start: its time is shown as a lower bound, '>=MS', and the summary\n"
+	"lists such sockets under 'Started before tracing'.\n"
 	"\n"
 	"EXAMPLES:\n"
 	"  tcptrail closewait                      # until Ctrl-C, then summary\n"
 	"  tcptrail closewait --min 1s --lport 8080\n"
 	"  tcptrail closewait -j -d 1m > cw.json   # JSON lines for a minute\n"
+	"  tcptrail closewait --live               # a screen, as top\n"
+	"  tcptrail closewait --live | tee cw.txt  # plain snapshots\n"
 	"\v"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
 
@@ -51,8 +54,9 @@ static const struct argp_option options[] = {
 	{ "key", OPT_KEY, "KEY", 0,
 	  "group by service (default), lport or rport", 1 },
 	{ "live", OPT_LIVE, NULL, 0,
-	  "a full-screen table of the sockets in CLOSE_WAIT now, redrawn "
-	  "every interval; with --json, one snapshot per line",
+	  "the sockets in CLOSE_WAIT now, every interval: a screen that "
+	  "fits the terminal (redrawn on resize), plain text snapshots when "
+	  "stdout is not a terminal, one JSON line each with --json",
 	  1 },
 	{ "interval", OPT_INTERVAL, "TIME", 0,
 	  "--live refresh interval (default 1s)", 1 },
