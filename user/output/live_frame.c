@@ -221,15 +221,16 @@ static void title(struct frame_out *f, struct fmt_ctx *lc, size_t n, __u64 now)
 	size_t cols = f->scr->tty ? f->scr->cols : 0;
 	struct out *o = lc->o;
 	size_t count, clock;
+	bool named;
 
+	/* measured first: the count always stays, the rest if it fits */
 	out_count(o, n, "socket", "sockets");
 	out_lit(o, " in CLOSE_WAIT");
 	count = o->len;
 	fmt_wall_time(lc, now, false);
 	clock = o->len - count;
 	o->len = 0;
-	bool named = !cols || sizeof(name) - 1 + clock + 3 + count <= cols;
-
+	named = !cols || sizeof(name) - 1 + clock + 3 + count <= cols;
 	if (named)
 		out_mem(o, name, sizeof(name) - 1);
 	if (!cols || clock + 3 + count <= cols) {
