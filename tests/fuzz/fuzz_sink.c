@@ -323,9 +323,10 @@ static void check_text(const struct run *r, const char *out, size_t len)
 			break;
 		case 2:
 			snprintf(want, sizeof(want),
-				 "# lost %llu events: ring buffer full (raise "
+				 "# lost %llu event%s: ring buffer full (raise "
 				 "--ringbuf-size)",
-				 (unsigned long long)r->lost);
+				 (unsigned long long)r->lost,
+				 r->lost == 1 ? "" : "s");
 			FUZZ_CHECK(l == strlen(want) && !memcmp(line, want, l),
 				   "lost line '%.*s'", (int)l, line);
 			break;

@@ -495,6 +495,11 @@ static void test_text_lost(void **state)
 	assert_string_equal(
 		text_line(&f->o),
 		"# lost 7 events: ring buffer full (raise --ringbuf-size)\n");
+	out_clear(&f->o);
+	sink_text.lost(&f->c, 1);
+	assert_string_equal(
+		text_line(&f->o),
+		"# lost 1 event: ring buffer full (raise --ringbuf-size)\n");
 }
 
 UNIT_GROUP(sink)

@@ -145,8 +145,8 @@ void ck_report_junit(struct out *o, const struct ck_report *r)
 		   "name=\"no transitions lost\" time=\"0\"");
 	if (r->lost) {
 		out_lit(o, ">\n      <failure type=\"lost\" message=\"");
-		out_u64(o, r->lost);
-		out_lit(o, " transitions lost: the verdict is incomplete\"/>\n"
+		out_count(o, r->lost, "transition", "transitions");
+		out_lit(o, " lost: the verdict is incomplete\"/>\n"
 			   "    </testcase>\n");
 	} else {
 		out_lit(o, "/>\n");

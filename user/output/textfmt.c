@@ -111,8 +111,8 @@ void text_header_start(struct fmt_ctx *c)
 void text_lost(struct out *o, __u64 n)
 {
 	out_lit(o, "# lost ");
-	out_u64(o, n);
-	out_lit(o, " events: ring buffer full (raise --ringbuf-size)");
+	out_count(o, n, "event", "events");
+	out_lit(o, ": ring buffer full (raise --ringbuf-size)");
 	out_end_line(o);
 }
 
