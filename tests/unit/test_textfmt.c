@@ -277,6 +277,23 @@ static void test_frame_columns(void **state)
 	assert_non_null(strstr(lines[4], ">=45.0"));
 }
 
+/* a column dropped early comes back when a later drop left it room */
+static void test_frame_column_comes_back(void **state)
+{
+	struct frame_fix *f = *state;
+	struct live_screen scr = { .tty = true, .cols = 64, .rows = 40 };
+	char lines[64][256];
+	size_t n;
+
+	live_frame_draw(&f->c, f->row, NROWS, false, f->c.start_ns, &scr);
+	n = tty_lines(&f->o, lines, 64);
+	/* SEND-Q, FD, COMM to 10, RECV-Q: 60 columns; FD fits again */
+	assert_string_equal(lines[3], "AGE(s)    PID COMM        FD "
+				      "LADDR:LPORT   RADDR:RPORT");
+	for (size_t i = 0; i < n; i++)
+		assert_true(strlen(lines[i]) <= 64);
+}
+
 /* off a terminal: every socket, no escape, a blank line after */
 static void test_frame_plain(void **state)
 {
@@ -314,6 +331,8 @@ UNIT_GROUP(textfmt)
 						frame_teardown),
 		cmocka_unit_test_setup_teardown(test_frame_columns, frame_setup,
 						frame_teardown),
+		cmocka_unit_test_setup_teardown(test_frame_column_comes_back,
+						frame_setup, frame_teardown),
 		cmocka_unit_test_setup_teardown(test_frame_plain, frame_setup,
 						frame_teardown),
 	};

@@ -127,7 +127,7 @@ static size_t line_width(const struct layout *l)
 static void lay_out(struct layout *l, struct fmt_ctx *scratch,
 		    const struct live_row *rows, size_t n, bool no_queues)
 {
-	size_t comm, w;
+	size_t full[NCOL], comm, w, i;
 
 	for (int i = 0; i < NCOL; i++) {
 		l->width[i] = strlen(cols[i].title);
@@ -142,8 +142,8 @@ static void lay_out(struct layout *l, struct fmt_ctx *scratch,
 		return;
 	if (l->width[C_COMM] > COMM_MAX)
 		l->width[C_COMM] = COMM_MAX;
-	comm = l->width[C_COMM];
-	for (size_t i = 0; i < ARRAY_SIZE(narrow_steps); i++) {
+	memcpy(full, l->width, sizeof(full));
+	for (i = 0; i < ARRAY_SIZE(narrow_steps); i++) {
 		if (line_width(l) <= l->cols)
 			break;
 		if (narrow_steps[i] >= 0)
@@ -151,7 +151,15 @@ static void lay_out(struct layout *l, struct fmt_ctx *scratch,
 		else if (l->width[C_COMM] > COMM_MIN)
 			l->width[C_COMM] = COMM_MIN;
 	}
-	/* a column dropped after COMM was narrowed may have left it room */
+	/* a later drop may have left room for an earlier one to come back */
+	while (i-- > 0) {
+		int c = narrow_steps[i];
+
+		if (c >= 0 && line_width(l) + 1 + full[c] <= l->cols)
+			l->width[c] = full[c];
+	}
+	/* and for COMM, if it was narrowed */
+	comm = full[C_COMM];
 	w = line_width(l);
 	if (w < l->cols)
 		l->width[C_COMM] += comm - l->width[C_COMM] < l->cols - w ?
@@ -192,7 +200,10 @@ static void emit(struct frame_out *f)
 {
 	struct out *o = f->c->o;
 	struct out *l = f->line;
-	size_t len = l->len;
+	size_t len;
+
+	out_trim(l);
+	len = l->len;
 
 	if (f->scr->tty && f->lines >= f->scr->rows) {
 		l->len = 0;
