@@ -24,6 +24,9 @@ pkgs="$pkgs qemu-system-x86 busybox-static"
 if [ "$(dpkg --print-architecture)" = amd64 ]; then
 	pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm"
 fi
+# make install: man pages made from --help (help2man); the test reads
+# them with man --warnings
+pkgs="$pkgs help2man man-db"
 # make test-fresh: a Debian 12 minbase to run the README's commands in
 pkgs="$pkgs debootstrap git"
 if [ "${1:-}" = "--bench" ]; then

@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+# make install / uninstall, with PREFIX (default /usr/local) and DESTDIR:
+# the binary, a man page per command and bash completion. The man pages are
+# made by help2man from --help itself, and completion asks tcptrail for
+# its commands, options and states: neither can drift from the binary.
+PREFIX ?= /usr/local
+SBINDIR = $(PREFIX)/sbin
+MAN8DIR = $(PREFIX)/share/man/man8
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+TT_CMDS := trace timeline closewait hist export check version
+MAN_DIR := $(OUTPUT)/man
+MAN_PAGES := $(MAN_DIR)/tcptrail.8 $(TT_CMDS:%=$(MAN_DIR)/tcptrail-%.8)
+TT_VERSION_STR = $(shell sed -n 's/^\#define TT_VERSION "\(.*\)"/\1/p' user/util/common.h)
+
+.PHONY: man install uninstall
+
+man: $(MAN_PAGES)
+
+$(MAN_DIR):
+	mkdir -p $@
+
+# SEE ALSO, the same in every page
+$(MAN_DIR)/see-also.h2m: mk/install.mk | $(MAN_DIR)
+	printf '[SEE ALSO]\n%s\n' "$(patsubst %,tcptrail-%(8)$(comma),$(TT_CMDS)) tcptrail(8), ss(8)" >$@
+
+comma := ,
+
+$(MAN_DIR)/tcptrail.8: $(OUTPUT)/tcptrail $(MAN_DIR)/see-also.h2m
+	help2man --no-info --section 8 --version-string "$(TT_VERSION_STR)" \
+		--name "trace TCP state transitions in the kernel with eBPF" \
+		--include $(MAN_DIR)/see-also.h2m --output $@ ./$(OUTPUT)/tcptrail
+
+# help2man runs a program: tcptrail-CMD runs 'tcptrail CMD'
+$(MAN_DIR)/bin/tcptrail-%: $(OUTPUT)/tcptrail
+	mkdir -p $(@D)
+	printf '#!/bin/sh\nexec "%s" %s "$$@"\n' "$(abspath $(OUTPUT)/tcptrail)" $* >$@
+	chmod +x $@
+
+# the page's NAME line is the command's summary in 'tcptrail help'
+$(MAN_DIR)/tcptrail-%.8: $(MAN_DIR)/bin/tcptrail-% $(MAN_DIR)/see-also.h2m
+	help2man --no-info --section 8 --version-string "$(TT_VERSION_STR)" \
+		--name "$$(./$(OUTPUT)/tcptrail help | awk -v c=$* \
+			'$$1 == c { $$1 = ""; sub(/^ +/, ""); print }')" \
+		--include $(MAN_DIR)/see-also.h2m --output $@ $<
+
+install: $(OUTPUT)/tcptrail man
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MAN8DIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 $(OUTPUT)/tcptrail $(DESTDIR)$(SBINDIR)/tcptrail
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MAN8DIR)/
+	install -m 0644 scripts/tcptrail.bash $(DESTDIR)$(BASHCOMPDIR)/tcptrail
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/tcptrail $(DESTDIR)$(BASHCOMPDIR)/tcptrail
+	rm -f $(patsubst $(MAN_DIR)/%,$(DESTDIR)$(MAN8DIR)/%,$(MAN_PAGES))

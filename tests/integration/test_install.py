@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0
+"""make install / uninstall: the binary, man pages that render without a
+warning and say what --help says, and bash completion that follows the
+binary."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import ROOT, TCPTRAIL
+
+CMDS = ["trace", "timeline", "closewait", "hist", "export", "check",
+        "version"]
+
+
+def make(*args):
+    p = subprocess.run(["make", "-C", ROOT, *args], capture_output=True,
+                       text=True, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return p.stdout
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("dest")
+    make("install", f"DESTDIR={dest}", "PREFIX=/usr")
+    return dest
+
+
+def files(root):
+    return sorted(os.path.relpath(os.path.join(d, f), root)
+                  for d, _, fs in os.walk(root) for f in fs)
+
+
+def test_install_puts_each_file_in_its_place(installed):
+    want = ["usr/sbin/tcptrail",
+            "usr/share/bash-completion/completions/tcptrail",
+            "usr/share/man/man8/tcptrail.8"]
+    want += [f"usr/share/man/man8/tcptrail-{c}.8" for c in CMDS]
+    assert files(installed) == sorted(want)
+    sbin = installed / "usr/sbin/tcptrail"
+    assert os.stat(sbin).st_mode & 0o777 == 0o755
+    p = subprocess.run([sbin, "--help"], capture_output=True, text=True)
+    assert p.returncode == 0 and "Commands:" in p.stdout
+
+
+def test_default_prefix_is_usr_local():
+    out = make("-n", "install", "DESTDIR=/nonexistent")
+    assert "/nonexistent/usr/local/sbin/tcptrail" in out
+
+
+@pytest.mark.parametrize("cmd", [""] + CMDS)
+def test_man_page_renders_cleanly_and_says_what_help_says(installed, cmd):
+    name = f"tcptrail-{cmd}" if cmd else "tcptrail"
+    page = installed / f"usr/share/man/man8/{name}.8"
+    p = subprocess.run(["man", "--warnings", "-l", str(page)],
+                       capture_output=True, text=True,
+                       env=dict(os.environ, MANWIDTH="80", LANG="C.UTF-8"))
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    text = re.sub(r"[\u2010\u00ad]\n\s*", "", p.stdout)  # hyphenation
+    text = re.sub(r"\s+", " ", text)
+    help_text = subprocess.run([TCPTRAIL] + ([cmd] if cmd else []) +
+                               ["--help"], capture_output=True,
+                               text=True).stdout
+    for opt in sorted(set(re.findall(r"^ +(?:-\w, )?(--[a-z0-9-]+)",
+                                     help_text, re.M))):
+        assert opt in text, (name, opt)
+    if cmd:
+        summary = next(line.split(None, 1)[1] for line in
+                       subprocess.run([TCPTRAIL, "help"], capture_output=True,
+                                      text=True).stdout.splitlines()
+                       if line.split()[:1] == [cmd])
+        assert re.sub(r"\s+", " ", summary) in text
+    assert "SEE ALSO" in text
+
+
+COMPLETE = r'''
+source "$1"
+PATH=$(dirname "$2"):$PATH
+shift 2
+COMP_WORDS=("$@")
+COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+_tcptrail
+printf '%s\n' "${COMPREPLY[@]}"
+'''
+
+
+def complete(installed, *words):
+    script = installed / "usr/share/bash-completion/completions/tcptrail"
+    p = subprocess.run(["bash", "-c", COMPLETE, "bash", str(script),
+                        str(installed / "usr/sbin/tcptrail"), "tcptrail",
+                        *words], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    return sorted(set(p.stdout.split()))
+
+
+def test_completion_follows_the_binary(installed, netns):
+    assert complete(installed, "") == sorted(CMDS + ["help"])
+    assert complete(installed, "help", "cl") == ["closewait"]
+    assert complete(installed, "check", "--max") == ["--max-closewait",
+                                                     "--max-sockets"]
+    # every long option of every command, as its --help lists them
+    for cmd in CMDS:
+        opts = set(re.findall(r"^ +(?:-\w, )?(--[a-z0-9-]+)", subprocess.run(
+            [TCPTRAIL, cmd, "--help"], capture_output=True,
+            text=True).stdout, re.M)) - {"--help", "--usage", "--version"}
+        assert set(complete(installed, cmd, "--")) == opts, cmd
+    assert complete(installed, "trace", "--state", "fin") == \
+        ["fin_wait1", "fin_wait2"]
+    assert complete(installed, "trace", "--state", "close_wait,la") == \
+        ["close_wait,last_ack"]
+    assert complete(installed, "hist", "--key", "") == \
+        ["lport", "rport", "service"]
+    assert netns in complete(installed, "trace", "--netns", "")
+    # check --json takes a FILE; trace --json takes nothing
+    assert "--wall" in complete(installed, "trace", "--json", "")
+    assert "--wall" not in complete(installed, "check", "--json", "")
+
+
+def test_uninstall_leaves_nothing(tmp_path):
+    make("install", f"DESTDIR={tmp_path}", "PREFIX=/opt/tt")
+    assert files(tmp_path)
+    make("uninstall", f"DESTDIR={tmp_path}", "PREFIX=/opt/tt")
+    assert files(tmp_path) == []
