@@ -314,8 +314,8 @@ void prom_render(struct out *o, const struct prom_input *in)
 		"Transitions of sockets without room for per-socket state.",
 		in->untracked);
 	counter(o, "tcptrail_missed_total",
-		"Transitions the kernel skipped: the program was already "
-		"running on that CPU.",
+		"Transitions neither the program nor its relief ran for (the "
+		"kernel skips a program already running on that CPU).",
 		in->missed);
 	header(o, "tcptrail_build_info", "gauge",
 	       "tcptrail's version, its libbpf, and how it attached.");
