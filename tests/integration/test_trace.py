@@ -410,9 +410,11 @@ def test_not_root_is_told_to_use_sudo(bpf):
                         "--clear-groups", TCPTRAIL, "trace", "-d", "200ms"],
                        capture_output=True, text=True)
     assert p.returncode == 1
-    assert p.stderr == ("Error: loading BPF programs needs root (CAP_BPF, "
-                        "CAP_PERFMON and CAP_SYS_RESOURCE): run tcptrail "
-                        "with sudo\n")
+    assert p.stderr == ("Error: loading the tracer needs CAP_BPF and "
+                        "CAP_PERFMON (missing: CAP_BPF and CAP_PERFMON): "
+                        "run tcptrail with sudo, or grant them, e.g. "
+                        "setpriv --inh-caps=+bpf,+perfmon "
+                        "--ambient-caps=+bpf,+perfmon\n")
 
 
 def test_stops_promptly_under_load_with_a_stalled_reader(bpf):

@@ -3,12 +3,14 @@
  * tcptrail version: what this kernel lets tcptrail do, probed for real
  * (load and attach), as bpftool's feature list does.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "cmd/cmds.h"
+#include "sys/caps.h"
 #include "util/common.h"
 #include "kernel/iters.h"
 #include "model/tcp_state.h"
@@ -20,7 +22,7 @@
 struct feature {
 	const char *key;
 	const char *what;
-	int ok; /* 1 yes, 0 no, -1 not probed (needs root) */
+	int ok; /* 1 yes, 0 no, -1 not probed (no CAP_BPF, CAP_PERFMON) */
 };
 
 /*
@@ -127,7 +129,10 @@ static int print_json(const struct feature *fs, size_t n,
 
 int do_version(int argc, char **argv)
 {
-	bool root = !geteuid(), json = argc > 1 && !strcmp(argv[1], "--json");
+	char missing[64];
+	/* root, or an ordinary user granted CAP_BPF and CAP_PERFMON */
+	bool root = !tt_missing_tracer_caps(missing, sizeof(missing)),
+	     json = argc > 1 && !strcmp(argv[1], "--json");
 	struct utsname u;
 	struct feature fs[F_MAX] = {
 		[F_BTF] = { "btf", "kernel BTF (/sys/kernel/btf/vmlinux)",
@@ -169,8 +174,9 @@ int do_version(int argc, char **argv)
 		printf("Usage: tcptrail version [--json]\n"
 		       "Print the version, then probe this kernel for what "
 		       "tcptrail uses:\nBTF, map types, and whether each of "
-		       "its programs loads and attaches\n(needs root; "
-		       "programs are detached at once).\n");
+		       "its programs loads and attaches\nwith the "
+		       "capabilities tcptrail runs with (root, or CAP_BPF\n"
+		       "and CAP_PERFMON; programs are detached at once).\n");
 		return TT_EXIT_OK;
 	}
 	if (argc > 1 && !json)
@@ -190,7 +196,8 @@ int do_version(int argc, char **argv)
 			fs[F_TP_BTF].ok ? NULL : &tw);
 		fs[F_TW_FENTRY].ok = tw;
 		/* the attach probes mount tracefs where it was missing */
-		fs[F_ACCEPT].ok = !access(SYSCALL_TP, F_OK);
+		fs[F_ACCEPT].ok =
+			!faccessat(AT_FDCWD, SYSCALL_TP, F_OK, AT_EACCESS);
 		fs[F_ACCEPT_FEXIT].ok = accept == TT_ACCEPT_FEXIT;
 	}
 	uname(&u);
@@ -200,8 +207,9 @@ int do_version(int argc, char **argv)
 	       libbpf_major_version(), libbpf_minor_version(), u.release);
 	for (size_t i = 0; i < ARRAY_SIZE(fs); i++)
 		printf("  %-48s %s\n", fs[i].what,
-		       fs[i].ok < 0 ? "not probed (needs root)" :
-		       fs[i].ok	    ? "yes" :
-				      "no");
+		       fs[i].ok < 0 ?
+			       "not probed (needs CAP_BPF, CAP_PERFMON)" :
+		       fs[i].ok ? "yes" :
+				  "no");
 	return TT_EXIT_OK;
 }

@@ -5,10 +5,12 @@
  * TIME_WAIT (fentry). Each degrades on its own.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "util/common.h"
 #include "kernel/companions.h"
+#include "sys/caps.h"
 #include "accept_fexit.skel.h"
 #include "tw_fentry.skel.h"
 #include "tcptrail.skel.h"
@@ -59,6 +61,11 @@ void attach_accept(struct tt_tracer *t, const struct tt_loader_opts *o)
 		bpf_program__attach(skel->progs.tt_accept_exit);
 	if (skel->links.tt_accept4_exit && skel->links.tt_accept_exit)
 		t->accept = TT_ACCEPT_SYSCALLS;
+	else if ((errno == EACCES || errno == EPERM) &&
+		 !tt_has_cap(CAP_DAC_READ_SEARCH) && !tt_has_cap(CAP_SYS_ADMIN))
+		p_warn("owners at accept() need CAP_DAC_READ_SEARCH (the "
+		       "syscalls tracepoints are found in tracefs, root's "
+		       "alone): accepted sockets take their listener's owner");
 	else
 		p_info("owners at accept() not tracked (syscalls tracepoints: "
 		       "%s): accepted sockets take their listener's owner",

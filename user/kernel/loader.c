@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "kernel/loader.h"
 #include "model/tcp_state.h"
 #include "kernel/companions.h"
+#include "sys/caps.h"
 #include "accept_fexit.skel.h"
 #include "tw_fentry.skel.h"
 #include "tcptrail.skel.h"
@@ -93,11 +95,16 @@ static int insert_other_keys(struct tcptrail_bpf *skel,
 	return err;
 }
 
-/* classic tracepoints are found through tracefs: mount it if absent */
+/*
+ * Classic tracepoints are found through tracefs: mount it if absent. With
+ * the caller's effective capabilities: tracefs is root's alone, so one
+ * that exists but is unreadable (EACCES) is not absent.
+ */
 static void ensure_tracefs(void)
 {
-	if (!access(TP_ID, F_OK) ||
-	    !access("/sys/kernel/debug/tracing/events", F_OK))
+	if (!faccessat(AT_FDCWD, TP_ID, F_OK, AT_EACCESS) || errno == EACCES ||
+	    !faccessat(AT_FDCWD, "/sys/kernel/debug/tracing/events", F_OK,
+		       AT_EACCESS))
 		return;
 	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL))
 		p_info("cannot mount tracefs at " TRACEFS ": %s",
@@ -264,10 +271,15 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 static void explain(int err, const struct tt_loader_opts *o)
 {
 	const char *more = tt_verbose ? "" : " (--verbose shows libbpf's log)";
+	char missing[64];
 
-	if ((err == -EPERM || err == -EACCES) && geteuid()) {
-		p_err("loading BPF programs needs root (CAP_BPF, CAP_PERFMON "
-		      "and CAP_SYS_RESOURCE): run tcptrail with sudo");
+	if ((err == -EPERM || err == -EACCES) &&
+	    tt_missing_tracer_caps(missing, sizeof(missing))) {
+		p_err("loading the tracer needs CAP_BPF and CAP_PERFMON "
+		      "(missing: %s): run tcptrail with sudo, or grant them, "
+		      "e.g. setpriv --inh-caps=+bpf,+perfmon "
+		      "--ambient-caps=+bpf,+perfmon",
+		      missing);
 	} else if (err == -EPERM) {
 		p_err("the kernel refused the BPF program: %s (lockdown or a "
 		      "BPF LSM policy?)%s",
