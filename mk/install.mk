@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # make install / uninstall, with PREFIX (default /usr/local) and DESTDIR:
-# the binary, a man page per command and bash completion. The man pages are
+# the binary, a man page per command, bash completion and the systemd unit
+# of export. The man pages are
 # made by help2man from --help itself, and completion asks tcptrail for
 # its commands, options and states: neither can drift from the binary.
 PREFIX ?= /usr/local
 SBINDIR = $(PREFIX)/sbin
 MAN8DIR = $(PREFIX)/share/man/man8
 BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+SYSTEMDDIR = $(PREFIX)/lib/systemd/system
 TT_CMDS := trace timeline closewait hist export check version
 MAN_DIR := $(OUTPUT)/man
 MAN_PAGES := $(MAN_DIR)/tcptrail.8 $(TT_CMDS:%=$(MAN_DIR)/tcptrail-%.8)
@@ -44,11 +46,16 @@ $(MAN_DIR)/tcptrail-%.8: $(MAN_DIR)/bin/tcptrail-% $(MAN_DIR)/see-also.h2m
 		--include $(MAN_DIR)/see-also.h2m --output $@ $<
 
 install: $(OUTPUT)/tcptrail man
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MAN8DIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MAN8DIR) \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDDIR)
 	install -m 0755 $(OUTPUT)/tcptrail $(DESTDIR)$(SBINDIR)/tcptrail
 	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MAN8DIR)/
 	install -m 0644 scripts/tcptrail.bash $(DESTDIR)$(BASHCOMPDIR)/tcptrail
+	sed 's|@SBINDIR@|$(SBINDIR)|' scripts/systemd/tcptrail-export.service.in \
+		>$(DESTDIR)$(SYSTEMDDIR)/tcptrail-export.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/tcptrail-export.service
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/tcptrail $(DESTDIR)$(BASHCOMPDIR)/tcptrail
+	rm -f $(DESTDIR)$(SYSTEMDDIR)/tcptrail-export.service
 	rm -f $(patsubst $(MAN_DIR)/%,$(DESTDIR)$(MAN8DIR)/%,$(MAN_PAGES))

@@ -5,6 +5,7 @@ binary."""
 import os
 import re
 import subprocess
+import time
 
 import pytest
 
@@ -36,6 +37,7 @@ def files(root):
 def test_install_puts_each_file_in_its_place(installed):
     want = ["usr/sbin/tcptrail",
             "usr/share/bash-completion/completions/tcptrail",
+            "usr/lib/systemd/system/tcptrail-export.service",
             "usr/share/man/man8/tcptrail.8"]
     want += [f"usr/share/man/man8/tcptrail-{c}.8" for c in CMDS]
     assert files(installed) == sorted(want)
@@ -123,3 +125,64 @@ def test_uninstall_leaves_nothing(tmp_path):
     assert files(tmp_path)
     make("uninstall", f"DESTDIR={tmp_path}", "PREFIX=/opt/tt")
     assert files(tmp_path) == []
+
+
+def unit_here(installed):
+    """the installed unit, its ExecStart pointed at the installed binary
+    (systemd-analyze checks that it exists)"""
+    text = (installed / "usr/lib/systemd/system/tcptrail-export.service"
+            ).read_text()
+    assert "ExecStart=/usr/sbin/tcptrail export" in text
+    here = installed / "tcptrail-export.service"
+    here.write_text(text.replace("/usr/sbin/tcptrail",
+                                 str(installed / "usr/sbin/tcptrail")))
+    return here, text
+
+
+def test_systemd_unit_verifies_and_is_hardened(installed):
+    here, _ = unit_here(installed)
+    p = subprocess.run(["systemd-analyze", "verify", "--man=no", str(here)],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and p.stdout + p.stderr == "", p.stderr
+    p = subprocess.run(["systemd-analyze", "security", "--offline=true",
+                        str(here)], capture_output=True, text=True,
+                       timeout=60)
+    m = re.search(r"Overall exposure level for \S+: ([\d.]+)", p.stdout)
+    assert m and float(m.group(1)) <= 3.0, p.stdout[-400:]
+
+
+def test_systemd_units_capabilities_are_enough(bpf, installed):
+    """export as the unit runs it: an ordinary user holding exactly the
+    unit's AmbientCapabilities serves metrics, namespaces walked"""
+    import urllib.request
+    from conftest import free_port
+    _, text = unit_here(installed)
+    caps = re.search(r"^AmbientCapabilities=(.*)$", text, re.M).group(1)
+    caps = ",".join("+" + c[4:].lower() for c in caps.split())
+    binary = installed / "usr/sbin/tcptrail"
+    os.chmod(installed, 0o755)
+    for d in binary.parents:
+        if d == installed.parent:
+            break
+        os.chmod(d, 0o755)
+    port = free_port()
+    p = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534",
+                          "--clear-groups", f"--inh-caps={caps}",
+                          f"--ambient-caps={caps}", str(binary), "export",
+                          "--listen", f"127.0.0.1:{port}", "-d", "10"],
+                         stderr=subprocess.PIPE, text=True, cwd="/")
+    try:
+        body, deadline = None, time.monotonic() + 10
+        while body is None:
+            try:
+                body = urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/metrics", timeout=5).read()
+            except OSError:
+                assert p.poll() is None, p.stderr.read()
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+    finally:
+        p.terminate()
+        err = p.communicate(timeout=20)[1]
+    assert b"tcptrail_sockets" in body and b"tcptrail_build_info" in body
+    assert "Warning" not in err, err
