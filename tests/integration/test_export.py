@@ -573,3 +573,39 @@ def test_port_in_use_is_one_clear_error(bpf):
                            text=True, timeout=20)
     assert p.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in p.stderr, p.stderr
+
+
+def test_drops_what_it_no_longer_needs_once_listening(exporter):
+    """started as root: once serving, only CAP_SYS_ADMIN (setns for the
+    gauges), CAP_PERFMON and CAP_BPF are left, in every set, the
+    bounding set too, with no_new_privs; and a scrape still walks the
+    sockets"""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen()
+    cli = socket.create_connection(srv.getsockname())
+    conn, _ = srv.accept()
+    cli.close()  # conn: CLOSE_WAIT
+    try:
+        t = exporter()
+        status = {}
+        deadline = time.monotonic() + 10
+        while status.get("CapEff") != "000000c000200000":
+            assert time.monotonic() < deadline, status
+            time.sleep(0.05)
+            with open(f"/proc/{t.proc.pid}/status") as f:
+                status = dict(line.split(":\t", 1) for line in
+                              f.read().splitlines() if ":\t" in line)
+        for k in ("CapPrm", "CapBnd"):
+            assert status[k] == "000000c000200000", (k, status[k])
+        assert status["CapInh"] == status["CapAmb"] == "0000000000000000"
+        assert status["NoNewPrivs"] == "1"
+        port = srv.getsockname()[1]
+        body = urllib.request.urlopen(
+            f"http://127.0.0.1:{t.port}/metrics", timeout=10).read().decode()
+        assert f'tcptrail_sockets{{state="close_wait",port="{port}"}} 1' \
+            in body
+        assert t.stop() == 0 and "Warning" not in t.stderr, t.stderr
+    finally:
+        conn.close()
+        srv.close()

@@ -11,6 +11,7 @@
 #include "cli/aggopts.h"
 #include "cli/args.h"
 #include "cmd/cmds.h"
+#include "sys/caps.h"
 #include "util/common.h"
 #include "kernel/histmap.h"
 #include "cli/listen_addr.h"
@@ -393,6 +394,20 @@ static int serve(struct exporter *x)
 	return x->err;
 }
 
+/*
+ * Loaded, attached and listening: what a scrape still needs is the bpf()
+ * calls on the maps and iterators (CAP_BPF, CAP_PERFMON) and setns into
+ * each namespace (CAP_SYS_ADMIN). The rest goes, for good.
+ */
+static void drop_privileges(void)
+{
+	static const int keep[] = { CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN };
+	int err = tt_caps_keep_only(keep, ARRAY_SIZE(keep));
+
+	if (err)
+		p_warn("cannot drop capabilities: %s", strerror(-err));
+}
+
 int do_export(int argc, char **argv)
 {
 	static struct export_env env;
@@ -424,6 +439,7 @@ int do_export(int argc, char **argv)
 		p_warn("iter/tcp unavailable (%s): no tcptrail_sockets or "
 		       "tcptrail_closewait_oldest_seconds",
 		       strerror(errno));
+	drop_privileges();
 	if (env.duration_ns)
 		x.deadline = now_ns() + env.duration_ns;
 	err = serve(&x);

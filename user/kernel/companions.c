@@ -5,7 +5,6 @@
  * TIME_WAIT (fentry). Each degrades on its own.
  */
 #include <errno.h>
-#include <linux/capability.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "util/common.h"

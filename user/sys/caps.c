@@ -1,18 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/capability.h>
 #include "sys/caps.h"
-
-/* older uapi headers: the numbers are fixed by the kernel's ABI */
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
 
 bool tt_has_cap(int cap)
 {
@@ -25,6 +18,45 @@ bool tt_has_cap(int cap)
 	    syscall(SYS_capget, &h, d))
 		return false;
 	return d[cap / 32].effective & (1U << (cap % 32));
+}
+
+int tt_caps_keep_only(const int *keep, int n)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {};
+	__u32 want[_LINUX_CAPABILITY_U32S_3] = {};
+	int last = 0;
+	FILE *f;
+
+	for (int i = 0; i < n; i++)
+		if (keep[i] >= 0 && keep[i] < 32 * _LINUX_CAPABILITY_U32S_3)
+			want[keep[i] / 32] |= 1U << (keep[i] % 32);
+	f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+	if (!f || fscanf(f, "%d", &last) != 1)
+		last = CAP_BPF;
+	if (f)
+		fclose(f);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) &&
+	    errno != EINVAL)
+		return -errno;
+	/* the bounding set needs CAP_SETPCAP, still held here if at all */
+	for (int cap = 0; cap <= last; cap++)
+		if (!(want[cap / 32] & (1U << (cap % 32))) &&
+		    prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EPERM)
+			return -errno;
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+		d[i].permitted &= want[i];
+		d[i].effective &= want[i];
+		d[i].inheritable = 0;
+	}
+	if (syscall(SYS_capset, &h, d))
+		return -errno;
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ? -errno : 0;
 }
 
 int tt_missing_tracer_caps(char *buf, size_t len)

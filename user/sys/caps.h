@@ -5,6 +5,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/capability.h>
+
+/* older uapi headers: the numbers are fixed by the kernel's ABI */
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
 
 /* in the effective set (capget(2)); a number from linux/capability.h */
 bool tt_has_cap(int cap);
@@ -14,5 +23,11 @@ bool tt_has_cap(int cap);
  * nothing; else writes "CAP_BPF and CAP_PERFMON" or one of them to buf.
  */
 int tt_missing_tracer_caps(char *buf, size_t len);
+/*
+ * Keep only the capabilities in keep[] (those held of them), in every
+ * set, the bounding set too, and set no_new_privs: nothing dropped can
+ * come back, through exec either. 0, or -errno (nothing is undone).
+ */
+int tt_caps_keep_only(const int *keep, int n);
 
 #endif /* __TT_CAPS_H */
