@@ -42,6 +42,7 @@ include mk/vm.mk
 include mk/fuzz.mk
 include mk/bench.mk
 include mk/install.mk
+include mk/deb.mk
 
 .PHONY: all static layers test test-fresh test-vm-arm64 unit integration bench cost run format format-check vmlinux clean deps
 .DELETE_ON_ERROR:

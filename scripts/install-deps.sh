@@ -27,8 +27,9 @@ fi
 # make install: man pages made from --help (help2man); the test reads
 # them with man --warnings
 pkgs="$pkgs help2man man-db"
-# systemd-analyze verify and security for export's unit
-pkgs="$pkgs systemd"
+# systemd-analyze verify and security for export's unit; lintian over
+# make deb's package
+pkgs="$pkgs systemd lintian"
 # make test-fresh: a Debian 12 minbase to run the README's commands in
 pkgs="$pkgs debootstrap git"
 if [ "${1:-}" = "--bench" ]; then
