@@ -5,6 +5,7 @@ import pty
 import shlex
 import signal
 import subprocess
+import time
 
 import pytest
 
@@ -144,32 +145,46 @@ def help_examples():
 EXAMPLES = help_examples()
 
 
-@pytest.mark.parametrize("cmd,example", EXAMPLES,
-                         ids=[e for _, e in EXAMPLES])
-def test_every_help_example_runs(bpf, tmp_path, cmd, example):
+def example_argv(example):
     """as printed, but: no sudo, the comment and a redirection or pipe
-    dropped (stdout goes to a file), a check's CMD replaced by 'true', and
-    Ctrl-C after 1.5 s for those that run until it"""
+    dropped (stdout goes to a file), a check's CMD replaced by 'true'"""
     argv = shlex.split(example.split("#")[0].split(">")[0].split("|")[0])
     if argv[0] == "sudo":
         argv = argv[1:]
     assert argv[0] == "tcptrail", example
     if "--" in argv:
         argv = argv[:argv.index("--") + 1] + ["true"]
-    ns = "blue" if "blue" in argv else None
-    if ns:
-        subprocess.run(["ip", "netns", "add", ns], check=True)
+    return argv[1:]
+
+
+def test_every_help_example_runs(bpf, tmp_path):
+    """every example at once, each in a directory of its own, Ctrl-C after
+    2 s for those that run until it or a long -d (not check -- CMD, which
+    ends with CMD); the exports on the default port one after the other"""
+    subprocess.run(["ip", "netns", "add", "blue"], check=True)
     try:
-        with open(tmp_path / "out", "w") as out:
-            p = subprocess.Popen([TCPTRAIL] + argv[1:], stdout=out,
-                                 stderr=subprocess.PIPE, text=True,
-                                 cwd=tmp_path)
-            try:
-                p.wait(timeout=1.5)
-            except subprocess.TimeoutExpired:
-                p.send_signal(signal.SIGINT)
-            _, err = p.communicate(timeout=20)
+        # the exports on the default port: one batch each
+        default_port = [e for _, e in EXAMPLES
+                        if "export" in e and "--listen" not in e]
+        batches = [[e for _, e in EXAMPLES if e not in default_port]]
+        batches += [[e] for e in default_port]
+        for b, batch in enumerate(batches):
+            procs = []
+            for k, example in enumerate(batch):
+                d = tmp_path / f"ex{b}-{k}"
+                d.mkdir()
+                out = open(d / "out", "w")
+                procs.append((example, out, subprocess.Popen(
+                    [TCPTRAIL] + example_argv(example), stdout=out,
+                    stderr=subprocess.PIPE, text=True, cwd=d)))
+            time.sleep(2)
+            # check -- CMD ends by itself: a Ctrl-C would interrupt it
+            for example, _, p in procs:
+                if p.poll() is None and " -- " not in example:
+                    p.send_signal(signal.SIGINT)
+            for example, out, p in procs:
+                _, err = p.communicate(timeout=30)
+                out.close()
+                assert p.returncode == 0, (example, err)
     finally:
-        if ns:
-            subprocess.run(["ip", "netns", "delete", ns], check=True)
-    assert p.returncode == 0, (example, err)
+        subprocess.run(["ip", "netns", "delete", "blue"], check=True)

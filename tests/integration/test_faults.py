@@ -194,6 +194,13 @@ def hold_bin():
     return hold
 
 
+def ss_count(netns, state):
+    out = subprocess.run(["ip", "netns", "exec", netns, "ss", "-tanH",
+                          "state", state], capture_output=True, text=True,
+                         check=True).stdout
+    return len(out.splitlines())
+
+
 def burst(tracer, netns, n, refuse=""):
     """n connections half-closed at once (bench/hold), traced in full:
     (every transition in the stream, its summary, the sockets ss lists in
@@ -209,11 +216,14 @@ def burst(tracer, netns, n, refuse=""):
         p.stdin.write("half\n")
         p.stdin.flush()
         assert p.stdout.readline().strip() == f"half {n}"
+        # the burst ends when the kernel says so: every closer's FIN
+        # acknowledged (FIN_WAIT2), whatever softirq backlog the load left
+        deadline = time.monotonic() + 30
+        while ss_count(netns, "fin-wait-2") < n:
+            assert time.monotonic() < deadline, ss_count(netns, "fin-wait-2")
+            time.sleep(0.1)
         assert t.stop() == 0, t.stderr
-        listed = subprocess.run(
-            ["ip", "netns", "exec", netns, "ss", "-tanH", "state",
-             "close-wait"], capture_output=True, text=True).stdout
-        return t.json_events(), t, len(listed.splitlines())
+        return t.json_events(), t, ss_count(netns, "close-wait")
     finally:
         p.stdin.write("quit\n")
         p.stdin.close()
