@@ -11,27 +11,6 @@
 #define LAST (TT_HIST_SLOTS - 1)
 #define BAR 40
 
-static int setup(void **state)
-{
-	struct out *o = calloc(1, sizeof(*o));
-
-	if (!o || out_init(o, -1, 64)) {
-		free(o);
-		return -1;
-	}
-	*state = o;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct out *o = *state;
-
-	out_free(o);
-	free(o);
-	return 0;
-}
-
 static struct hist_entry entry(__u32 state, __u32 port)
 {
 	struct hist_entry e = { .key = { .port = port, .state = state } };
@@ -344,18 +323,18 @@ static void test_json_variants(void **state)
 UNIT_GROUP(hist_fmt)
 {
 	static const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_text_sample, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_text_all_slots, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_text_key_modes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_text_empty, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_json_sample, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_json_variants, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_text_sample, unit_out_setup, unit_out_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_text_all_slots, unit_out_setup, unit_out_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_text_key_modes, unit_out_setup, unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_text_empty, unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_json_sample, unit_out_setup, unit_out_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_json_variants, unit_out_setup, unit_out_teardown),
 	};
 
 	return cmocka_run_group_tests_name("hist_fmt", tests, NULL, NULL);

@@ -9,27 +9,6 @@
 #define FFFD "\xef\xbf\xbd"
 #define U64_MAX (~0ULL)
 
-static int setup(void **state)
-{
-	struct out *o = calloc(1, sizeof(*o));
-
-	if (!o || out_init(o, -1, 16)) {
-		free(o);
-		return -1;
-	}
-	*state = o;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct out *o = *state;
-
-	out_free(o);
-	free(o);
-	return 0;
-}
-
 /* o holds exactly 'want'; then empty it for the next check */
 static void expect(struct out *o, const char *want)
 {
@@ -570,27 +549,36 @@ UNIT_GROUP(out)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init),
-		cmocka_unit_test_setup_teardown(test_grow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_u64, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fixed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_text_esc_printable, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_text_esc_escapes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_text_esc_limits, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_json_escapes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_json_utf8_valid, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_json_utf8_invalid, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_json_maxlen, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_fuzz_single_bytes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_fuzz_random, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_grow, unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_u64, unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_fixed, unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_text_esc_printable,
+						unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_text_esc_escapes,
+						unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_text_esc_limits,
+						unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_json_escapes, unit_out_setup, unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_json_utf8_valid,
+						unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_json_utf8_invalid,
+						unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_json_maxlen, unit_out_setup, unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_fuzz_single_bytes,
+						unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_fuzz_random, unit_out_setup, unit_out_teardown),
 		cmocka_unit_test(test_validator),
 	};
 

@@ -11,27 +11,6 @@
 #include "output/live_frame.h"
 #include "output/textfmt.h"
 
-static int setup(void **state)
-{
-	struct out *o = calloc(1, sizeof(*o));
-
-	if (!o || out_init(o, -1, 64)) {
-		free(o);
-		return -1;
-	}
-	*state = o;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct out *o = *state;
-
-	out_free(o);
-	free(o);
-	return 0;
-}
-
 static void test_count(void **state)
 {
 	struct out *o = *state;
@@ -321,11 +300,15 @@ static void test_frame_plain(void **state)
 UNIT_GROUP(textfmt)
 {
 	static const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_count, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rpad, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_count, unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_rpad, unit_out_setup,
+						unit_out_teardown),
 		cmocka_unit_test_setup_teardown(test_rcol_aligns_with_numbers,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_trim, setup, teardown),
+						unit_out_setup,
+						unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_trim, unit_out_setup,
+						unit_out_teardown),
 		cmocka_unit_test(test_cut_escaped),
 		cmocka_unit_test_setup_teardown(test_frame_fits, frame_setup,
 						frame_teardown),

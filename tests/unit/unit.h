@@ -38,6 +38,9 @@ bool json_value_valid(const char *s, size_t n);
  * escape above U+007F (the formatter under test never needs one).
  */
 long json_string_decode(const char *s, size_t n, char *buf, size_t len);
+/* cmocka setup and teardown: *state is a struct out, 16 bytes, growing */
+int unit_out_setup(void **state);
+int unit_out_teardown(void **state);
 
 /* the contents of o as a C string; o->len is unchanged */
 static inline const char *out_cstr(struct out *o)
