@@ -58,9 +58,8 @@ const volatile __u64 port_bits[3][1024];
 struct nesting {
 	__u64 depth;
 	__u64 seq[TT_LEVELS];
-	/* the invocations tt_state_btf ran for, not yet seen by its relief */
-	__u64 ran[TT_LEVELS];
-	__u64 nran;
+	/* per level: the invocation tt_state_btf ran for, 0 once seen */
+	__u64 ran[TT_LEVELS + 1];
 };
 
 struct {
@@ -378,8 +377,12 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 	struct nesting *n = this_cpu_nesting();
 
 	if (n) {
+		__u64 lvl = n->depth & (TT_LEVELS - 1);
+
+		n->ran[lvl] = (__u64)ctx;
+		/* a run that interrupts this one finds its level clean */
+		n->ran[lvl + 1] = 0;
 		n->depth++;
-		n->ran[n->nran++ & (TT_LEVELS - 1)] = (__u64)ctx;
 	}
 	on_btf(ctx, sk, oldstate, newstate);
 	if (n)
@@ -393,24 +396,29 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
  * transition over process context's) and counts a recursion miss: this
  * second program is not running then, and takes exactly the transitions
  * tt_state_btf did not run for. Both see the same ctx, the invocation's
- * arguments on the stack: tt_state_btf pushes it, the relief pops it, and
- * one that is not on top was skipped. Before 6.1 an interrupting run is
- * not skipped, pushes and is popped like any other.
+ * arguments on the stack, at the same nesting level: tt_state_btf records
+ * it for its level (and clears the level above), the relief finds it
+ * there, or runs the transition itself. Before 6.1 an interrupting run is
+ * not skipped, records its own level and is found like any other. The
+ * relief counts as a level while it looks, so that a run interrupting it
+ * records above and leaves this level's record alone.
  */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(tt_state_btf_relief, struct sock *sk, int oldstate, int newstate)
 {
 	struct nesting *n = this_cpu_nesting();
+	__u64 lvl;
 
 	if (!n)
 		return 0;
-	if (n->nran && n->ran[(n->nran - 1) & (TT_LEVELS - 1)] == (__u64)ctx) {
-		n->nran--;
-		return 0;
-	}
+	lvl = n->depth & (TT_LEVELS - 1);
 	n->depth++;
-	count(TT_CNT_RELIEVED);
-	on_btf(ctx, sk, oldstate, newstate);
+	if (n->ran[lvl] == (__u64)ctx) {
+		n->ran[lvl] = 0;
+	} else {
+		count(TT_CNT_RELIEVED);
+		on_btf(ctx, sk, oldstate, newstate);
+	}
 	n->depth--;
 	return 0;
 }

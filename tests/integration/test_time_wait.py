@@ -84,7 +84,9 @@ def run_script(script, port, *args, pre=(), duration="5s", refuse=""):
     held = ss.span()
     out, err = t.communicate(timeout=30)
     assert t.returncode == 0, err
-    return server_side(out, port), held
+    entry = server_side(out, port)
+    entry["stderr"] = err  # in the failure message of any assert on it
+    return entry, held
 
 
 @pytest.mark.parametrize("refuse", ["", "tc"])
@@ -160,4 +162,5 @@ def test_shutdown_then_close_is_one_fin_wait2(bpf):
     states = [s["state"] for s in c["path"]]
     assert states.count("FIN_WAIT2") == 1, c
     (fw2,) = [s for s in c["path"] if s["state"] == "FIN_WAIT2"]
+    assert fw2["ms"] is not None, c
     assert abs(fw2["ms"] / 1000 - held) < 0.3, (fw2, held)

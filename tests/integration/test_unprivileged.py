@@ -54,7 +54,7 @@ def test_missing_capability_is_named(bpf, tt, caps, missing):
     ["timeline", "-d", "1"],
     ["closewait", "-d", "1"],
     ["hist", "-d", "1"],
-    ["check", "-d", "1"],
+    ["check", "--port", "9", "-d", "1"],
     ["check", "--", "true"],
 ], ids=lambda a: " ".join(a))
 def test_each_subcommand_runs_with_bpf_and_perfmon(bpf, tt, args):
