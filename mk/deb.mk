@@ -3,10 +3,10 @@
 # install installs (binary, man pages, completion, export's systemd unit)
 # and the Prometheus rules and Grafana dashboard, in
 # /usr/share/tcptrail/. lintian runs in tests/integration/test_deb.py.
-DEB_ARCH := $(shell dpkg --print-architecture)
+PKG_ARCH := $(shell dpkg --print-architecture)
 DEB_VERSION = $(TT_VERSION_STR)-1
 DEB_ROOT := $(OUTPUT)/deb/root
-DEB := $(OUTPUT)/tcptrail_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB := $(OUTPUT)/tcptrail_$(DEB_VERSION)_$(PKG_ARCH).deb
 DEB_MAINT ?= tcptrail developers <tcptrail@example.org>
 # Debian's policy: zlib from its package (lintian: embedded-library), the
 # rest as in build/tcptrail (Debian has no shared libbpf of this ABI need)
@@ -42,7 +42,7 @@ deb: $(OUTPUT)/tcptrail $(OUTPUT)/deb-bin/tcptrail man
 	{ \
 	echo "Package: tcptrail"; \
 	echo "Version: $(DEB_VERSION)"; \
-	echo "Architecture: $(DEB_ARCH)"; \
+	echo "Architecture: $(PKG_ARCH)"; \
 	echo "Maintainer: $(DEB_MAINT)"; \
 	echo "Installed-Size: $$(du -sk $(DEB_ROOT)/usr $(DEB_ROOT)/lib | awk '{ s += $$1 } END { print s }')"; \
 	echo "Depends: libc6 (>= $$(objdump -T $(OUTPUT)/deb-bin/tcptrail | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)), zlib1g (>= 1:1.1.4)"; \
