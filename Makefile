@@ -20,8 +20,12 @@ WARN := -Wall -Wextra -Werror
 CPPFLAGS := -I$(OUTPUT) -Ibpf -Iuser $(CROSS_CPPFLAGS)
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) -I$(dir $(VMLINUX)) -Ibpf
 # libbpf, libelf and zlib linked in: the binary runs where they are absent
-LIBS ?= -Wl,-Bstatic -lbpf -lelf -lz -levent_extra -levent_core -Wl,-Bdynamic
-LIBS_STATIC := -static -lbpf -lelf -lz -levent_extra -levent_core
+# libevent_openssl before OpenSSL, libssl before libcrypto; libyaml for
+# --web.config.file, libcrypt for its bcrypt hashes
+LIBS ?= -Wl,-Bstatic -lbpf -lelf -lz -levent_extra -levent_openssl \
+	-levent_core -lyaml -lcrypt -lssl -lcrypto -Wl,-Bdynamic
+LIBS_STATIC := -static -lbpf -lelf -lz -levent_extra -levent_openssl \
+	-levent_core -lyaml -lcrypt -lssl -lcrypto
 
 # user/<layer>/*.c: every file but main.c sits in a layer's folder
 USER_SRC := $(wildcard user/*/*.c)
@@ -91,7 +95,8 @@ SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 $(OUTPUT)/unit_tests_san: $(UNIT_SRC) $(USER_SRC) $(SKEL)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(SAN_FLAGS) $(WARN) -std=gnu11 $(CPPFLAGS) $(UNIT_SRC) \
-		$(USER_SRC) -lbpf -lelf -lz -levent_extra -levent_core -lcmocka -o $@
+		$(USER_SRC) -lbpf -lelf -lz -levent_extra -levent_openssl \
+		-levent_core -lyaml -lcrypt -lssl -lcrypto -lcmocka -o $@
 
 unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san
 	$(Q)$(OUTPUT)/unit_tests

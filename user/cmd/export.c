@@ -26,6 +26,8 @@
 #include "cli/filter_opts.h"
 #include "cli/loader_opts.h"
 #include "sys/httpd.h"
+#include "sys/tls.h"
+#include "sys/webconfig.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:9976"
 #define SEC_NS 1000000000ULL
@@ -43,6 +45,7 @@ struct export_env {
 	__u64 max_conns;
 	__u64 timeout_ns;
 	bool self;
+	const char *web_config;
 };
 
 struct exporter {
@@ -54,6 +57,8 @@ struct exporter {
 	__u16 eph_lo, eph_hi;
 	struct event_base *base;
 	struct httpd *httpd;
+	struct web_config wc;
+	SSL_CTX *ssl;
 	struct out body; /* the last rendering, reused within REFRESH_NS */
 	__u64 body_at;
 	struct prom_last last; /* gauge series of the last rendering */
@@ -89,6 +94,7 @@ static const char doc[] =
 	"  tcptrail export --listen 0.0.0.0:9976  # reachable from other hosts\n"
 	"  tcptrail export --all-states --lport 80,443\n"
 	"  tcptrail export --timeout 2s --max-conns 64\n"
+	"  tcptrail export --web.config.file web.yml  # TLS, basic auth\n"
 	"\v"
 	"Only GET and HEAD of / and /metrics: other paths get 404, other\n"
 	"methods 405. HEAD gets the headers of GET, Content-Length too, and\n"
@@ -96,9 +102,18 @@ static const char doc[] =
 	"answer) to the end of its next answer; then it is closed. At\n"
 	"--max-conns, a new connection closes the one that has waited longest\n"
 	"for its request, so idle and slow clients cannot keep a scrape out.\n"
+	"--web.config.file takes node_exporter's web configuration file:\n"
+	"tls_server_config: {cert_file, key_file} (relative to the file) and\n"
+	"basic_auth_users: {user: bcrypt hash}; either may be left out.\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
 
-enum { OPT_LISTEN = 0x400, OPT_MAX_CONNS, OPT_TIMEOUT, OPT_SELF };
+enum {
+	OPT_LISTEN = 0x400,
+	OPT_MAX_CONNS,
+	OPT_TIMEOUT,
+	OPT_SELF,
+	OPT_WEB_CONFIG
+};
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Server:", 1 },
@@ -118,6 +133,10 @@ static const struct argp_option options[] = {
 	  "measure this exporter's own HTTP connections too (its port is "
 	  "left out by default)",
 	  1 },
+	{ "web.config.file", OPT_WEB_CONFIG, "FILE", 0,
+	  "TLS and basic auth, in node_exporter's web configuration format",
+	  1 },
+	{ "web-config", OPT_WEB_CONFIG, "FILE", OPTION_ALIAS, NULL, 1 },
 	{ "duration", 'd', "TIME", 0, "stop after TIME", 1 },
 	{},
 };
@@ -162,6 +181,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_SELF:
 		env->self = true;
+		break;
+	case OPT_WEB_CONFIG:
+		env->web_config = arg;
 		break;
 	case 'd':
 		env->duration_ns = opt_duration("--duration", arg, 1);
@@ -342,6 +364,8 @@ static int listen_http(struct exporter *x)
 		.port = env->port,
 		.timeout_ns = env->timeout_ns,
 		.max_conns = env->max_conns,
+		.ssl = x->ssl,
+		.auth = &x->wc,
 		.cb = on_request,
 		.arg = x,
 	};
@@ -376,8 +400,8 @@ static int serve(struct exporter *x)
 			event_free(ev);
 		return TT_EXIT_FAILURE;
 	}
-	fprintf(stderr, "Serving metrics on http://%s%s%s:%u/metrics ...%s\n",
-		strchr(env->host, ':') ? "[" : "", env->host,
+	fprintf(stderr, "Serving metrics on http%s://%s%s%s:%u/metrics ...%s\n",
+		x->ssl ? "s" : "", strchr(env->host, ':') ? "[" : "", env->host,
 		strchr(env->host, ':') ? "]" : "", env->port, tt_ctrl_c_hint());
 	if (event_base_dispatch(x->base) < 0) {
 		p_err("the event loop failed");
@@ -392,6 +416,29 @@ static int serve(struct exporter *x)
 		(unsigned long long)st.timed_out,
 		(unsigned long long)st.evicted);
 	return x->err;
+}
+
+/* before capabilities go: the key may be readable by root only */
+static int load_web_config(struct exporter *x)
+{
+	const char *path = x->env->web_config;
+	char err[512];
+
+	if (!path)
+		return 0;
+	if (web_config_load(path, &x->wc, err, sizeof(err))) {
+		p_err("invalid --web.config.file: %s", err);
+		return TT_EXIT_USAGE;
+	}
+	if (!x->wc.cert_file)
+		return 0;
+	x->ssl = tls_server_ctx(x->wc.cert_file, x->wc.key_file, err,
+				sizeof(err));
+	if (!x->ssl) {
+		p_err("invalid --web.config.file %s: %s", path, err);
+		return TT_EXIT_USAGE;
+	}
+	return 0;
 }
 
 /*
@@ -429,7 +476,9 @@ int do_export(int argc, char **argv)
 		p_err("cannot set up: %s", strerror(errno));
 		return TT_EXIT_FAILURE;
 	}
-	err = listen_http(&x);
+	err = load_web_config(&x);
+	if (!err)
+		err = listen_http(&x);
 	if (!err)
 		err = tt_tracer_start(&x.t, &env.lo, &env.filter);
 	if (err)
@@ -451,5 +500,7 @@ out:
 	tt_tracer_stop(&x.t);
 	out_free(&x.body);
 	prom_last_free(&x.last);
+	SSL_CTX_free(x.ssl);
+	web_config_free(&x.wc);
 	return err;
 }

@@ -5,6 +5,7 @@
 #include <sys/queue.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/keyvalq_struct.h>
 #include "sys/httpd.h"
 
@@ -131,6 +132,20 @@ static void on_complete(struct evhttp_request *req, void *arg)
 		start_wait(c, false);
 }
 
+static void unauthorized(struct evhttp_request *req)
+{
+	struct evkeyvalq *o = evhttp_request_get_output_headers(req);
+	struct evbuffer *b = evbuffer_new();
+
+	evhttp_add_header(o, "WWW-Authenticate", "Basic realm=\"tcptrail\"");
+	evhttp_add_header(o, "Content-Type", "text/plain; charset=utf-8");
+	if (b)
+		evbuffer_add_printf(b, "401 Unauthorized\n");
+	httpd_reply(req, 401, "Unauthorized", b);
+	if (b)
+		evbuffer_free(b);
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	struct httpd *h = arg;
@@ -140,7 +155,34 @@ static void on_request(struct evhttp_request *req, void *arg)
 		to_list(c, &h->answering);
 		evhttp_request_set_on_complete_cb(req, on_complete, h);
 	}
+	if (h->o.auth && h->o.auth->nusers &&
+	    !web_config_check_basic(
+		    h->o.auth,
+		    evhttp_find_header(evhttp_request_get_input_headers(req),
+				       "Authorization"))) {
+		unauthorized(req);
+		return;
+	}
 	h->o.cb(req, h->o.arg);
+}
+
+static struct bufferevent *new_bev(struct httpd *h, struct event_base *base)
+{
+	struct bufferevent *bev;
+	SSL *ssl;
+
+	if (!h->o.ssl)
+		return bufferevent_socket_new(base, -1, 0);
+	ssl = SSL_new(h->o.ssl);
+	if (!ssl)
+		return NULL;
+	/* the handshake runs under the connection's deadline like a request */
+	bev = bufferevent_openssl_socket_new(base, -1, ssl,
+					     BUFFEREVENT_SSL_ACCEPTING,
+					     BEV_OPT_CLOSE_ON_FREE);
+	if (!bev)
+		SSL_free(ssl);
+	return bev;
 }
 
 /* called on accept, before evhttp makes the connection */
@@ -153,7 +195,7 @@ static struct bufferevent *on_accept(struct event_base *base, void *arg)
 	if (!c)
 		return NULL; /* evhttp makes a bufferevent of its own */
 	c->h = h;
-	c->bev = bufferevent_socket_new(base, -1, 0);
+	c->bev = new_bev(h, base);
 	c->deadline = evtimer_new(base, on_deadline, c);
 	if (!c->bev || !c->deadline) {
 		if (c->bev)

@@ -10,7 +10,9 @@
 
 #include <event2/event.h>
 #include <event2/http.h>
+#include <openssl/ssl.h>
 #include "util/common.h"
+#include "sys/webconfig.h"
 
 struct httpd_opts {
 	const char *host;
@@ -22,6 +24,8 @@ struct httpd_opts {
 	 */
 	__u64 timeout_ns;
 	unsigned int max_conns;
+	SSL_CTX *ssl; /* TLS on every connection, if set */
+	const struct web_config *auth; /* its users, if any, must log in */
 	void (*cb)(struct evhttp_request *req, void *arg);
 	void *arg;
 };
