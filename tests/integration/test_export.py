@@ -446,13 +446,15 @@ def test_timeout_bounds_the_whole_request(exporter):
 class Prometheus:
     """a real Prometheus server scraping export every second"""
 
-    def __init__(self, tmp_path, target_port):
+    def __init__(self, tmp_path, target_port, job_extra=""):
+        """job_extra: more lines of the job's config (scheme, tls_config)"""
         self.tmp_path = tmp_path
         self.web = free_port()
         cfg = tmp_path / "prometheus.yml"
         cfg.write_text(
             "global:\n  scrape_interval: 1s\n"
             "scrape_configs:\n  - job_name: tcptrail\n"
+            + job_extra +
             "    static_configs:\n"
             f"      - targets: ['127.0.0.1:{target_port}']\n")
         self.log = open(tmp_path / "prometheus.log", "wb")
