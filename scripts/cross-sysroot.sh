@@ -10,7 +10,8 @@ set -eu
 root=$1
 arch=$2
 here=$(cd "$(dirname "$0")" && pwd)
-pkgs="libbpf-dev libelf-dev zlib1g-dev libevent-dev busybox-static"
+pkgs="libbpf-dev libelf-dev zlib1g-dev libevent-dev libyaml-dev libssl-dev"
+pkgs="$pkgs libcrypt-dev busybox-static"
 
 [ -f "$root/.done" ] && exit 0
 mkdir -p "$root/debs"

@@ -9,10 +9,16 @@ set -eu
 # build: compiler for user space, clang for BPF, bpftool for the skeleton,
 # static archives of libbpf, libelf and zlib; libevent for export's HTTP
 pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libevent-dev"
+# export --web.config.file: the YAML file, TLS (libevent_openssl over
+# OpenSSL 3), bcrypt hashes of basic auth (libxcrypt); static archives
+pkgs="$pkgs libyaml-dev libssl-dev libcrypt-dev"
 # test: unit tests, integration tests, netns, format check; promtool and a
 # real Prometheus server for export's tests
 pkgs="$pkgs libcmocka-dev python3 python3-pytest iproute2 tmux clang-format"
 pkgs="$pkgs prometheus"
+# export's TLS tests: openssl makes the certificate, python3-bcrypt the
+# basic auth hash (Python's crypt module is deprecated)
+pkgs="$pkgs openssl python3-bcrypt"
 # tests/integration/test_realprogs.py: real programs to hold sockets
 pkgs="$pkgs nginx-light python3-requests socat netcat-openbsd redis-server curl"
 # the fuzz targets' sanitizer runtime; valgrind over a real run
