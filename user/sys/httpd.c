@@ -2,7 +2,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -154,6 +157,13 @@ static void on_request(struct evhttp_request *req, void *arg)
 	if (c) {
 		to_list(c, &h->answering);
 		evhttp_request_set_on_complete_cb(req, on_complete, h);
+		/*
+		 * an answer goes out as several TLS records: without this,
+		 * Nagle and the peer's delayed ACK add 40 ms to each
+		 */
+		if (h->o.ssl)
+			setsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP,
+				   TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	}
 	if (h->o.auth && h->o.auth->nusers &&
 	    !web_config_check_basic(

@@ -25,7 +25,7 @@ struct httpd_opts {
 	__u64 timeout_ns;
 	unsigned int max_conns;
 	SSL_CTX *ssl; /* TLS on every connection, if set */
-	const struct web_config *auth; /* its users, if any, must log in */
+	struct web_config *auth; /* its users, if any, must log in */
 	void (*cb)(struct evhttp_request *req, void *arg);
 	void *arg;
 };

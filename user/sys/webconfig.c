@@ -9,6 +9,8 @@
 #include <yaml.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include "sys/webconfig.h"
 
 struct parser {
@@ -158,7 +160,8 @@ static int parse_users(struct parser *ps, struct web_config *wc)
 			free(h);
 			return -1;
 		}
-		wc->users[wc->nusers++] = (struct web_user){ k, h };
+		wc->users[wc->nusers++] =
+			(struct web_user){ .name = k, .hash = h };
 	}
 	return end ? 0 : -1;
 }
@@ -217,6 +220,8 @@ int web_config_load(const char *path, struct web_config *wc, char *err,
 	yaml_parser_initialize(&ps.p);
 	yaml_parser_set_input_file(&ps.p, f);
 	ret = parse_doc(&ps, wc);
+	if (!ret && RAND_bytes(wc->mac_key, sizeof(wc->mac_key)) != 1)
+		ret = fail(&ps, "no random bytes for the password cache");
 	yaml_parser_delete(&ps.p);
 	fclose(f);
 	free(ps.dir);
@@ -237,11 +242,33 @@ void web_config_free(struct web_config *wc)
 	memset(wc, 0, sizeof(*wc));
 }
 
-bool web_config_check_basic(const struct web_config *wc, const char *header)
+static bool check_password(struct web_config *wc, struct web_user *u,
+			   const char *pass)
 {
 	static struct crypt_data cd; /* 32 KiB: not on the stack */
+	unsigned char mac[32];
+	unsigned int len = sizeof(mac);
+	const char *out;
+	bool ok;
+
+	if (!HMAC(EVP_sha256(), wc->mac_key, sizeof(wc->mac_key),
+		  (const unsigned char *)pass, strlen(pass), mac, &len))
+		return false;
+	if (u->ok_cached && !CRYPTO_memcmp(mac, u->ok_mac, sizeof(mac)))
+		return true;
+	out = crypt_r(pass, u->hash, &cd);
+	ok = out && strlen(out) == strlen(u->hash) &&
+	     !CRYPTO_memcmp(out, u->hash, strlen(u->hash));
+	if (ok) {
+		memcpy(u->ok_mac, mac, sizeof(mac));
+		u->ok_cached = true;
+	}
+	return ok;
+}
+
+bool web_config_check_basic(struct web_config *wc, const char *header)
+{
 	unsigned char dec[512];
-	const char *h, *out;
 	char *colon;
 	int n;
 
@@ -264,13 +291,8 @@ bool web_config_check_basic(const struct web_config *wc, const char *header)
 	if (!colon)
 		return false;
 	*colon = 0;
-	for (size_t i = 0; i < wc->nusers; i++) {
-		if (strcmp(wc->users[i].name, (char *)dec))
-			continue;
-		h = wc->users[i].hash;
-		out = crypt_r(colon + 1, h, &cd);
-		return out && strlen(out) == strlen(h) &&
-		       !CRYPTO_memcmp(out, h, strlen(h));
-	}
+	for (size_t i = 0; i < wc->nusers; i++)
+		if (!strcmp(wc->users[i].name, (char *)dec))
+			return check_password(wc, &wc->users[i], colon + 1);
 	return false;
 }
