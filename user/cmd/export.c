@@ -27,7 +27,6 @@
 #include "cli/loader_opts.h"
 #include "sys/httpd.h"
 #include "sys/tls.h"
-#include "sys/webconfig.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:9976"
 #define SEC_NS 1000000000ULL
@@ -424,18 +423,8 @@ static int load_web_config(struct exporter *x)
 	const char *path = x->env->web_config;
 	char err[512];
 
-	if (!path)
-		return 0;
-	if (web_config_load(path, &x->wc, err, sizeof(err))) {
+	if (path && web_config_open(path, &x->wc, &x->ssl, err, sizeof(err))) {
 		p_err("invalid --web.config.file: %s", err);
-		return TT_EXIT_USAGE;
-	}
-	if (!x->wc.cert_file)
-		return 0;
-	x->ssl = tls_server_ctx(x->wc.cert_file, x->wc.key_file, err,
-				sizeof(err));
-	if (!x->ssl) {
-		p_err("invalid --web.config.file %s: %s", path, err);
 		return TT_EXIT_USAGE;
 	}
 	return 0;

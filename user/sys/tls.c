@@ -33,3 +33,21 @@ SSL_CTX *tls_server_ctx(const char *cert_file, const char *key_file, char *err,
 		return tls_fail(ctx, "key", key_file, err, errlen);
 	return ctx;
 }
+
+int web_config_open(const char *path, struct web_config *wc, SSL_CTX **ssl,
+		    char *err, size_t errlen)
+{
+	char why[384];
+
+	*ssl = NULL;
+	if (web_config_load(path, wc, err, errlen))
+		return -1;
+	if (!wc->cert_file)
+		return 0;
+	*ssl = tls_server_ctx(wc->cert_file, wc->key_file, why, sizeof(why));
+	if (*ssl)
+		return 0;
+	snprintf(err, errlen, "%s: %s", path, why);
+	web_config_free(wc);
+	return -1;
+}
