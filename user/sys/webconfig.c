@@ -173,18 +173,18 @@ static int parse_doc(struct parser *ps, struct web_config *wc)
 	bool end;
 	int err = 0;
 
-	/* stream start, document start, then the top mapping */
+	/* stream start, document start (none: an empty file), top mapping */
 	for (int i = 0; i < 2; i++) {
 		if (next(ps, &ev))
 			return -1;
+		if (ev.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			return 0; /* plain HTTP, no auth */
+		}
 		yaml_event_delete(&ev);
 	}
 	if (next(ps, &ev))
 		return -1;
-	if (ev.type == YAML_STREAM_END_EVENT) {
-		yaml_event_delete(&ev);
-		return 0; /* empty file: plain HTTP, no auth */
-	}
 	if (ev.type != YAML_MAPPING_START_EVENT) {
 		yaml_event_delete(&ev);
 		return fail(ps, "must be a mapping of keys");
