@@ -242,10 +242,11 @@ void web_config_free(struct web_config *wc)
 	memset(wc, 0, sizeof(*wc));
 }
 
+static struct crypt_data cd; /* 32 KiB: not on the stack */
+
 static bool check_password(struct web_config *wc, struct web_user *u,
 			   const char *pass)
 {
-	static struct crypt_data cd; /* 32 KiB: not on the stack */
 	unsigned char mac[32];
 	unsigned int len = sizeof(mac);
 	const char *out;
@@ -294,5 +295,8 @@ bool web_config_check_basic(struct web_config *wc, const char *header)
 	for (size_t i = 0; i < wc->nusers; i++)
 		if (!strcmp(wc->users[i].name, (char *)dec))
 			return check_password(wc, &wc->users[i], colon + 1);
+	/* as slow for an unknown user as for a wrong password: no probing */
+	if (wc->nusers)
+		crypt_r(colon + 1, wc->users[0].hash, &cd);
 	return false;
 }
