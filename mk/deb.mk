@@ -8,9 +8,9 @@ DEB_VERSION = $(TT_VERSION_STR)-1
 DEB_ROOT := $(OUTPUT)/deb/root
 DEB := $(OUTPUT)/tcptrail_$(DEB_VERSION)_$(PKG_ARCH).deb
 DEB_MAINT ?= tcptrail developers <tcptrail@example.org>
-# Debian's policy: zlib from its package (lintian: embedded-library), the
-# rest as in build/tcptrail (Debian has no shared libbpf of this ABI need)
-DEB_LIBS := -Wl,-Bstatic -lbpf -lelf -levent_extra -levent_core -Wl,-Bdynamic -lz
+# Debian's policy: zlib and libyaml from their packages (lintian:
+# embedded-library), the rest as in build/tcptrail
+DEB_LIBS = $(filter-out -lz -lyaml,$(LIBS)) -lz -lyaml
 
 $(OUTPUT)/deb-bin/tcptrail: $(OUTPUT)/obj/main.o $(USER_OBJ)
 	mkdir -p $(@D)
@@ -45,7 +45,7 @@ deb: $(OUTPUT)/tcptrail $(OUTPUT)/deb-bin/tcptrail man
 	echo "Architecture: $(PKG_ARCH)"; \
 	echo "Maintainer: $(DEB_MAINT)"; \
 	echo "Installed-Size: $$(du -sk $(DEB_ROOT)/usr $(DEB_ROOT)/lib | awk '{ s += $$1 } END { print s }')"; \
-	echo "Depends: libc6 (>= $$(objdump -T $(OUTPUT)/deb-bin/tcptrail | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)), zlib1g (>= 1:1.1.4)"; \
+	echo "Depends: libc6 (>= $$(objdump -T $(OUTPUT)/deb-bin/tcptrail | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)), zlib1g (>= 1:1.1.4), libyaml-0-2"; \
 	echo "Section: net"; \
 	echo "Priority: optional"; \
 	echo "Homepage: https://example.org/tcptrail"; \

@@ -174,6 +174,8 @@ def test_every_help_example_runs(bpf, tmp_path):
             for k, example in enumerate(batch):
                 d = tmp_path / f"ex{b}-{k}"
                 d.mkdir()
+                # a web config file, empty: plain HTTP, no users
+                (d / "web.yml").write_text("")
                 out = open(d / "out", "w")
                 procs.append((example, out, subprocess.Popen(
                     [TCPTRAIL] + example_argv(example), stdout=out,

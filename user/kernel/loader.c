@@ -373,6 +373,14 @@ void tt_tracer_detach(struct tt_tracer *t)
 		tw_fentry_bpf__detach(t->tw);
 	if (t->fexit)
 		accept_fexit_bpf__detach(t->fexit);
+	/*
+	 * The relief first: alone, it would take every transition as one
+	 * the first program skipped, and its count would hide real misses.
+	 */
+	if (t->skel && t->skel->links.tt_state_btf_relief) {
+		bpf_link__destroy(t->skel->links.tt_state_btf_relief);
+		t->skel->links.tt_state_btf_relief = NULL;
+	}
 	if (t->skel)
 		tcptrail_bpf__detach(t->skel);
 }
