@@ -26,11 +26,14 @@ CROSS := 1
 OUTPUT := build/$(ARCH)
 CC := $(CROSS_TRIPLET_$(ARCH))-gcc
 SYSROOT := $(OUTPUT)/sysroot
-CROSS_CPPFLAGS := -isystem $(SYSROOT)/usr/include
+# the triplet's directory holds the per-architecture headers (OpenSSL's)
+CROSS_CPPFLAGS := -isystem $(SYSROOT)/usr/include \
+	-isystem $(SYSROOT)/usr/include/$(CROSS_TRIPLET_$(ARCH))
 CROSS_DEPS := $(SYSROOT)/.done
-# fully static: the guest (or host) needs nothing else
-LIBS = -static -L$(SYSROOT)/usr/lib/$(CROSS_TRIPLET_$(ARCH)) -lbpf -lelf \
-	-lz -levent_extra -levent_core
+# fully static, the same libraries as make static: the guest (or host)
+# needs nothing else
+LIBS = -static -L$(SYSROOT)/usr/lib/$(CROSS_TRIPLET_$(ARCH)) \
+	$(filter-out -static,$(LIBS_STATIC))
 
 $(SYSROOT)/.done:
 	$(Q)scripts/cross-sysroot.sh $(SYSROOT) $(DEB_ARCH)

@@ -3,6 +3,7 @@
 # install installs (binary, man pages, completion, export's systemd unit)
 # and the Prometheus rules and Grafana dashboard, in
 # /usr/share/tcptrail/. lintian runs in tests/integration/test_deb.py.
+_deb_goal := $(.DEFAULT_GOAL)
 PKG_ARCH := $(shell dpkg --print-architecture)
 DEB_VERSION = $(TT_VERSION_STR)-1
 DEB_ROOT := $(OUTPUT)/deb/root
@@ -58,3 +59,5 @@ deb: $(OUTPUT)/tcptrail $(OUTPUT)/deb-bin/tcptrail man
 	} >$(DEB_ROOT)/DEBIAN/control
 	cd $(DEB_ROOT) && find usr lib -type f | sort | xargs md5sum >DEBIAN/md5sums
 	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $(DEB)
+
+.DEFAULT_GOAL := $(_deb_goal)

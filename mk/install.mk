@@ -4,6 +4,7 @@
 # of export. The man pages are
 # made by help2man from --help itself, and completion asks tcptrail for
 # its commands, options and states: neither can drift from the binary.
+_install_goal := $(.DEFAULT_GOAL)
 PREFIX ?= /usr/local
 SBINDIR = $(PREFIX)/sbin
 MAN8DIR = $(PREFIX)/share/man/man8
@@ -59,3 +60,5 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/tcptrail $(DESTDIR)$(BASHCOMPDIR)/tcptrail
 	rm -f $(DESTDIR)$(SYSTEMDDIR)/tcptrail-export.service
 	rm -f $(patsubst $(MAN_DIR)/%,$(DESTDIR)$(MAN8DIR)/%,$(MAN_PAGES))
+
+.DEFAULT_GOAL := $(_install_goal)
