@@ -114,7 +114,7 @@ static void ensure_tracefs(void)
 }
 
 /* the transitions must be traced; accept() owners are a bonus */
-static int attach(struct tcptrail_bpf *skel, bool btf)
+static int attach(struct tcptrail_bpf *skel, bool btf, bool relief)
 {
 	struct bpf_link *link;
 	int err = 0;
@@ -124,7 +124,7 @@ static int attach(struct tcptrail_bpf *skel, bool btf)
 		link = bpf_program__attach(skel->progs.tt_state_btf);
 		skel->links.tt_state_btf = link;
 		/* after it: the relief runs second on every transition */
-		if (link && !(err = tt_refused("relief"))) {
+		if (link && relief && !(err = tt_refused("relief"))) {
 			skel->links.tt_state_btf_relief = bpf_program__attach(
 				skel->progs.tt_state_btf_relief);
 			err = skel->links.tt_state_btf_relief ? 0 : -errno;
@@ -225,7 +225,8 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 				 mode == TT_MODE_AGGREGATE_STATELESS ? nsock :
 								       1);
 	bpf_program__set_autoload(skel->progs.tt_state_btf, btf);
-	bpf_program__set_autoload(skel->progs.tt_state_btf_relief, btf);
+	bpf_program__set_autoload(skel->progs.tt_state_btf_relief,
+				  btf && o->relief);
 	bpf_program__set_autoload(skel->progs.tt_state_tp, !btf);
 	if (t->perf) {
 		/* max_entries 0: libbpf makes it one per possible CPU */
@@ -256,7 +257,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 		err = insert_other_keys(skel, o->agg,
 					libbpf_num_possible_cpus());
 	if (!err)
-		err = attach(skel, btf);
+		err = attach(skel, btf, o->relief);
 	if (err) {
 		p_info("%s: %s", tt_attach_kind_str(kind), strerror(-err));
 		tcptrail_bpf__destroy(skel);
