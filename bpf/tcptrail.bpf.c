@@ -19,6 +19,7 @@ const volatile __u32 filter_netns;
 const volatile __u32 filter_states; /* bit n: TCP state n */
 const volatile __u64 filter_cgroup; /* cgroup v2 id (kernfs inode) */
 const volatile __u8 mode; /* enum tt_mode */
+const volatile bool relief; /* --relief: tt_state_btf_relief is attached */
 #define emit_events (mode == TT_MODE_EVENTS)
 #define emit_paths (mode == TT_MODE_PATHS)
 #define aggregate (mode == TT_MODE_AGGREGATE)
@@ -379,9 +380,12 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 	if (n) {
 		__u64 lvl = n->depth & (TT_LEVELS - 1);
 
-		n->ran[lvl] = (__u64)ctx;
-		/* a run that interrupts this one finds its level clean */
-		n->ran[lvl + 1] = 0;
+		/* for the relief; the verifier drops this without it */
+		if (relief) {
+			n->ran[lvl] = (__u64)ctx;
+			/* a run interrupting this one finds its level clean */
+			n->ran[lvl + 1] = 0;
+		}
 		n->depth++;
 	}
 	on_btf(ctx, sk, oldstate, newstate);

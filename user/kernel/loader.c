@@ -227,6 +227,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	bpf_program__set_autoload(skel->progs.tt_state_btf, btf);
 	bpf_program__set_autoload(skel->progs.tt_state_btf_relief,
 				  btf && o->relief);
+	skel->rodata->relief = btf && o->relief;
 	bpf_program__set_autoload(skel->progs.tt_state_tp, !btf);
 	if (t->perf) {
 		/* max_entries 0: libbpf makes it one per possible CPU */
