@@ -19,7 +19,6 @@ const volatile __u32 filter_netns;
 const volatile __u32 filter_states; /* bit n: TCP state n */
 const volatile __u64 filter_cgroup; /* cgroup v2 id (kernfs inode) */
 const volatile __u8 mode; /* enum tt_mode */
-const volatile bool relief; /* --relief: tt_state_btf_relief is attached */
 #define emit_events (mode == TT_MODE_EVENTS)
 #define emit_paths (mode == TT_MODE_PATHS)
 #define aggregate (mode == TT_MODE_AGGREGATE)
@@ -59,8 +58,8 @@ const volatile __u64 port_bits[3][1024];
 struct nesting {
 	__u64 depth;
 	__u64 seq[TT_LEVELS];
-	/* per level: the invocation tt_state_btf ran for, 0 once seen */
-	__u64 ran[TT_LEVELS + 1];
+	/* the relief's: this CPU's instance of tt_state_btf's run counter */
+	__u64 first_active;
 };
 
 struct {
@@ -377,52 +376,99 @@ int BPF_PROG(tt_state_btf, struct sock *sk, int oldstate, int newstate)
 {
 	struct nesting *n = this_cpu_nesting();
 
-	if (n) {
-		__u64 lvl = n->depth & (TT_LEVELS - 1);
-
-		/* for the relief; the verifier drops this without it */
-		if (relief) {
-			n->ran[lvl] = (__u64)ctx;
-			/* a run interrupting this one finds its level clean */
-			n->ran[lvl + 1] = 0;
-		}
+	if (n)
 		n->depth++;
-	}
 	on_btf(ctx, sk, oldstate, newstate);
 	if (n)
 		n->depth--;
 	return 0;
 }
 
+/* tt_state_btf, put in by user space for the relief to find */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} first_prog SEC(".maps");
+
+/* a pointer's value as a number, which the verifier lets no arithmetic on */
+static __always_inline __u64 address_of(const void *p)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &p);
+	return v;
+}
+
+/* the first pointer in a BPF array map's kernel struct (struct bpf_array) */
+static __always_inline __u64 array_ptr0(const void *map)
+{
+	__u64 p = 0;
+
+	bpf_probe_read_kernel(
+		&p, sizeof(p),
+		(void *)(address_of(map) +
+			 bpf_core_field_offset(struct bpf_array, ptrs)));
+	return p;
+}
+
 /*
- * The relief instance, attached after tt_state_btf. Since 6.1 the kernel
- * skips a tp_btf program already running on the CPU (a softirq's
- * transition over process context's) and counts a recursion miss: this
- * second program is not running then, and takes exactly the transitions
- * tt_state_btf did not run for. Both see the same ctx, the invocation's
- * arguments on the stack, at the same nesting level: tt_state_btf records
- * it for its level (and clears the level above), the relief finds it
- * there, or runs the transition itself. Before 6.1 an interrupting run is
- * not skipped, records its own level and is found like any other. The
- * relief counts as a level while it looks, so that a run interrupting it
- * records above and leaves this level's record alone.
+ * The address of this CPU's instance of tt_state_btf's run counter
+ * (prog->active, per CPU), found once per CPU: the program from the prog
+ * array's slot, and this CPU's offset into per-CPU memory from the
+ * nesting map, whose value is per CPU too (its per-CPU pointer, against
+ * where this CPU's instance lies).
+ */
+static __always_inline __u64 first_active(struct nesting *n)
+{
+	__u64 prog, active, pcpu;
+
+	if (n->first_active)
+		return n->first_active;
+	prog = array_ptr0(&first_prog);
+	pcpu = array_ptr0(&nesting);
+	if (!prog || !pcpu)
+		return 0;
+	active = (__u64)BPF_CORE_READ((struct bpf_prog *)prog, active);
+	if (!active)
+		return 0;
+	n->first_active = active + (address_of(n) - pcpu);
+	return n->first_active;
+}
+
+/*
+ * The relief instance, attached after tt_state_btf. Since 6.2 (and
+ * Debian's 6.1) the kernel skips a tp_btf program already running on the
+ * CPU, a softirq's transition over process context's, and counts a
+ * recursion miss. It decides by the program's per-CPU run counter, which
+ * it raises around each run: this relief reads that same counter. Not 0
+ * here means this invocation found tt_state_btf running below it on this
+ * CPU and skipped it; the relief is not running then (it runs after
+ * tt_state_btf has ended), and takes the transition. 0 means it ran.
+ * Before the skip existed, the counter stays 0 and the relief idle.
  */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(tt_state_btf_relief, struct sock *sk, int oldstate, int newstate)
 {
 	struct nesting *n = this_cpu_nesting();
-	__u64 lvl;
+	__u64 addr;
+	int running = 0;
 
-	if (!n)
+	/* 5.10's programs have no run counter: nothing skips them either */
+	if (!n || !bpf_core_field_exists(struct bpf_prog, active))
 		return 0;
-	lvl = n->depth & (TT_LEVELS - 1);
-	n->depth++;
-	if (n->ran[lvl] == (__u64)ctx) {
-		n->ran[lvl] = 0;
-	} else {
-		count(TT_CNT_RELIEVED);
-		on_btf(ctx, sk, oldstate, newstate);
+	addr = first_active(n);
+	if (!addr) {
+		count(TT_CNT_RELIEF_BLIND);
+		return 0;
 	}
+	bpf_probe_read_kernel(&running, sizeof(running), (void *)addr);
+	if (!running)
+		return 0;
+	count(TT_CNT_RELIEVED);
+	n->depth++;
+	on_btf(ctx, sk, oldstate, newstate);
 	n->depth--;
 	return 0;
 }

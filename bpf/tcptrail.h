@@ -77,6 +77,8 @@ enum tt_counter {
 	TT_CNT_UNTIMED,
 	/* skipped by the busy transition program, taken by its relief */
 	TT_CNT_RELIEVED,
+	/* the relief could not find the program's run counter: idle */
+	TT_CNT_RELIEF_BLIND,
 	TT_CNT_MAX,
 };
 

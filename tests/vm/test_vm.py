@@ -254,14 +254,15 @@ def test_version_json(vm):
 
 
 def test_probe_and_degrade_choices(vm):
-    """transitions from tp_btf everywhere; owners at accept() from fexit
+    """transitions from tp_btf and its relief everywhere (idle where the
+    kernel never skips a program); owners at accept() from fexit
     where it loads (refused on a locked-down host, and before 5.17), else
     from the syscalls' exits"""
     assert vm.rc("attach") == 0
     out = "\n".join(vm.block("attach.out"))
     accept = vm.expect["accept"]
-    assert "attached tp_btf/inet_sock_set_state; owners at accept() from " \
-        f"{accept};" in out, out
+    assert "attached tp_btf/inet_sock_set_state and its relief; owners at " \
+        f"accept() from {accept};" in out, out
     if accept.startswith("fexit"):
         assert "syscalls" not in out, out
     assert ("(up to 65536, preallocated)" in out) == vm.expect["prealloc"], \

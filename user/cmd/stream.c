@@ -230,6 +230,12 @@ int stream_summary(struct stream *s, const char *what)
 	if (tt_verbose && c->c[TT_CNT_RELIEVED])
 		fprintf(stderr, ", %llu taken by the relief program",
 			(unsigned long long)c->c[TT_CNT_RELIEVED]);
+	if (c->c[TT_CNT_RELIEF_BLIND])
+		fprintf(stderr,
+			", the relief could not read the program's run "
+			"counter %llu time%s",
+			(unsigned long long)c->c[TT_CNT_RELIEF_BLIND],
+			c->c[TT_CNT_RELIEF_BLIND] == 1 ? "" : "s");
 	if (s->short_records)
 		fprintf(stderr, ", %llu malformed record%s",
 			(unsigned long long)s->short_records,

@@ -113,6 +113,18 @@ static void ensure_tracefs(void)
 		p_info("mounted tracefs at " TRACEFS);
 }
 
+/* the relief reads tt_state_btf's run counter through this slot */
+static int relief_finds_first(struct tcptrail_bpf *skel)
+{
+	int fd = bpf_program__fd(skel->progs.tt_state_btf);
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.first_prog), &zero, &fd,
+				BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 /* the transitions must be traced; accept() owners are a bonus */
 static int attach(struct tcptrail_bpf *skel, bool btf, bool relief)
 {
@@ -124,15 +136,13 @@ static int attach(struct tcptrail_bpf *skel, bool btf, bool relief)
 		link = bpf_program__attach(skel->progs.tt_state_btf);
 		skel->links.tt_state_btf = link;
 		/* after it: the relief runs second on every transition */
-		if (link && relief && !(err = tt_refused("relief"))) {
+		if (link && relief && !(err = relief_finds_first(skel))) {
 			skel->links.tt_state_btf_relief = bpf_program__attach(
 				skel->progs.tt_state_btf_relief);
 			err = skel->links.tt_state_btf_relief ? 0 : -errno;
 		}
 		if (link && err)
-			p_info("no relief program (%s): transitions that find "
-			       "the program busy are missed",
-			       strerror(-err));
+			return err;
 	} else {
 		link = bpf_program__attach(skel->progs.tt_state_tp);
 		skel->links.tt_state_tp = link;
@@ -195,8 +205,9 @@ static enum tt_mode pick_mode(bool btf, const struct tt_loader_opts *o,
 	return btf && o->paths ? TT_MODE_PATHS : TT_MODE_EVENTS;
 }
 
-static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
-		    const struct tt_loader_opts *o, const struct tt_filter *f)
+static int try_load(struct tt_tracer *t, enum tt_attach_kind kind,
+		    const struct tt_loader_opts *o, const struct tt_filter *f,
+		    bool relief)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = o->btf_path);
 	struct tcptrail_bpf *skel;
@@ -225,9 +236,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 				 mode == TT_MODE_AGGREGATE_STATELESS ? nsock :
 								       1);
 	bpf_program__set_autoload(skel->progs.tt_state_btf, btf);
-	bpf_program__set_autoload(skel->progs.tt_state_btf_relief,
-				  btf && o->relief);
-	skel->rodata->relief = btf && o->relief;
+	bpf_program__set_autoload(skel->progs.tt_state_btf_relief, relief);
 	bpf_program__set_autoload(skel->progs.tt_state_tp, !btf);
 	if (t->perf) {
 		/* max_entries 0: libbpf makes it one per possible CPU */
@@ -258,7 +267,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 		err = insert_other_keys(skel, o->agg,
 					libbpf_num_possible_cpus());
 	if (!err)
-		err = attach(skel, btf, o->relief);
+		err = attach(skel, btf, relief);
 	if (err) {
 		p_info("%s: %s", tt_attach_kind_str(kind), strerror(-err));
 		tcptrail_bpf__destroy(skel);
@@ -268,6 +277,27 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	t->kind = kind;
 	t->mode = mode;
 	return 0;
+}
+
+/* the relief is a bonus: a kernel that refuses it still gets tp_btf */
+static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
+		    const struct tt_loader_opts *o, const struct tt_filter *f)
+{
+	bool relief = kind == TT_ATTACH_TP_BTF && !o->no_relief;
+	int why = relief ? tt_refused("relief") : 0;
+	int err;
+
+	if (relief && !why) {
+		why = try_load(t, kind, o, f, true);
+		if (!why)
+			return 0;
+	}
+	err = try_load(t, kind, o, f, false);
+	if (!err && why)
+		p_info("no relief program (%s): transitions that find the "
+		       "program busy on their CPU are missed",
+		       strerror(-why));
+	return err;
 }
 
 static void explain(int err, const struct tt_loader_opts *o)
@@ -350,9 +380,11 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 			p_info("the end of TIME_WAIT from fentry/inet_twsk_kill");
 		err = 0;
 	}
-	p_info("attached %s; owners at accept() from %s; per-socket state in "
-	       "%s (up to %u%s); %s %llu bytes",
-	       tt_attach_kind_str(t->kind), tt_accept_kind_str(t->accept),
+	p_info("attached %s%s; owners at accept() from %s; per-socket state "
+	       "in %s (up to %u%s); %s %llu bytes",
+	       tt_attach_kind_str(t->kind),
+	       t->skel->links.tt_state_btf_relief ? " and its relief" : "",
+	       tt_accept_kind_str(t->accept),
 	       t->mode == TT_MODE_AGGREGATE_STATELESS ?
 		       "a hash of the sockets in a timed state" :
 		       "a hash",
@@ -376,8 +408,8 @@ void tt_tracer_detach(struct tt_tracer *t)
 	if (t->fexit)
 		accept_fexit_bpf__detach(t->fexit);
 	/*
-	 * The relief first: alone, it would take every transition as one
-	 * the first program skipped, and its count would hide real misses.
+	 * The relief first: its count is subtracted from the first
+	 * program's misses, which must all have had their chance of it.
 	 */
 	if (t->skel && t->skel->links.tt_state_btf_relief) {
 		bpf_link__destroy(t->skel->links.tt_state_btf_relief);
