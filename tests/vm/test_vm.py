@@ -262,7 +262,7 @@ def test_probe_and_degrade_choices(vm):
     out = "\n".join(vm.block("attach.out"))
     accept = vm.expect["accept"]
     assert "attached tp_btf/inet_sock_set_state and its relief; owners at " \
-        f"accept() from {accept};" in out, out
+        f"accept() from {accept};" in out, out  # trace --relief -v
     if accept.startswith("fexit"):
         assert "syscalls" not in out, out
     assert ("(up to 65536, preallocated)" in out) == vm.expect["prealloc"], \

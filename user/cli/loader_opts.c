@@ -18,7 +18,7 @@ enum {
 	OPT_RINGBUF,
 	OPT_ATTACH,
 	OPT_MAX_SOCKETS,
-	OPT_NO_RELIEF,
+	OPT_RELIEF,
 	OPT_PERF_BUFFER
 };
 
@@ -38,9 +38,9 @@ static const struct argp_option loader_options[] = {
 	  20 },
 	{ "attach", OPT_ATTACH, "KIND", 0,
 	  "auto (default), tp_btf or tracepoint", 20 },
-	{ "no-relief", OPT_NO_RELIEF, NULL, 0,
-	  "no second program to take the transitions the kernel skips while "
-	  "the first is busy on that CPU: they are only counted as missed",
+	{ "relief", OPT_RELIEF, NULL, 0,
+	  "a second program takes the transitions the kernel skips while the "
+	  "first is busy on that CPU (off by default: see the README)",
 	  20 },
 	{ "max-sockets", OPT_MAX_SOCKETS, "N", 0,
 	  "sockets followed at once in the kernel (default 1048576; the "
@@ -73,8 +73,8 @@ static error_t loader_parse(int key, char *arg, struct argp_state *state)
 	case OPT_PERF_BUFFER:
 		o->perf_buffer = true;
 		break;
-	case OPT_NO_RELIEF:
-		o->no_relief = true;
+	case OPT_RELIEF:
+		o->relief = true;
 		break;
 	case OPT_BTF:
 		if (access(arg, R_OK))

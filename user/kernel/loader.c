@@ -283,7 +283,7 @@ static int try_load(struct tt_tracer *t, enum tt_attach_kind kind,
 static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 		    const struct tt_loader_opts *o, const struct tt_filter *f)
 {
-	bool relief = kind == TT_ATTACH_TP_BTF && !o->no_relief;
+	bool relief = kind == TT_ATTACH_TP_BTF && o->relief;
 	int why = relief ? tt_refused("relief") : 0;
 	int err;
 

@@ -33,7 +33,7 @@ struct tt_loader_opts {
 	bool max_sockets_set; /* by the user: kept even where preallocated */
 	enum tt_attach_request attach;
 	bool perf_buffer; /* a perf buffer even where the ring buffer exists */
-	bool no_relief; /* --no-relief: no second program */
+	bool relief; /* --relief: the second program */
 	bool quiet; /* probing: no message on failure */
 };
 
