@@ -611,3 +611,83 @@ def test_drops_what_it_no_longer_needs_once_listening(exporter):
     finally:
         conn.close()
         srv.close()
+
+
+def proc_status(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return dict(line.split(":\t", 1) for line in f.read().splitlines()
+                    if ":\t" in line)
+
+
+def ss_count(state, port):
+    """the kernel's own count of sockets in state with port at either end
+    (the client ends' service port is their peer's): ss, not us"""
+    out = subprocess.run(["ss", "-tanH", "state", state,
+                          f"( sport = :{port} or dport = :{port} )"],
+                         capture_output=True, text=True, timeout=10,
+                         check=True).stdout
+    return len(out.splitlines())
+
+
+def test_user_runs_as_that_user_and_still_scrapes_right(exporter):
+    """--user nobody, started as root: once serving it is nobody (every
+    UID and GID, nobody's groups), holds CAP_BPF, CAP_PERFMON and
+    CAP_SYS_ADMIN alone with no_new_privs, and its gauges still say
+    what ss says of the same sockets"""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    port = srv.getsockname()[1]
+    held = []
+    try:
+        for _ in range(3):
+            cli = socket.create_connection(("127.0.0.1", port))
+            held.append(srv.accept()[0])
+            cli.close()  # the accepted end: CLOSE_WAIT
+        for _ in range(2):  # ESTABLISHED on both ends
+            held.append(socket.create_connection(("127.0.0.1", port)))
+            held.append(srv.accept()[0])
+        t = exporter("--user", "nobody", "--all-states")
+        deadline = time.monotonic() + 10
+        while proc_status(t.proc.pid)["Uid"].split()[0] != "65534":
+            assert time.monotonic() < deadline, proc_status(t.proc.pid)
+            time.sleep(0.05)
+        st = proc_status(t.proc.pid)
+        assert st["Uid"].split() == ["65534"] * 4, st["Uid"]
+        assert st["Gid"].split() == ["65534"] * 4, st["Gid"]
+        assert st["Groups"].split() in ([], ["65534"]), st["Groups"]
+        for k in ("CapEff", "CapPrm", "CapBnd"):
+            assert st[k] == "000000c000200000", (k, st[k])
+        assert st["CapInh"] == st["CapAmb"] == "0000000000000000"
+        assert st["NoNewPrivs"] == "1"
+        s = samples(get(t.port)[2])
+        for state, ss_state, n in (("close_wait", "close-wait", 3),
+                                   ("established", "established", 4)):
+            want = ss_count(ss_state, port)
+            assert want == n, (state, want)
+            assert value(s, "tcptrail_sockets", state=state,
+                         port=port) == want, (state, want)
+        assert t.stop() == 0 and "Warning" not in t.stderr, t.stderr
+    finally:
+        for c in held:
+            c.close()
+        srv.close()
+
+
+def test_user_unknown_or_without_root_exits_2(bpf, tmp_path):
+    p = subprocess.run([TCPTRAIL, "export", "--user", "no-such-user-tt"],
+                       capture_output=True, text=True, timeout=10)
+    assert p.returncode == 2
+    assert p.stderr.splitlines()[0] == \
+        "Error: invalid --user 'no-such-user-tt': no such user", p.stderr
+    # a copy nobody can run: the tree may be root's alone
+    os.chmod(tmp_path, 0o755)
+    tt = shutil.copy(TCPTRAIL, tmp_path / "tcptrail")
+    os.chmod(tt, 0o755)
+    p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534",
+                        "--clear-groups", "--inh-caps=-all", tt, "export",
+                        "--user", "nobody"], capture_output=True, text=True,
+                       timeout=10, cwd="/")
+    assert p.returncode == 2
+    assert p.stderr.splitlines()[0] == \
+        "Error: --user needs root (CAP_SETUID and CAP_SETGID)", p.stderr

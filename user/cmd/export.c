@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* tcptrail export: the kernel's aggregates as Prometheus metrics over HTTP. */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,10 @@ struct export_env {
 	__u64 timeout_ns;
 	bool self;
 	const char *web_config;
+	const char *user; /* --user: its name, NULL for a bare UID */
+	bool as_user;
+	uid_t uid;
+	gid_t gid;
 };
 
 struct exporter {
@@ -94,6 +99,7 @@ static const char doc[] =
 	"  tcptrail export --all-states --lport 80,443\n"
 	"  tcptrail export --timeout 2s --max-conns 64\n"
 	"  tcptrail export --web.config.file web.yml  # TLS, basic auth\n"
+	"  tcptrail export --user nobody          # started as root\n"
 	"\v"
 	"Only GET and HEAD of / and /metrics: other paths get 404, other\n"
 	"methods 405. HEAD gets the headers of GET, Content-Length too, and\n"
@@ -104,6 +110,11 @@ static const char doc[] =
 	"--web.config.file takes node_exporter's web configuration file:\n"
 	"tls_server_config: {cert_file, key_file} (relative to the file) and\n"
 	"basic_auth_users: {user: bcrypt hash}; either may be left out.\n"
+	"--user: once loaded, listening and its --web.config.file read, export\n"
+	"takes that user's UID, GID and groups (a UID without a passwd entry:\n"
+	"the GID of the same number, no groups) and keeps CAP_BPF, CAP_PERFMON\n"
+	"and CAP_SYS_ADMIN alone, with no_new_privs. It needs root (CAP_SETUID\n"
+	"and CAP_SETGID).\n"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
 
 enum {
@@ -111,7 +122,8 @@ enum {
 	OPT_MAX_CONNS,
 	OPT_TIMEOUT,
 	OPT_SELF,
-	OPT_WEB_CONFIG
+	OPT_WEB_CONFIG,
+	OPT_USER
 };
 
 static const struct argp_option options[] = {
@@ -136,6 +148,8 @@ static const struct argp_option options[] = {
 	  "TLS and basic auth, in node_exporter's web configuration format",
 	  1 },
 	{ "web-config", OPT_WEB_CONFIG, "FILE", OPTION_ALIAS, NULL, 1 },
+	{ "user", OPT_USER, "NAME|UID", 0,
+	  "run as this user once loaded and listening (needs root)", 1 },
 	{ "duration", 'd', "TIME", 0, "stop after TIME", 1 },
 	{},
 };
@@ -146,6 +160,28 @@ static const struct argp_child children[] = {
 	{ &loader_argp, 0, NULL, 0 },
 	{},
 };
+
+/* --user NAME|UID: known now, or a usage error before anything loads */
+static void parse_user(struct export_env *env, const char *arg)
+{
+	const struct passwd *pw;
+	const char *why;
+	__u64 uid = 0;
+
+	if (!tt_has_cap(CAP_SETUID) || !tt_has_cap(CAP_SETGID))
+		exit(usage_err(
+			"--user needs root (CAP_SETUID and CAP_SETGID)"));
+	errno = 0;
+	pw = getpwnam(arg);
+	if (!pw && !parse_u64(arg, 0, (uid_t)-2, &uid, &why))
+		pw = getpwuid(uid);
+	else if (!pw)
+		exit(usage_err("invalid --user '%s': no such user", arg));
+	env->as_user = true;
+	env->user = pw ? strdup(pw->pw_name) : NULL;
+	env->uid = pw ? pw->pw_uid : (uid_t)uid;
+	env->gid = pw ? pw->pw_gid : (gid_t)uid;
+}
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -183,6 +219,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_WEB_CONFIG:
 		env->web_config = arg;
+		break;
+	case OPT_USER:
+		parse_user(env, arg);
 		break;
 	case 'd':
 		env->duration_ns = opt_duration("--duration", arg, 1);
@@ -433,15 +472,30 @@ static int load_web_config(struct exporter *x)
 /*
  * Loaded, attached and listening: what a scrape still needs is the bpf()
  * calls on the maps and iterators (CAP_BPF, CAP_PERFMON) and setns into
- * each namespace (CAP_SYS_ADMIN). The rest goes, for good.
+ * each namespace (CAP_SYS_ADMIN). The rest goes, for good; with --user,
+ * root goes too, and not becoming that user is fatal: running on as
+ * root when asked not to is worse than not running.
  */
-static void drop_privileges(void)
+static int drop_privileges(const struct export_env *env)
 {
 	static const int keep[] = { CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN };
-	int err = tt_caps_keep_only(keep, ARRAY_SIZE(keep));
+	int err = 0;
 
+	if (env->as_user)
+		err = tt_become_user(env->user, env->uid, env->gid);
+	if (err) {
+		p_err("cannot become user %u: %s", (unsigned)env->uid,
+		      strerror(-err));
+		return TT_EXIT_FAILURE;
+	}
+	err = tt_caps_keep_only(keep, ARRAY_SIZE(keep));
+	if (err && env->as_user) {
+		p_err("cannot drop capabilities: %s", strerror(-err));
+		return TT_EXIT_FAILURE;
+	}
 	if (err)
 		p_warn("cannot drop capabilities: %s", strerror(-err));
+	return 0;
 }
 
 int do_export(int argc, char **argv)
@@ -477,7 +531,9 @@ int do_export(int argc, char **argv)
 		p_warn("iter/tcp unavailable (%s): no tcptrail_sockets or "
 		       "tcptrail_closewait_oldest_seconds",
 		       strerror(errno));
-	drop_privileges();
+	err = drop_privileges(&env);
+	if (err)
+		goto out;
 	if (env.duration_ns)
 		x.deadline = now_ns() + env.duration_ns;
 	err = serve(&x);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -68,4 +70,26 @@ int tt_missing_tracer_caps(char *buf, size_t len)
 	snprintf(buf, len, "%s%s%s", bpf ? "" : "CAP_BPF",
 		 !bpf && !perfmon ? " and " : "", perfmon ? "" : "CAP_PERFMON");
 	return -1;
+}
+
+int tt_become_user(const char *name, uid_t uid, gid_t gid)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (name ? initgroups(name, gid) : setgroups(0, NULL))
+		return -errno;
+	/* permitted survives setuid() with keepcaps; effective does not */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		return -errno;
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		d[i].effective = d[i].permitted;
+	if (syscall(SYS_capset, &h, d))
+		return -errno;
+	return prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) ? -errno : 0;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <linux/capability.h>
 
 /* older uapi headers: the numbers are fixed by the kernel's ABI */
@@ -29,5 +30,12 @@ int tt_missing_tracer_caps(char *buf, size_t len);
  * come back, through exec either. 0, or -errno (nothing is undone).
  */
 int tt_caps_keep_only(const int *keep, int n);
+/*
+ * Take uid and gid (and name's groups from the group database; none
+ * when name is NULL) for real, effective and saved IDs, keeping the
+ * capabilities held: follow with tt_caps_keep_only(). Needs CAP_SETUID
+ * and CAP_SETGID. 0, or -errno (part may be done: fatal).
+ */
+int tt_become_user(const char *name, uid_t uid, gid_t gid);
 
 #endif /* __TT_CAPS_H */
