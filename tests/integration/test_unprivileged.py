@@ -3,6 +3,7 @@
 granted with setpriv's ambient set; an error that names the capability
 that is missing."""
 import os
+import re
 import shutil
 import subprocess
 
@@ -87,3 +88,58 @@ def test_accept_owners_need_dac_read_search(bpf, tt):
                   "0.5")
     assert p.returncode == 0 and "CAP_DAC_READ_SEARCH" not in p.stderr
     assert "owners at accept() from syscalls" in p.stderr, p.stderr
+
+
+HOLDER = """
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+c = socket.create_connection(s.getsockname())
+a, _ = s.accept()
+c.close()  # a: CLOSE_WAIT, held here
+print(s.getsockname()[1], flush=True)
+sys.stdin.read()
+"""
+
+
+def test_holders_of_other_users_need_sys_ptrace(bpf, tt):
+    """a socket in CLOSE_WAIT held by a process of another user (daemon,
+    UID 1) than tcptrail's (nobody): without CAP_SYS_PTRACE (and
+    CAP_DAC_READ_SEARCH) one warning naming what is missing, and no
+    holder; with both, the holder's PID, COMM and fd, as ss -p says"""
+    h = subprocess.Popen(["setpriv", "--reuid=1", "--regid=1",
+                          "--clear-groups", "/usr/bin/python3", "-c",
+                          HOLDER], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True, cwd="/")
+    try:
+        port = int(h.stdout.readline())
+        ss = subprocess.run(["ss", "-tanpH", "state", "close-wait",
+                             f"sport = :{port}"], capture_output=True,
+                            text=True, timeout=10).stdout
+        m = re.search(r'"python3",pid=(\d+),fd=(\d+)', ss)
+        assert m and int(m.group(1)) == h.pid, ss
+        row = re.compile(rf"\s{h.pid} python3\s+{m.group(2)} "
+                         rf"127\.0\.0\.1:{port}\s")
+        cases = [
+            (TRACER, "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"),
+            (TRACER + ["dac_read_search"], "CAP_SYS_PTRACE"),
+            (TRACER + ["sys_ptrace"], "CAP_DAC_READ_SEARCH"),
+        ]
+        for caps, missing in cases:
+            p = as_nobody(tt, caps, "closewait", "--port", str(port), "-d",
+                          "0.3")
+            assert p.returncode == 0, p.stderr
+            assert "Warning: holders in other users' processes need " \
+                "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (to read their " \
+                f"/proc/PID/fd; missing: {missing}): their sockets show " \
+                "no holder" in p.stderr.splitlines(), (caps, p.stderr)
+            assert f"127.0.0.1:{port}" in p.stdout and \
+                not row.search(p.stdout), p.stdout
+        p = as_nobody(tt, TRACER + ["sys_ptrace", "dac_read_search"],
+                      "closewait", "--port", str(port), "-d", "0.3")
+        assert p.returncode == 0 and "holders" not in p.stderr, p.stderr
+        assert row.search(p.stdout), p.stdout
+    finally:
+        h.kill()
+        h.wait()

@@ -5,6 +5,7 @@
 #include "util/common.h"
 #include "kernel/iters.h"
 #include "kernel/who_holds.h"
+#include "sys/caps.h"
 #include "sys/holders.h"
 #include "model/tcp_state.h"
 
@@ -16,7 +17,13 @@ struct who_holds *who_holds__open(const struct tt_tracer *t,
 				  const struct tt_loader_opts *lo, __u32 netns)
 {
 	struct who_holds *w = calloc(1, sizeof(*w));
+	char missing[64];
 
+	if (tt_missing_holder_caps(missing, sizeof(missing)))
+		p_warn("holders in other users' processes need CAP_SYS_PTRACE "
+		       "and CAP_DAC_READ_SEARCH (to read their /proc/PID/fd; "
+		       "missing: %s): their sockets show no holder",
+		       missing);
 	if (!w)
 		return NULL;
 	w->walk = sockets__open(t, lo, 1U << TCP_CLOSE_WAIT | 1U << TCP_LISTEN,

@@ -72,6 +72,20 @@ int tt_missing_tracer_caps(char *buf, size_t len)
 	return -1;
 }
 
+int tt_missing_holder_caps(char *buf, size_t len)
+{
+	bool ptrace = tt_has_cap(CAP_SYS_PTRACE),
+	     dac = tt_has_cap(CAP_DAC_READ_SEARCH) ||
+		   tt_has_cap(CAP_DAC_OVERRIDE);
+
+	if (ptrace && dac)
+		return 0;
+	snprintf(buf, len, "%s%s%s", ptrace ? "" : "CAP_SYS_PTRACE",
+		 !ptrace && !dac ? " and " : "",
+		 dac ? "" : "CAP_DAC_READ_SEARCH");
+	return -1;
+}
+
 int tt_become_user(const char *name, uid_t uid, gid_t gid)
 {
 	struct __user_cap_header_struct h = {

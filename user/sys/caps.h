@@ -25,6 +25,13 @@ bool tt_has_cap(int cap);
  */
 int tt_missing_tracer_caps(char *buf, size_t len);
 /*
+ * What naming the holders of other users' sockets needs: listing their
+ * /proc/PID/fd (CAP_DAC_READ_SEARCH, or CAP_DAC_OVERRIDE) and reading its
+ * links (ptrace access: CAP_SYS_PTRACE). 0 if held; else, as
+ * tt_missing_tracer_caps(), what is missing in buf.
+ */
+int tt_missing_holder_caps(char *buf, size_t len);
+/*
  * Keep only the capabilities in keep[] (those held of them), in every
  * set, the bounding set too, and set no_new_privs: nothing dropped can
  * come back, through exec either. 0, or -errno (nothing is undone).
