@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # make deb: build/tcptrail_VERSION_ARCH.deb, a Debian package of what make
-# install installs (binary, man pages, completion, export's systemd unit)
+# install installs (binary, man pages, bash and zsh completion, export's systemd unit)
 # and the Prometheus rules and Grafana dashboard, in
 # /usr/share/tcptrail/. lintian runs in tests/integration/test_deb.py.
 _deb_goal := $(.DEFAULT_GOAL)

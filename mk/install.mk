@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make install / uninstall, with PREFIX (default /usr/local) and DESTDIR:
-# the binary, a man page per command, bash completion and the systemd unit
+# the binary, a man page per command, bash and zsh completion (zsh's in
+# Debian's vendor-completions) and the systemd unit
 # of export. The man pages are
 # made by help2man from --help itself, and completion asks tcptrail for
 # its commands, options and states: neither can drift from the binary.
@@ -9,6 +10,7 @@ PREFIX ?= /usr/local
 SBINDIR = $(PREFIX)/sbin
 MAN8DIR = $(PREFIX)/share/man/man8
 BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR = $(PREFIX)/share/zsh/vendor-completions
 SYSTEMDDIR = $(PREFIX)/lib/systemd/system
 TT_CMDS := trace timeline closewait hist export check version
 MAN_DIR := $(OUTPUT)/man
@@ -48,16 +50,18 @@ $(MAN_DIR)/tcptrail-%.8: $(MAN_DIR)/bin/tcptrail-% $(MAN_DIR)/see-also.h2m
 
 install: $(OUTPUT)/tcptrail man
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MAN8DIR) \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDDIR)
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(SYSTEMDDIR)
 	install -m 0755 $(OUTPUT)/tcptrail $(DESTDIR)$(SBINDIR)/tcptrail
 	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MAN8DIR)/
 	install -m 0644 scripts/tcptrail.bash $(DESTDIR)$(BASHCOMPDIR)/tcptrail
+	install -m 0644 scripts/_tcptrail $(DESTDIR)$(ZSHCOMPDIR)/_tcptrail
 	sed 's|@SBINDIR@|$(SBINDIR)|' scripts/systemd/tcptrail-export.service.in \
 		>$(DESTDIR)$(SYSTEMDDIR)/tcptrail-export.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/tcptrail-export.service
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/tcptrail $(DESTDIR)$(BASHCOMPDIR)/tcptrail
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_tcptrail
 	rm -f $(DESTDIR)$(SYSTEMDDIR)/tcptrail-export.service
 	rm -f $(patsubst $(MAN_DIR)/%,$(DESTDIR)$(MAN8DIR)/%,$(MAN_PAGES))
 

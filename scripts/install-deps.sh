@@ -33,6 +33,8 @@ fi
 # make install: man pages made from --help (help2man); the test reads
 # them with man --warnings
 pkgs="$pkgs help2man man-db"
+# scripts/_tcptrail, the zsh completion: the test types into a real zsh
+pkgs="$pkgs zsh"
 # systemd-analyze verify and security for export's unit; lintian over
 # make deb's package
 pkgs="$pkgs systemd lintian"

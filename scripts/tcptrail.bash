@@ -83,7 +83,7 @@ _tcptrail()
 	if [[ $cur == -* || -z $cur ]]; then
 		# the option lines of the help: "  -d, --duration=TIME  ..."
 		_tcptrail_words "$("$tt" "$cmd" --help 2>/dev/null |
-			sed -nE 's/^ +(-[[:alnum:]], )?(--[a-z0-9-]+).*/\2/p' |
+			sed -nE 's/^ +(-[[:alnum:]], )?(--[a-z0-9][a-z0-9.-]*).*/\2/p' |
 			grep -vxE -- '--(help|usage|version)' | sort -u)" "$cur"
 	fi
 	return 0

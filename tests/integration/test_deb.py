@@ -38,6 +38,7 @@ def test_package_holds_what_make_install_installs_and_more(deb):
              run("dpkg-deb", "-c", deb).splitlines() if l.startswith("-")}
     want = {"/usr/sbin/tcptrail", "/lib/systemd/system/tcptrail-export.service",
             "/usr/share/bash-completion/completions/tcptrail",
+            "/usr/share/zsh/vendor-completions/_tcptrail",
             "/usr/share/tcptrail/tcptrail.rules.yml",
             "/usr/share/tcptrail/tcptrail-dashboard.json",
             "/usr/share/doc/tcptrail/copyright",

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """make install / uninstall: the binary, man pages that render without a
-warning and say what --help says, and bash completion that follows the
-binary."""
+warning and say what --help says, and bash and zsh completion that follow
+the binary."""
 import os
 import re
 import subprocess
@@ -37,6 +37,7 @@ def files(root):
 def test_install_puts_each_file_in_its_place(installed):
     want = ["usr/sbin/tcptrail",
             "usr/share/bash-completion/completions/tcptrail",
+            "usr/share/zsh/vendor-completions/_tcptrail",
             "usr/lib/systemd/system/tcptrail-export.service",
             "usr/share/man/man8/tcptrail.8"]
     want += [f"usr/share/man/man8/tcptrail-{c}.8" for c in CMDS]
@@ -65,7 +66,7 @@ def test_man_page_renders_cleanly_and_says_what_help_says(installed, cmd):
     help_text = subprocess.run([TCPTRAIL] + ([cmd] if cmd else []) +
                                ["--help"], capture_output=True,
                                text=True).stdout
-    for opt in sorted(set(re.findall(r"^ +(?:-\w, )?(--[a-z0-9-]+)",
+    for opt in sorted(set(re.findall(r"^ +(?:-\w, )?(--[a-z0-9][a-z0-9.-]*)",
                                      help_text, re.M))):
         assert opt in text, (name, opt)
     if cmd:
@@ -104,7 +105,7 @@ def test_completion_follows_the_binary(installed, netns):
                                                      "--max-sockets"]
     # every long option of every command, as its --help lists them
     for cmd in CMDS:
-        opts = set(re.findall(r"^ +(?:-\w, )?(--[a-z0-9-]+)", subprocess.run(
+        opts = set(re.findall(r"^ +(?:-\w, )?(--[a-z0-9][a-z0-9.-]*)", subprocess.run(
             [TCPTRAIL, cmd, "--help"], capture_output=True,
             text=True).stdout, re.M)) - {"--help", "--usage", "--version"}
         assert set(complete(installed, cmd, "--")) == opts, cmd
@@ -118,6 +119,68 @@ def test_completion_follows_the_binary(installed, netns):
     # check --json takes a FILE; trace --json takes nothing
     assert "--wall" in complete(installed, "trace", "--json", "")
     assert "--wall" not in complete(installed, "check", "--json", "")
+
+
+def help_options(cmd):
+    """every option, long and short, its --help lists (aliases too:
+    '--web.config.file=FILE, --web-config=FILE'), but help's own"""
+    text = subprocess.run([TCPTRAIL, cmd, "--help"], capture_output=True,
+                          text=True).stdout
+    opts = set()
+    for line in text.splitlines():
+        if not re.match(r" +(-\S, +)?--[a-z0-9]", line):
+            continue
+        head = re.split(r" {2,}", line.strip())[0]
+        for o in re.split(r", +", head):
+            o = o.split("=")[0]
+            if re.fullmatch(r"-[A-Za-z0-9]|--[a-z0-9][a-z0-9.-]*", o):
+                opts.add(o)
+    return opts - {"--help", "--usage", "--version", "-V"}
+
+
+def zcomplete(installed, *words):
+    """what real zsh (compinit, the installed _tcptrail on fpath) offers
+    for 'tcptrail WORDS', the last word being completed"""
+    p = subprocess.run(
+        ["zsh", "-f", f"{ROOT}/tests/integration/zsh_capture.zsh",
+         str(installed / "usr/share/zsh/vendor-completions"), "tcptrail",
+         *words], capture_output=True, text=True, timeout=30,
+        env=dict(os.environ, PATH=f"{installed}/usr/sbin:/usr/bin:/bin"))
+    assert p.returncode == 0, p.stderr
+    return sorted(set(p.stdout.split()))
+
+
+def test_zsh_completion_follows_the_binary(installed, netns):
+    script = installed / "usr/share/zsh/vendor-completions/_tcptrail"
+    p = subprocess.run(["zsh", "-n", str(script)], capture_output=True,
+                       text=True, timeout=30)
+    assert p.returncode == 0 and not p.stderr, p.stderr
+    assert zcomplete(installed, "") == sorted(CMDS + ["help"])
+    assert zcomplete(installed, "help", "cl") == ["closewait"]
+    assert zcomplete(installed, "check", "--max") == ["--max-closewait",
+                                                      "--max-sockets"]
+    for cmd in CMDS:
+        want = help_options(cmd)
+        assert "--duration" in want or cmd == "version", (cmd, want)
+        assert set(zcomplete(installed, cmd, "-")) == want, cmd
+    assert "--web-config" in help_options("export")
+    assert zcomplete(installed, "trace", "--state", "fin") == \
+        ["fin_wait1", "fin_wait2"]
+    assert zcomplete(installed, "trace", "--state", "close_wait,la") == \
+        ["close_wait,last_ack"]
+    assert zcomplete(installed, "trace", "--state=close_") == \
+        ["--state=close_wait"]
+    assert zcomplete(installed, "hist", "--key", "") == \
+        ["lport", "rport", "service"]
+    assert zcomplete(installed, "export", "--user", "nob") == ["nobody"]
+    assert netns in zcomplete(installed, "trace", "--netns", "")
+    # check --json takes a FILE; trace --json takes nothing
+    # (zsh shows a file's name, its directory a hidden prefix)
+    assert zcomplete(installed, "trace", "--json", f"{ROOT}/Make") == []
+    assert zcomplete(installed, "check", "--json", f"{ROOT}/Make") == \
+        ["Makefile"]
+    # check -- CMD: an ordinary command line
+    assert "true" in zcomplete(installed, "check", "--", "tru")
 
 
 def test_uninstall_leaves_nothing(tmp_path):
