@@ -81,10 +81,18 @@ _tcptrail()
 		;;
 	esac
 	if [[ $cur == -* || -z $cur ]]; then
-		# the option lines of the help: "  -d, --duration=TIME  ..."
-		_tcptrail_words "$("$tt" "$cmd" --help 2>/dev/null |
-			sed -nE 's/^ +(-[[:alnum:]], )?(--[a-z0-9][a-z0-9.-]*).*/\2/p' |
-			grep -vxE -- '--(help|usage|version)' | sort -u)" "$cur"
+		# the option lines of the help: "  -d, --duration=TIME  ...",
+		# every name on one: "--web.config.file=FILE, --web-config=FILE"
+		_tcptrail_words "$("$tt" "$cmd" --help 2>/dev/null | awk '
+			/^ +(-[[:alnum:]?], +)?--[a-z0-9]/ {
+				sub(/^ +/, ""); split($0, part, /  +/)
+				n = split(part[1], o, /, +/)
+				for (i = 1; i <= n; i++) {
+					sub(/=.*/, "", o[i])
+					if (o[i] ~ /^--[a-z0-9][a-z0-9.-]*$/)
+						print o[i]
+				}
+			}' | grep -vxE -- '--(help|usage|version)' | sort -u)" "$cur"
 	fi
 	return 0
 }

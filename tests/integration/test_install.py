@@ -105,10 +105,9 @@ def test_completion_follows_the_binary(installed, netns):
                                                      "--max-sockets"]
     # every long option of every command, as its --help lists them
     for cmd in CMDS:
-        opts = set(re.findall(r"^ +(?:-\w, )?(--[a-z0-9][a-z0-9.-]*)", subprocess.run(
-            [TCPTRAIL, cmd, "--help"], capture_output=True,
-            text=True).stdout, re.M)) - {"--help", "--usage", "--version"}
+        opts = {o for o in help_options(cmd) if o.startswith("--")}
         assert set(complete(installed, cmd, "--")) == opts, cmd
+    assert "--web-config" in complete(installed, "export", "--web")
     assert complete(installed, "trace", "--state", "fin") == \
         ["fin_wait1", "fin_wait2"]
     assert complete(installed, "trace", "--state", "close_wait,la") == \
