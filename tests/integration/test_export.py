@@ -691,3 +691,20 @@ def test_user_unknown_or_without_root_exits_2(bpf, tmp_path):
     assert p.returncode == 2
     assert p.stderr.splitlines()[0] == \
         "Error: --user needs root (CAP_SETUID and CAP_SETGID)", p.stderr
+
+
+def test_user_by_a_uid_without_a_passwd_entry(exporter):
+    """a bare UID (as systemd's dynamic users are to other programs):
+    the GID of the same number, no supplementary groups"""
+    uid = 12345
+    assert subprocess.run(["getent", "passwd", str(uid)]).returncode == 2
+    t = exporter("--user", str(uid))
+    deadline = time.monotonic() + 10
+    while proc_status(t.proc.pid)["Uid"].split()[0] != str(uid):
+        assert time.monotonic() < deadline, proc_status(t.proc.pid)
+        time.sleep(0.05)
+    st = proc_status(t.proc.pid)
+    assert st["Uid"].split() == st["Gid"].split() == [str(uid)] * 4, st
+    assert st["Groups"].split() == [] and st["NoNewPrivs"] == "1", st
+    assert "tcptrail_build_info" in get(t.port)[2]
+    assert t.stop() == 0, t.stderr
