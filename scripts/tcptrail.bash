@@ -71,6 +71,10 @@ _tcptrail()
 		_tcptrail_words $'auto\ntp_btf\ntracepoint' "$cur"
 		return 0
 		;;
+	--user)
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+		return 0
+		;;
 	--btf | --json | --junit)
 		# a FILE only where the command's help says so
 		if "$tt" "$cmd" --help 2>/dev/null | grep -q -- "$prev=FILE"; then

@@ -108,6 +108,7 @@ def test_completion_follows_the_binary(installed, netns):
         opts = {o for o in help_options(cmd) if o.startswith("--")}
         assert set(complete(installed, cmd, "--")) == opts, cmd
     assert "--web-config" in complete(installed, "export", "--web")
+    assert complete(installed, "export", "--user", "nob") == ["nobody"]
     assert complete(installed, "trace", "--state", "fin") == \
         ["fin_wait1", "fin_wait2"]
     assert complete(installed, "trace", "--state", "close_wait,la") == \
