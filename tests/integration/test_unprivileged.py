@@ -143,3 +143,55 @@ def test_holders_of_other_users_need_sys_ptrace(bpf, tt):
     finally:
         h.kill()
         h.wait()
+
+
+LEAKER = """
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+print(s.getsockname()[1], flush=True)
+sys.stdin.readline()  # go: check is watching
+c = socket.create_connection(s.getsockname())
+a, _ = s.accept()
+c.close()  # a: CLOSE_WAIT, held here
+sys.stdin.read()
+"""
+
+
+@pytest.mark.parametrize("ptrace", [False, True])
+def test_check_names_other_users_leakers_with_sys_ptrace(bpf, tt, ptrace):
+    """check watching a port: a leak by a process of UID 1 is named with
+    CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH; without them, the warning,
+    and the owner unknown"""
+    h = subprocess.Popen(["setpriv", "--reuid=1", "--regid=1",
+                          "--clear-groups", "/usr/bin/python3", "-c",
+                          LEAKER], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True, cwd="/")
+    try:
+        port = int(h.stdout.readline())
+        caps = TRACER + (["sys_ptrace", "dac_read_search"] if ptrace else [])
+        c = ",".join("+" + x for x in caps)
+        chk = subprocess.Popen(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             f"--inh-caps={c}", f"--ambient-caps={c}", tt, "check",
+             "--port", str(port), "-d", "3"], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, cwd="/")
+        head = ""
+        while "Tracing" not in head:  # check is loaded and watching
+            line = chk.stderr.readline()
+            assert line, "check exited early"
+            head += line
+        h.stdin.write("go\n")
+        h.stdin.flush()
+        out, err = chk.communicate(timeout=30)
+        err = head + err
+        assert chk.returncode == 3, out + err
+        warned = "Warning: holders in other users' processes need " \
+            "CAP_SYS_PTRACE" in err
+        assert warned != ptrace, err
+        named = f"held by pid {h.pid} (python3) fd " in out + err
+        assert named == ptrace, out + err
+    finally:
+        h.kill()
+        h.wait()
