@@ -143,7 +143,8 @@ def zcomplete(installed, *words):
     for 'tcptrail WORDS', the last word being completed"""
     p = subprocess.run(
         ["zsh", "-f", f"{ROOT}/tests/integration/zsh_capture.zsh",
-         str(installed / "usr/share/zsh/vendor-completions"), "tcptrail",
+         str(installed / "usr/share/zsh/vendor-completions"),
+         str(installed.parent / f"{installed.name}.zcompdump"), "tcptrail",
          *words], capture_output=True, text=True, timeout=30,
         env=dict(os.environ, PATH=f"{installed}/usr/sbin:/usr/bin:/bin"))
     assert p.returncode == 0, p.stderr
