@@ -157,6 +157,46 @@ def test_sockets_gauge_seeded_with_sockets_older_than_tcptrail(exporter):
         assert t.stop() == 0
 
 
+NS_HOLDER = r"""
+import socket, subprocess, sys, time
+subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+ls = socket.socket()
+ls.bind(("127.0.0.1", int(sys.argv[1])))
+ls.listen(1)
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s, _ = ls.accept()
+c.close()
+print("ready", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_namespace_only_a_process_is_in_is_counted(exporter):
+    """a CLOSE_WAIT in a network namespace no /run/netns entry names
+    (unshare -n): export finds it through the process, after it has
+    dropped what it no longer needs; the count is ss's in that namespace"""
+    p = free_port()
+    holder = subprocess.Popen(["unshare", "-n", PY, "-c", NS_HOLDER, str(p),
+                               "20"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().startswith("ready")
+        ss = subprocess.run(["nsenter", "-t", str(holder.pid), "-n", "ss",
+                             "-tanH", "state", "close-wait"],
+                            capture_output=True, text=True, check=True)
+        want = len(ss.stdout.splitlines())
+        assert want == 1, ss.stdout
+        t = exporter("--port", str(p))
+        _, _, text = get(t.port)
+        s = samples(text)
+        assert value(s, "tcptrail_sockets", state="close_wait",
+                     port=p) == want, text
+        assert t.stop() == 0
+        assert "Warning" not in t.stderr, t.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_a_gauge_drops_to_zero_before_it_goes(exporter):
     """a socket older than tcptrail leaves no histogram behind: its port's
     series is shown at 0 at the next rendering, then no more"""
@@ -579,7 +619,8 @@ def test_port_in_use_is_one_clear_error(bpf):
 
 def test_drops_what_it_no_longer_needs_once_listening(exporter):
     """started as root: once serving, only CAP_SYS_ADMIN (setns for the
-    gauges), CAP_PERFMON and CAP_BPF are left, in every set, the
+    gauges), CAP_SYS_PTRACE (namespaces found through processes),
+    CAP_PERFMON and CAP_BPF are left, in every set, the
     bounding set too, with no_new_privs; and a scrape still walks the
     sockets"""
     srv = socket.socket()
@@ -592,14 +633,14 @@ def test_drops_what_it_no_longer_needs_once_listening(exporter):
         t = exporter()
         status = {}
         deadline = time.monotonic() + 10
-        while status.get("CapEff") != "000000c000200000":
+        while status.get("CapEff") != "000000c000280000":
             assert time.monotonic() < deadline, status
             time.sleep(0.05)
             with open(f"/proc/{t.proc.pid}/status") as f:
                 status = dict(line.split(":\t", 1) for line in
                               f.read().splitlines() if ":\t" in line)
         for k in ("CapPrm", "CapBnd"):
-            assert status[k] == "000000c000200000", (k, status[k])
+            assert status[k] == "000000c000280000", (k, status[k])
         assert status["CapInh"] == status["CapAmb"] == "0000000000000000"
         assert status["NoNewPrivs"] == "1"
         port = srv.getsockname()[1]
@@ -631,8 +672,8 @@ def ss_count(state, port):
 
 def test_user_runs_as_that_user_and_still_scrapes_right(exporter):
     """--user nobody, started as root: once serving it is nobody (every
-    UID and GID, nobody's groups), holds CAP_BPF, CAP_PERFMON and
-    CAP_SYS_ADMIN alone with no_new_privs, and its gauges still say
+    UID and GID, nobody's groups), holds CAP_BPF, CAP_PERFMON,
+    CAP_SYS_ADMIN and CAP_SYS_PTRACE alone with no_new_privs, and its gauges still say
     what ss says of the same sockets"""
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))
@@ -657,7 +698,7 @@ def test_user_runs_as_that_user_and_still_scrapes_right(exporter):
         assert st["Gid"].split() == ["65534"] * 4, st["Gid"]
         assert st["Groups"].split() in ([], ["65534"]), st["Groups"]
         for k in ("CapEff", "CapPrm", "CapBnd"):
-            assert st[k] == "000000c000200000", (k, st[k])
+            assert st[k] == "000000c000280000", (k, st[k])
         assert st["CapInh"] == st["CapAmb"] == "0000000000000000"
         assert st["NoNewPrivs"] == "1"
         s = samples(get(t.port)[2])

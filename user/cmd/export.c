@@ -471,14 +471,18 @@ static int load_web_config(struct exporter *x)
 
 /*
  * Loaded, attached and listening: what a scrape still needs is the bpf()
- * calls on the maps and iterators (CAP_BPF, CAP_PERFMON) and setns into
- * each namespace (CAP_SYS_ADMIN). The rest goes, for good; with --user,
+ * calls on the maps and iterators (CAP_BPF, CAP_PERFMON), setns into
+ * each namespace (CAP_SYS_ADMIN), and finding the namespaces that only a
+ * process is in: its /proc/PID/ns/net opens with ptrace's read access,
+ * which a process with fewer capabilities than its target needs
+ * CAP_SYS_PTRACE for. The rest goes, for good; with --user,
  * root goes too, and not becoming that user is fatal: running on as
  * root when asked not to is worse than not running.
  */
 static int drop_privileges(const struct export_env *env)
 {
-	static const int keep[] = { CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN };
+	static const int keep[] = { CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN,
+				    CAP_SYS_PTRACE };
 	int err = 0;
 
 	if (env->as_user)
