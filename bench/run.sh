@@ -26,7 +26,7 @@ SECS=${SECS:-3}
 SETTLE=${SETTLE:-1.5}
 CHURN_ARGS=${CHURN_ARGS:-}
 KEEP=${KEEP:-0}
-DEFAULT_MODES="untraced trace-null trace-text trace-perf trace-json timeline closewait hist hist-all export tcpstates bpftrace bpftrace-hist"
+DEFAULT_MODES="untraced trace-null trace-text trace-perf trace-json timeline closewait check hist hist-all export tcpstates bpftrace bpftrace-hist"
 EXPORT_PORT=${EXPORT_PORT:-19977}
 MODES=${MODES:-$DEFAULT_MODES}
 
@@ -136,7 +136,7 @@ mode_def()
 		# one line per CLOSE_WAIT episode: 1 per connection of 10
 		CMD=("$TCPTRAIL" closewait)
 		HEADER='^(TIME|SERVICE|Per|$)'
-		EVENTS='^[0-9]+\.[0-9]+ +[0-9]+ '
+		EVENTS='^ *[0-9]+\.[0-9]+ +[0-9]+ '
 		LOST_RE='[0-9]+ lost'
 		PER=10
 		NEEDS=$TCPTRAIL
@@ -153,6 +153,13 @@ mode_def()
 		CMD=("$TCPTRAIL" hist -j --all-states)
 		COUNT=none
 		LOST_RE='"lost":[0-9]+'
+		NEEDS=$TCPTRAIL
+		;;
+	check)
+		# the CI gate over the whole host: per-socket state, no output
+		# until the verdict at the end (interrupted: exit 130, expected)
+		CMD=("$TCPTRAIL" check --max-closewait off)
+		COUNT=none
 		NEEDS=$TCPTRAIL
 		;;
 	export)
