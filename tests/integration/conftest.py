@@ -130,12 +130,17 @@ def pytest_collection_finish(session):
                 _early[item.nodeid] = e
 
 
+def _end_early(v):
+    """kill the tracer an early start returned first, if still running"""
+    t = v[0] if isinstance(v, tuple) else None
+    if isinstance(t, Tracer) and t.proc.poll() is None:
+        t.proc.kill()
+        t.proc.wait()
+
+
 def pytest_sessionfinish(session):
     for v in _early.values():
-        t = v[0] if isinstance(v, tuple) else None
-        if isinstance(t, Tracer) and t.proc.poll() is None:
-            t.proc.kill()
-            t.proc.wait()
+        _end_early(v)
 
 
 @pytest.fixture
@@ -144,14 +149,12 @@ def early(request, bpf):
     v = _early.pop(request.node.nodeid, None)
     if v is None:
         m = request.node.get_closest_marker("early")
-        v = m.kwargs["start"](pathlib.Path(tempfile.mkdtemp(prefix="tcptrail-early-")))
+        v = m.kwargs["start"](
+            pathlib.Path(tempfile.mkdtemp(prefix="tcptrail-early-")))
     if isinstance(v, Exception):
         raise v
     yield v
-    t = v[0] if isinstance(v, tuple) else None
-    if isinstance(t, Tracer) and t.proc.poll() is None:
-        t.proc.kill()
-        t.proc.wait()
+    _end_early(v)
 
 
 @pytest.fixture
