@@ -48,7 +48,7 @@ include mk/bench.mk
 include mk/install.mk
 include mk/deb.mk
 
-.PHONY: all static layers test test-fresh test-vm-arm64 unit integration bench cost run format format-check vmlinux clean deps
+.PHONY: all static image layers test test-fresh test-vm-arm64 unit integration bench cost run format format-check vmlinux clean deps
 .DELETE_ON_ERROR:
 # kept once their skeleton is made; not every target: a missing object
 # must be rebuilt even when the binary is newer than its sources
@@ -88,6 +88,14 @@ static: $(OUTPUT)/obj/main.o $(USER_OBJ)
 $(OUTPUT)/unit_tests: $(UNIT_SRC) $(USER_OBJ)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARN) -std=gnu11 $(CPPFLAGS) $^ $(LIBS) -lcmocka -o $@
+
+# export alone in a FROM scratch image (scripts/container/Containerfile);
+# the build context is build/, which holds the static binary
+IMAGE ?= localhost/tcptrail:latest
+PODMAN ?= podman
+image: static
+	$(call msg,IMAGE,$(IMAGE))
+	$(Q)$(PODMAN) build -q -f scripts/container/Containerfile -t $(IMAGE) $(OUTPUT)
 
 # the same tests again under AddressSanitizer and UndefinedBehaviorSanitizer
 SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
