@@ -38,6 +38,11 @@ pkgs="$pkgs zsh"
 # systemd-analyze verify and security for export's unit; lintian over
 # make deb's package
 pkgs="$pkgs systemd lintian"
+# tests/integration/test_container.py: make image and a rootful run of it
+# (podman, with runc: crun refuses some hybrid cgroup layouts); its
+# seccomp.json is what scripts/container/gen-seccomp.py starts from;
+# python3-yaml reads the DaemonSet the run is checked against
+pkgs="$pkgs podman runc python3-yaml"
 # make test-fresh: a Debian 12 minbase to run the README's commands in
 pkgs="$pkgs debootstrap git"
 if [ "${1:-}" = "--bench" ]; then
