@@ -251,6 +251,7 @@ def test_default_seccomp_profile_refuses_bpf(image):
                           "-d", "2s"],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 1, (p.returncode, p.stderr)
-    assert "the kernel refused the BPF program: Operation not permitted" \
-        in p.stderr, p.stderr
+    assert "the kernel refused the BPF program: Operation not permitted " \
+        "(a seccomp filter is on" in p.stderr, p.stderr
+    assert "tcptrail-seccomp.json" in p.stderr
     assert "Serving metrics" not in p.stderr

@@ -312,6 +312,12 @@ static void explain(int err, const struct tt_loader_opts *o)
 		      "e.g. setpriv --inh-caps=+bpf,+perfmon "
 		      "--ambient-caps=+bpf,+perfmon",
 		      missing);
+	} else if (err == -EPERM && tt_seccomp_filtered()) {
+		p_err("the kernel refused the BPF program: %s (a seccomp filter "
+		      "is on: a container's default profile allows bpf() only "
+		      "with CAP_SYS_ADMIN; scripts/container/tcptrail-seccomp.json "
+		      "allows it)%s",
+		      strerror(-err), more);
 	} else if (err == -EPERM) {
 		p_err("the kernel refused the BPF program: %s (lockdown or a "
 		      "BPF LSM policy?)%s",

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -59,6 +60,23 @@ int tt_caps_keep_only(const int *keep, int n)
 	if (syscall(SYS_capset, &h, d))
 		return -errno;
 	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ? -errno : 0;
+}
+
+bool tt_seccomp_filtered(void)
+{
+	char line[128];
+	bool on = false;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Seccomp:", 8)) {
+			on = atoi(line + 8) == 2; /* SECCOMP_MODE_FILTER */
+			break;
+		}
+	fclose(f);
+	return on;
 }
 
 int tt_missing_tracer_caps(char *buf, size_t len)

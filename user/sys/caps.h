@@ -24,6 +24,8 @@ bool tt_has_cap(int cap);
  * nothing; else writes "CAP_BPF and CAP_PERFMON" or one of them to buf.
  */
 int tt_missing_tracer_caps(char *buf, size_t len);
+/* true if a seccomp filter runs on this thread (a container's profile) */
+bool tt_seccomp_filtered(void);
 /*
  * What naming the holders of other users' sockets needs: listing their
  * /proc/PID/fd (CAP_DAC_READ_SEARCH, or CAP_DAC_OVERRIDE) and reading its
