@@ -6,6 +6,8 @@ import os
 import re
 import shutil
 import subprocess
+import time
+import urllib.request
 
 import pytest
 
@@ -68,6 +70,41 @@ def test_export_runs_with_bpf_and_perfmon(bpf, tt):
     p = as_nobody(tt, TRACER, "export", "--listen", f"127.0.0.1:{port}",
                   "-d", "1")
     assert p.returncode == 0, p.stderr
+
+
+def scrape_as_nobody(tt, caps):
+    """export as nobody with caps, scraped once: its stderr"""
+    port = free_port()
+    priv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+            "--inh-caps=" + ",".join("+" + x for x in caps),
+            "--ambient-caps=" + ",".join("+" + x for x in caps)]
+    p = subprocess.Popen(priv + [tt, "export", "--listen",
+                                 f"127.0.0.1:{port}", "-d", "3"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, cwd="/")
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics",
+                                   timeout=5).read()
+            break
+        except OSError:
+            assert time.monotonic() < deadline and p.poll() is None
+            time.sleep(0.1)
+    _, err = p.communicate(timeout=30)
+    assert p.returncode == 0, err
+    return err
+
+
+def test_export_says_when_namespaces_of_processes_are_unreadable(bpf, tt):
+    """without CAP_SYS_PTRACE, root's processes' /proc/PID/ns/net cannot
+    be read: a namespace only they are in would be missed, and export
+    says so once; with it (and setns's CAP_SYS_ADMIN), not"""
+    hidden = "could not be read (it needs CAP_SYS_PTRACE)"
+    err = scrape_as_nobody(tt, TRACER)
+    assert err.count(hidden) == 1, err
+    err = scrape_as_nobody(tt, TRACER + ["sys_admin", "sys_ptrace"])
+    assert hidden not in err and "Warning" not in err, err
 
 
 def test_version_probes_under_capabilities(bpf, tt):

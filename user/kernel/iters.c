@@ -12,6 +12,7 @@
 #include "util/common.h"
 #include "kernel/iters.h"
 #include "kernel/kconfig.h"
+#include "sys/caps.h"
 #include "sys/netns.h"
 #include "tcptrail.skel.h"
 #include "iter_tcp.skel.h"
@@ -24,6 +25,7 @@ struct sockets {
 	__u32 netns; /* as sockets__open() was given */
 	__u32 refused; /* namespaces setns refused, this walk */
 	bool warned; /* said so once */
+	bool warned_hidden; /* and of processes' namespaces unreadable */
 };
 
 struct sockets *sockets__open(const struct tt_tracer *t,
@@ -167,13 +169,14 @@ int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
 {
 	struct netns_ref *ns;
 	size_t nns, walked = 0;
+	unsigned int hidden = 0;
 	int err;
 
 	if (s->netns == TT_NETNS_SELF)
 		return iter_read_all(s->link, sizeof(**out), (void **)out, n);
 	*out = NULL;
 	*n = 0;
-	err = netns_list(&ns, &nns);
+	err = netns_list(&ns, &nns, &hidden);
 	if (err)
 		return err;
 	/* ns[0] is ours: no setns there */
@@ -191,6 +194,15 @@ int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
 		s->warned = true;
 	}
 	s->refused = 0;
+	/* with it, what stays unreadable is past a user namespace's edge */
+	if (hidden && !s->warned_hidden && !s->netns &&
+	    !tt_has_cap(CAP_SYS_PTRACE)) {
+		p_warn("the network namespace of %u processes could not be "
+		       "read (it needs CAP_SYS_PTRACE): sockets in a namespace "
+		       "only they are in are not walked",
+		       hidden);
+		s->warned_hidden = true;
+	}
 	if (!err && !walked)
 		err = -ENOENT; /* the namespace asked for has no way in */
 	if (err) {

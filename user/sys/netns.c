@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +16,50 @@
 struct nslist {
 	struct netns_ref *v;
 	size_t n, cap;
+	unsigned int hidden; /* processes whose namespace we may not see */
 };
+
+#define PF_KTHREAD 0x00200000
+
+/* a kernel thread (its /proc/PID/ns/net is init's, and as closed) */
+static bool kthread(const char *ns_path)
+{
+	char path[64], buf[512], *p;
+	unsigned long flags = 0;
+	ssize_t len;
+	int fd;
+
+	/* /proc/PID/ns/net -> /proc/PID/stat */
+	snprintf(path, sizeof(path), "%s", ns_path);
+	p = strstr(path, "/ns/net");
+	if (!p)
+		return false;
+	strcpy(p, "/stat");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return false;
+	buf[len] = '\0';
+	/* after the comm's ')': state ppid pgrp session tty tpgid flags */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return false;
+	return flags & PF_KTHREAD;
+}
 
 static int add(struct nslist *l, const char *path)
 {
 	struct stat st;
 
-	if (stat(path, &st))
-		return 0; /* gone, or not a namespace we may see */
+	if (stat(path, &st)) {
+		/* gone, or not a namespace we may see (ptrace access) */
+		if ((errno == EACCES || errno == EPERM) && !kthread(path))
+			l->hidden++;
+		return 0;
+	}
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].inum == st.st_ino)
 			return 0;
@@ -64,7 +101,7 @@ static int add_dir(struct nslist *l, const char *dir, const char *leaf,
 	return err;
 }
 
-int netns_list(struct netns_ref **out, size_t *n)
+int netns_list(struct netns_ref **out, size_t *n, unsigned int *hidden)
 {
 	struct nslist l = {};
 	int err;
@@ -80,6 +117,8 @@ int netns_list(struct netns_ref **out, size_t *n)
 	}
 	*out = l.v;
 	*n = l.n;
+	if (hidden)
+		*hidden = l.hidden;
 	return 0;
 }
 

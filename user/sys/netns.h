@@ -14,9 +14,11 @@ struct netns_ref {
 /*
  * Each network namespace once, found where a process is in one
  * (/proc/PID/ns/net) or a file names it (/run/netns, as 'ip netns' makes
- * them); ours first. Caller frees *out. 0, or -errno.
+ * them); ours first. *hidden (if not NULL): the processes whose
+ * namespace could not be read (ptrace access: CAP_SYS_PTRACE), which may
+ * be in one no other way finds. Caller frees *out. 0, or -errno.
  */
-int netns_list(struct netns_ref **out, size_t *n);
+int netns_list(struct netns_ref **out, size_t *n, unsigned int *hidden);
 
 /*
  * Move the calling thread into the namespace at path (setns); *back gets
