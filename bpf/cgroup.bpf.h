@@ -29,6 +29,14 @@ static __always_inline struct cgroup *sk_cgroup(const struct sock *sk)
 	return v & 3 ? NULL : (struct cgroup *)v;
 }
 
+/* the socket's cgroup v2 id (kernfs node id), 0 if it has none */
+static __always_inline __u64 sk_cgroup_id(const struct sock *sk)
+{
+	struct cgroup *cg = sk_cgroup(sk);
+
+	return cg ? BPF_CORE_READ(cg, kn, id) : 0;
+}
+
 static __always_inline bool sk_in_cgroup(const struct sock *sk, __u64 id)
 {
 	struct cgroup *cg = sk_cgroup(sk);

@@ -43,6 +43,7 @@ int tt_iter_closewait(struct bpf_iter__bpf_map_elem *ctx)
 	r.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	/* 0 while in the accept queue: no file yet */
 	r.ino = BPF_CORE_READ(sk, sk_socket, file, f_inode, i_ino);
+	r.cgroup_id = sk_cgroup_id(sk);
 	rec_from_state(&r, st);
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;

@@ -11,6 +11,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "tcptrail.h"
+#include "cgroup.bpf.h"
 #include "sk_state.bpf.h"
 #include "sock.bpf.h"
 #include "tw.bpf.h"
@@ -65,6 +66,7 @@ int tt_iter_tcp(struct bpf_iter__tcp *ctx)
 		r.idle_ns = (now_us - tp->tcp_mstamp) * 1000;
 	r.ino = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_socket, file,
 			      f_inode, i_ino);
+	r.cgroup_id = sk_cgroup_id(&tp->inet_conn.icsk_inet.sk);
 	/* as the tracer does, where it keeps no per-socket state */
 	if (stateless && r.state != TCP_LISTEN)
 		r.flags = guess_opener(

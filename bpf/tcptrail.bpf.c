@@ -299,6 +299,7 @@ static __always_inline void handle(void *ctx, struct sock *sk,
 	e->flags = flags | (t->owned ? TT_F_PROCESS_CTX : 0) |
 		   (t->time_wait ? TT_F_TIME_WAIT : 0);
 	e->tw_substate = t->tw_substate;
+	e->cgroup_id = sk_cgroup_id(sk);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (st)
 		__builtin_memcpy(e->owner_comm, st->owner_comm,

@@ -149,9 +149,16 @@ struct tt_event {
 	__u8 daddr[TT_ADDR_LEN]; /* remote */
 	char comm[TT_COMM_LEN];
 	char owner_comm[TT_COMM_LEN];
+	/*
+	 * the socket's cgroup v2 id (kernfs node id: the inode of its
+	 * directory): where the socket was created, an accepted one's
+	 * listener; 0 if none is known (before 5.15 while cgroup v1's
+	 * net_prio or net_cls is in use; a time-wait socket)
+	 */
+	__u64 cgroup_id;
 };
 
-_Static_assert(sizeof(struct tt_event) == 120, "tt_event layout changed");
+_Static_assert(sizeof(struct tt_event) == 128, "tt_event layout changed");
 
 /* timeline's closer, in struct tt_path */
 enum tt_closer {
@@ -242,9 +249,10 @@ struct tt_sock_rec {
 	__u8 state;
 	__u8 flags; /* enum tt_event_flags, from the tracer's table */
 	char owner_comm[TT_COMM_LEN];
+	__u64 cgroup_id; /* as tt_event.cgroup_id; 0 for time-wait sockets */
 };
 
-_Static_assert(sizeof(struct tt_sock_rec) == 104, "tt_sock_rec layout changed");
+_Static_assert(sizeof(struct tt_sock_rec) == 112, "tt_sock_rec layout changed");
 
 /*
  * A connection by its tuple, as timeline follows it through TIME_WAIT

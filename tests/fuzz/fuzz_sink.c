@@ -377,7 +377,7 @@ static void check_json_event(const struct run *r, const struct tt_event *e,
 	const char *comm, *err;
 	struct json_doc d;
 	char buf[128];
-	size_t members = 17, n;
+	size_t members = 19, n;
 	__u32 pid = who(e, &comm);
 	bool task;
 
@@ -444,6 +444,12 @@ static void check_json_event(const struct run *r, const struct tt_event *e,
 		members++;
 	}
 	need_u64(&d, "netns", e->netns, line);
+	/* no cgroup names here (fmt_ctx.cg NULL): the id alone */
+	if (e->cgroup_id)
+		need_u64(&d, "cgroup_id", e->cgroup_id, line);
+	else
+		need_raw(&d, "cgroup_id", "null", line);
+	need_raw(&d, "cgroup", "null", line);
 	FUZZ_CHECK(d.n == members, "%zu members, %zu expected: %s", d.n,
 		   members, line);
 }

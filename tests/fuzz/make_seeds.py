@@ -169,13 +169,14 @@ def owners():
 def event(family=AF_INET, saddr=b"\x7f\0\0\x01", daddr=b"\x0a\0\0\x02",
           comm=b"curl", owner_comm=b"nginx", old=1, new=8, flags=0x03,
           delta=480312000, ts=1000000000000 + 1500000000, pid=101, tgid=100,
-          owner=200, sport=8080, dport=51234):
+          owner=200, sport=8080, dport=51234, cgroup=4242):
     e = (u64(ts) + u64(42) + u64(delta) + u32(pid) + u32(tgid) +
          u32(owner) + u32(4026531840) + saddr.ljust(16, b"\0") +
          daddr.ljust(16, b"\0") + u16(sport) + u16(dport) + u16(family) +
          u8(old) + u8(new) + u8(flags) + b"\0" * 7 +
-         comm.ljust(16, b"\0")[:16] + owner_comm.ljust(16, b"\0")[:16])
-    assert len(e) == 120
+         comm.ljust(16, b"\0")[:16] + owner_comm.ljust(16, b"\0")[:16] +
+         u64(cgroup))
+    assert len(e) == 128
     return e
 
 

@@ -171,7 +171,7 @@ static void test_view(void **state)
 	} rec;
 
 	(void)state;
-	assert_int_equal(sizeof(struct tt_event), 120);
+	assert_int_equal(sizeof(struct tt_event), 128);
 	assert_null(tt_event_view(&rec, 0));
 	assert_null(tt_event_view(&rec, 1));
 	assert_null(tt_event_view(&rec, sizeof(struct tt_event) - 1));

@@ -138,7 +138,7 @@ static void test_json_event(void **state)
 		"\"ms\":480.312000,\"pid\":200,\"comm\":\"nginx\","
 		"\"owner\":\"socket\",\"ctx\":\"process\",\"task_pid\":100,"
 		"\"task_tid\":101,\"task_comm\":\"curl\","
-		"\"netns\":4026531840}\n");
+		"\"netns\":4026531840,\"cgroup_id\":null,\"cgroup\":null}\n");
 	has(line, "\"old\":\"ESTABLISHED\"");
 	has(line, "\"new\":\"CLOSE_WAIT\"");
 	has(line, "\"ms\":480.312000,");

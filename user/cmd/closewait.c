@@ -13,6 +13,7 @@
 #include "model/portstats.h"
 #include "model/service.h"
 #include "cli/outopts.h"
+#include "output/cgroup_fmt.h"
 #include "cmd/stream.h"
 #include "model/tcp_state.h"
 
@@ -151,6 +152,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 			memcpy(c->comm, comm, TT_COMM_LEN);
 		c->family = e->family;
 		c->netns = e->netns;
+		c->cgroup_id = e->cgroup_id;
 		c->lport = e->sport;
 		c->rport = e->dport;
 		c->service = service;
@@ -253,6 +255,7 @@ static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
 		c->family = s->family;
 		c->netns = s->netns;
 		c->ino = s->ino;
+		c->cgroup_id = s->cgroup_id;
 		c->lport = s->sport;
 		c->rport = s->dport;
 		c->service = service_rule_port(&r->svc, s->flags, s->sport,
@@ -356,6 +359,7 @@ int do_closewait(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	fmt_ctx_init(&r.fc, &s.out, env.out.wall, env.out.wide);
+	r.fc.cg = cgroup_fmt_names(env.out.json && !env.live);
 	r.rep = env.out.json ? &cw_report_json : &cw_report_text;
 	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_CLOSE_WAIT,
 				env.filter.netns);
@@ -395,6 +399,7 @@ cleanup:
 	who_holds__close(r.who);
 	sockets__close(r.socks);
 	stream_close(&s);
+	cgroup_names_free(r.fc.cg);
 out:
 	idmap__free(r.open);
 	portstats__free(r.stats);

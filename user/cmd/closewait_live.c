@@ -209,6 +209,7 @@ void cw_adopt_existing(struct cw_run *r)
 		c->family = s->family;
 		c->netns = s->netns;
 		c->ino = s->ino;
+		c->cgroup_id = s->cgroup_id;
 		c->lport = s->sport;
 		c->rport = s->dport;
 		c->service = row->service;

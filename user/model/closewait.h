@@ -17,6 +17,7 @@ struct cw_open {
 	char comm[TT_COMM_LEN];
 	__u32 netns;
 	__u64 ino; /* its inode where known, else 0 */
+	__u64 cgroup_id; /* tt_event.cgroup_id */
 	struct who now; /* who holds it now, found at exit */
 	__u16 family;
 	__u16 lport;

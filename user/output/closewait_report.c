@@ -6,6 +6,7 @@
 #include "output/holders_fmt.h"
 #include "output/closewait_report.h"
 #include "output/textfmt.h"
+#include "output/cgroup_fmt.h"
 
 #define W_SERVICE 7
 #define W_MS 10
@@ -259,6 +260,7 @@ static void json_episode(struct fmt_ctx *c, const struct tt_event *e,
 	else
 		json_null(&j);
 	json_ms_field(&j, "ms_at_least", ns);
+	json_cgroup(&j, c->cg, e->cgroup_id);
 	json_obj_end(&j);
 	out_end_line(o);
 }
@@ -298,7 +300,8 @@ static void json_ports(struct json_writer *j, const struct cw_summary *s)
 	json_arr_end(j);
 }
 
-static void json_open(struct json_writer *j, const struct cw_summary *s)
+static void json_open(struct json_writer *j, const struct cw_summary *s,
+		      struct cgroup_names *cg)
 {
 	json_key(j, "open");
 	json_arr_start(j);
@@ -314,6 +317,7 @@ static void json_open(struct json_writer *j, const struct cw_summary *s)
 		json_endpoint(j, false, w->family, w->laddr, w->lport);
 		json_endpoint(j, true, w->family, w->raddr, w->rport);
 		json_u64_field(j, "service", w->service);
+		json_cgroup(j, cg, w->cgroup_id);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -331,7 +335,7 @@ static void json_summary(struct fmt_ctx *c, const struct cw_summary *s)
 	json_u64_field(&j, "predating", s->predating);
 	json_u64_field(&j, "dropped", s->dropped);
 	json_ports(&j, s);
-	json_open(&j, s);
+	json_open(&j, s, c->cg);
 	json_obj_end(&j);
 	out_end_line(c->o);
 }

@@ -7,6 +7,7 @@
 #include "model/tcp_state.h"
 #include "output/json.h"
 #include "output/textfmt.h"
+#include "output/cgroup_fmt.h"
 
 /* ,"key": as one literal: the line's shape is fixed */
 #define member(o, key) out_lit(o, ",\"" key "\":")
@@ -104,6 +105,7 @@ static void json_event(struct fmt_ctx *c, const struct tt_event *e)
 		out_lit(o, ",\"time_wait\":true");
 	member(o, "netns");
 	out_u64(o, e->netns);
+	out_json_cgroup(o, c->cg, e->cgroup_id);
 	out_char(o, '}');
 	out_end_line(o);
 }
