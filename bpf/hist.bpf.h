@@ -73,10 +73,15 @@ static __always_inline __u32 hist_port(const struct tuple *t, __u8 flags)
  * A port that finds the map full goes under TT_PORT_OTHER, whose keys
  * user space inserts before attaching.
  */
-static __always_inline void hist_add(const struct tuple *t, __u8 flags,
+static __always_inline void hist_add(const struct sock *sk,
+				     const struct tuple *t, __u8 flags,
 				     int state, __u64 ns)
 {
-	struct tt_hist_key k = { .port = hist_port(t, flags), .state = state };
+	struct tt_hist_key k = { .port = hist_port(t, flags),
+				 .state = state,
+				 .cgroup_id = hist_by_cgroup ?
+						      sk_cgroup_id(sk) :
+						      0 };
 	struct tt_hist *h = lookup_or_init(&hists, &k, &hist_zero);
 	__u64 v = (ns + hist_unit_ns - 1) / hist_unit_ns;
 	/*
@@ -87,6 +92,7 @@ static __always_inline void hist_add(const struct tuple *t, __u8 flags,
 
 	if (!h) {
 		k.port = TT_PORT_OTHER;
+		k.cgroup_id = 0;
 		h = bpf_map_lookup_elem(&hists, &k);
 		if (!h)
 			return;
@@ -115,7 +121,8 @@ static __always_inline void count_transition(const struct tuple *t,
 		(*n)++;
 }
 
-static __always_inline void aggregate_transition(const struct tuple *t,
+static __always_inline void aggregate_transition(const struct sock *sk,
+						 const struct tuple *t,
 						 __u8 flags, int oldstate,
 						 int newstate, __u64 delta)
 {
@@ -125,7 +132,7 @@ static __always_inline void aggregate_transition(const struct tuple *t,
 	if (delta == TT_DELTA_UNKNOWN)
 		count(TT_CNT_UNTIMED);
 	else
-		hist_add(t, flags, oldstate, delta);
+		hist_add(sk, t, flags, oldstate, delta);
 }
 
 static __always_inline bool agg_filtered(struct sock *sk)
@@ -173,7 +180,7 @@ static __always_inline int agg_btf(struct sock *sk, int oldstate, int newstate)
 		if (e && e->state == oldstate) {
 			if (!agg_filtered(sk))
 				read_ports(sk, &t);
-			hist_add(&t,
+			hist_add(sk, &t,
 				 guess_opener(sk->sk_max_ack_backlog, t.sport,
 					      t.dport),
 				 oldstate, now - e->since);

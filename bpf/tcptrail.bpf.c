@@ -30,6 +30,7 @@ const volatile __u32 hist_states; /* bit n: time in state n */
  * ages, CLOSE_WAIT as well) */
 const volatile __u32 entered_states;
 const volatile __u8 hist_key; /* enum tt_key_mode */
+const volatile bool hist_by_cgroup; /* the socket's cgroup in the key */
 const volatile __u64 hist_unit_ns = 1000;
 /* a socket of unknown direction: its service port is not ephemeral */
 const volatile __u16 eph_lo = 32768;
@@ -274,7 +275,7 @@ static __always_inline void handle(void *ctx, struct sock *sk,
 		return;
 
 	if (aggregate)
-		aggregate_transition(t, flags, oldstate, newstate, delta);
+		aggregate_transition(sk, t, flags, oldstate, newstate, delta);
 	if (!emit_events)
 		return;
 	e = event_reserve(perf_events ? nest_level() : 0);

@@ -103,6 +103,11 @@ enum tt_key_mode { TT_KEY_SERVICE, TT_KEY_LPORT, TT_KEY_RPORT };
 struct tt_hist_key {
 	__u32 port; /* or TT_PORT_OTHER */
 	__u32 state; /* the state the time was spent in */
+	/*
+	 * the socket's cgroup v2 id where asked for (export --labels), else
+	 * 0; 0 under TT_PORT_OTHER
+	 */
+	__u64 cgroup_id;
 };
 
 struct tt_hist {

@@ -663,14 +663,16 @@ static void bounding_input(struct bounding *b, struct prom_input *in,
 	b->e[3].h.count = 1;
 	b->e[3].h.sum_ns = 1000000000;
 	b->e[3].h.max_ns = 1000000000;
-	b->socks[0] =
-		(struct prom_sockets){ 80, TCP_CLOSE_WAIT, 2, 5000000000 };
-	b->socks[1] =
-		(struct prom_sockets){ 443, TCP_CLOSE_WAIT, 4, 7000000000 };
+	b->socks[0] = (struct prom_sockets){ 80, TCP_CLOSE_WAIT, 2, 5000000000,
+					     LS_NONE };
+	b->socks[1] = (struct prom_sockets){ 443, TCP_CLOSE_WAIT, 4, 7000000000,
+					     LS_NONE };
 	b->socks[2] = (struct prom_sockets){ TT_PORT_OTHER, TCP_CLOSE_WAIT, 1,
-					     6500000000 };
-	b->socks[3] = (struct prom_sockets){ 443, TCP_ESTABLISHED, 3, 0 };
-	b->socks[4] = (struct prom_sockets){ 22, TCP_ESTABLISHED, 1, 0 };
+					     6500000000, LS_NONE };
+	b->socks[3] =
+		(struct prom_sockets){ 443, TCP_ESTABLISHED, 3, 0, LS_NONE };
+	b->socks[4] =
+		(struct prom_sockets){ 22, TCP_ESTABLISHED, 1, 0, LS_NONE };
 	memset(in, 0, sizeof(*in));
 	in->hists = b->e;
 	in->nhists = ARRAY_SIZE(b->e);
@@ -782,9 +784,12 @@ static void test_ports_all_kept(void **state)
 static void test_sockets_merge(void **state)
 {
 	struct prom_sockets v[6] = {
-		{ 443, TCP_CLOSE_WAIT, 1, 5 }, { 80, TCP_CLOSE_WAIT, 1, 9 },
-		{ 443, TCP_CLOSE_WAIT, 1, 7 }, { 80, TCP_ESTABLISHED, 1, 0 },
-		{ 80, TCP_CLOSE_WAIT, 2, 3 },  { 443, TCP_CLOSE_WAIT, 1, 6 },
+		{ 443, TCP_CLOSE_WAIT, 1, 5, LS_NONE },
+		{ 80, TCP_CLOSE_WAIT, 1, 9, LS_NONE },
+		{ 443, TCP_CLOSE_WAIT, 1, 7, LS_NONE },
+		{ 80, TCP_ESTABLISHED, 1, 0, LS_NONE },
+		{ 80, TCP_CLOSE_WAIT, 2, 3, LS_NONE },
+		{ 443, TCP_CLOSE_WAIT, 1, 6, LS_NONE },
 	};
 	size_t n;
 
@@ -808,7 +813,7 @@ static void test_ports_weight_sockets(void **state)
 	struct hist_entry e[2] = { entry(TCP_CLOSE_WAIT, 80),
 				   entry(TCP_CLOSE_WAIT, 9000) };
 	struct prom_sockets socks[] = {
-		{ 9000, TCP_ESTABLISHED, 100, 0 },
+		{ 9000, TCP_ESTABLISHED, 100, 0, LS_NONE },
 	};
 	struct prom_input in = { .hists = e,
 				 .nhists = 2,
@@ -911,7 +916,8 @@ static void test_state_labels(void **state)
 		e[in.nhists] = entry(s, 8080);
 		e[in.nhists].h.slots[s] = 1;
 		e[in.nhists++].h.count = 1;
-		socks[in.nsocks++] = (struct prom_sockets){ 8080, s, s, s };
+		socks[in.nsocks++] =
+			(struct prom_sockets){ 8080, s, s, s, LS_NONE };
 		trans[s * TT_NSTATES + (s % (TT_TCP_STATE_MAX - 1)) + 1] = s;
 	}
 	text = render(&in);
@@ -1067,7 +1073,7 @@ static void test_random_valid(void **state)
 			socks[i] = (struct prom_sockets){
 				p == 5 ? TT_PORT_OTHER : 1000 + p * 7,
 				1 + rnd(&seed) % (TT_TCP_STATE_MAX - 1),
-				1 + rnd(&seed) % 50, rnd(&seed) >> 20
+				1 + rnd(&seed) % 50, rnd(&seed) >> 20, LS_NONE
 			};
 		}
 		/* the states the kernel has: 1 .. TT_TCP_STATE_MAX - 1 */

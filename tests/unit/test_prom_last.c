@@ -44,8 +44,8 @@ static char *render(const struct prom_sockets *socks, size_t n,
 static void test_gone_series_shows_zero_once(void **state)
 {
 	struct prom_sockets s[] = {
-		{ 8080, TCP_CLOSE_WAIT, 2, 1500000000 },
-		{ 9090, TCP_CLOSE_WAIT, 1, 0 },
+		{ 8080, TCP_CLOSE_WAIT, 2, 1500000000, LS_NONE },
+		{ 9090, TCP_CLOSE_WAIT, 1, 0, LS_NONE },
 	};
 	struct prom_last last = {};
 	char *t;
@@ -80,7 +80,7 @@ static void test_gone_series_shows_zero_once(void **state)
 /* without a prom_last, series come and go with their sockets */
 static void test_no_memory(void **state)
 {
-	struct prom_sockets s = { 8080, TCP_CLOSE_WAIT, 2, 0 };
+	struct prom_sockets s = { 8080, TCP_CLOSE_WAIT, 2, 0, LS_NONE };
 	char *t;
 
 	(void)state;

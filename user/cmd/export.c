@@ -12,6 +12,7 @@
 #include "cli/aggopts.h"
 #include "cli/args.h"
 #include "cmd/cmds.h"
+#include "cmd/export_labels.h"
 #include "sys/caps.h"
 #include "util/common.h"
 #include "kernel/histmap.h"
@@ -39,6 +40,7 @@ struct export_env {
 	struct tt_filter filter;
 	struct tt_loader_opts lo;
 	struct tt_agg_opts agg;
+	struct export_labels labels;
 	char host[LISTEN_HOST_MAX];
 	__u16 port;
 	__u64 duration_ns;
@@ -55,6 +57,7 @@ struct export_env {
 struct exporter {
 	const struct export_env *env;
 	struct tt_filter filter; /* applied to iterator snapshots */
+	struct export_labels *labels;
 	struct tt_tracer t;
 	struct sockets *socks;
 	__u32 sock_states;
@@ -80,6 +83,7 @@ static const char doc[] =
 	"  tcptrail_sockets{state,port}                 gauge, sockets now\n"
 	"  tcptrail_closewait_oldest_seconds{port}      gauge\n"
 	"  tcptrail_lost_events_total, tcptrail_untimed_total,\n"
+	"  tcptrail_label_sets_folded (with --labels)\n"
 	"  tcptrail_untracked_total, tcptrail_missed_total, tcptrail_build_info\n"
 	"\n"
 	"'port' is the service port (the listening side's; --key changes it).\n"
@@ -88,6 +92,10 @@ static const char doc[] =
 	"come from a walk of the TCP sockets of every network namespace\n"
 	"(iter/tcp; --netns: one), at most once a second, so sockets older\n"
 	"than tcptrail count too.\n"
+	"--labels container adds container_id, pod_uid and qos to the\n"
+	"series with a port label, read from the socket's cgroup v2 path\n"
+	"(empty outside containers); past --max-containers label sets, the\n"
+	"ones with the least traffic are summed under container_id=\"other\".\n"
 	"A gauge series whose last socket left shows 0 at the next refresh\n"
 	"(a scrape a second or more later), and is gone from the one after.\n"
 	"Sockets with the export port at either end, its own HTTP traffic,\n"
@@ -100,6 +108,7 @@ static const char doc[] =
 	"  tcptrail export --timeout 2s --max-conns 64\n"
 	"  tcptrail export --web.config.file web.yml  # TLS, basic auth\n"
 	"  tcptrail export --user nobody          # started as root\n"
+	"  tcptrail export --labels container     # per container and pod\n"
 	"\v"
 	"Only GET and HEAD of / and /metrics: other paths get 404, other\n"
 	"methods 405. HEAD gets the headers of GET, Content-Length too, and\n"
@@ -158,6 +167,7 @@ static const struct argp_child children[] = {
 	{ &agg_argp, 0, NULL, 0 },
 	{ &filter_argp, 0, NULL, 0 },
 	{ &loader_argp, 0, NULL, 0 },
+	{ &export_labels_argp, 0, NULL, 0 },
 	{},
 };
 
@@ -193,6 +203,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &env->agg;
 		state->child_inputs[1] = &env->filter;
 		state->child_inputs[2] = &env->lo;
+		state->child_inputs[3] = &env->labels;
 		env->max_conns = 16;
 		env->timeout_ns = 10 * SEC_NS;
 		if (parse_listen_addr(DEFAULT_LISTEN, env->host, &env->port,
@@ -268,7 +279,8 @@ static int gather_sockets(struct exporter *x, struct prom_sockets **out,
 		v[len++] = (struct prom_sockets){
 			service_port(x->env->agg.agg.key, r->flags, r->sport,
 				     r->dport, x->eph_lo, x->eph_hi),
-			r->state, 1, age
+			r->state, 1, age,
+			export_labels_set(x->labels, r->cgroup_id)
 		};
 	}
 	free(recs);
@@ -305,6 +317,8 @@ static int render(struct exporter *x)
 		p_warn("cannot read the kernel's maps: %s", strerror(-err));
 		goto out;
 	}
+	export_labels_apply(x->labels, hists, &in.nhists, socks, &in.nsocks,
+			    &in);
 	in.hists = hists;
 	in.socks = socks;
 	in.lost = c.c[TT_CNT_LOST];
@@ -511,6 +525,9 @@ int do_export(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
 		return TT_EXIT_USAGE;
 	agg_finish(&env.agg, &env.filter);
+	if (env.labels.on)
+		env.agg.agg.by_cgroup = env.labels.max_sets;
+	x.labels = &env.labels;
 	if (loader_opts_no_stream(&env.lo))
 		return TT_EXIT_USAGE;
 	if (!env.self && !tt_filter_names_port(&env.filter, env.port))
@@ -524,6 +541,8 @@ int do_export(int argc, char **argv)
 		return TT_EXIT_FAILURE;
 	}
 	err = load_web_config(&x);
+	if (!err)
+		err = export_labels_open(&env.labels);
 	if (!err)
 		err = listen_http(&x);
 	if (!err)
@@ -551,5 +570,6 @@ out:
 	prom_last_free(&x.last);
 	SSL_CTX_free(x.ssl);
 	web_config_free(&x.wc);
+	export_labels_close(&env.labels);
 	return err;
 }

@@ -42,6 +42,8 @@ static int cmp_entry(const void *pa, const void *pb)
 		return a->key.state < b->key.state ? -1 : 1;
 	if (a->key.port != b->key.port)
 		return a->key.port < b->key.port ? -1 : 1;
+	if (a->key.cgroup_id != b->key.cgroup_id)
+		return a->key.cgroup_id < b->key.cgroup_id ? -1 : 1;
 	return 0;
 }
 

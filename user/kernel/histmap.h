@@ -13,7 +13,7 @@ struct hist_entry {
 
 /*
  * Every key of the per-CPU 'hists' map with a count, sorted by state, then
- * port (TT_PORT_OTHER last). Caller frees *out. 0 or -errno.
+ * port (TT_PORT_OTHER last), then cgroup. Caller frees *out. 0 or -errno.
  */
 int histmap_read(int fd, int ncpus, struct hist_entry **out, size_t *n);
 /* transitions[from * TT_NSTATES + to], summed over CPUs */

@@ -63,6 +63,7 @@ static void set_filter(struct tcptrail_bpf *skel, const struct tt_filter *f,
 		ro->hist_states = o->agg->states;
 		ro->hist_key = o->agg->key;
 		ro->hist_unit_ns = o->agg->unit_ns;
+		ro->hist_by_cgroup = o->agg->by_cgroup != 0;
 	}
 }
 
@@ -71,7 +72,7 @@ static void set_filter(struct tcptrail_bpf *skel, const struct tt_filter *f,
 static int size_hists(struct tcptrail_bpf *skel, const struct tt_aggregate *a)
 {
 	__u32 nstates = a ? __builtin_popcount(a->states) : 0;
-	__u32 n = a ? (a->max_ports + 1) * nstates : 1;
+	__u32 n = a ? (a->max_ports + a->by_cgroup + 1) * nstates : 1;
 
 	return bpf_map__set_max_entries(skel->maps.hists, n ? n : 1);
 }

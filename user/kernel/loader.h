@@ -20,6 +20,8 @@ struct tt_aggregate {
 	enum tt_key_mode key;
 	__u64 unit_ns; /* histogram unit */
 	__u32 max_ports; /* keys per state before TT_PORT_OTHER */
+	/* the socket's cgroup in the key too: that many more keys per state */
+	__u32 by_cgroup;
 };
 
 struct tt_loader_opts {

@@ -57,13 +57,25 @@ static bool choose_ports(const struct prom_input *in, bool *keep)
 	return true;
 }
 
-static void label_port(struct out *o, __u32 port)
+/* the port, and the container labels where asked for */
+static void label_port(struct out *o, const struct prom_input *in, __u32 port,
+		       __u32 set)
 {
 	out_lit(o, "port=\"");
 	if (port == TT_PORT_OTHER)
 		out_lit(o, "other");
 	else
 		out_u64(o, port);
+	out_char(o, '"');
+	if (!in->sets)
+		return;
+	/* hex digits, dashes and words: nothing to escape */
+	out_lit(o, ",container_id=\"");
+	out_str(o, label_sets_container(in->sets, set));
+	out_lit(o, "\",pod_uid=\"");
+	out_str(o, label_sets_pod(in->sets, set));
+	out_lit(o, "\",qos=\"");
+	out_str(o, label_sets_qos(in->sets, set));
 	out_char(o, '"');
 }
 
@@ -89,8 +101,8 @@ static void header(struct out *o, const char *name, const char *type,
 	out_char(o, '\n');
 }
 
-static void one_hist(struct out *o, __u32 state, __u32 port,
-		     const struct tt_hist *h)
+static void one_hist(struct out *o, const struct prom_input *in, __u32 state,
+		     __u32 port, __u32 set, const struct tt_hist *h)
 {
 	__u64 cum = 0;
 
@@ -99,7 +111,7 @@ static void one_hist(struct out *o, __u32 state, __u32 port,
 		out_lit(o, "tcptrail_state_duration_seconds_bucket{");
 		label_state(o, "state", state);
 		out_char(o, ',');
-		label_port(o, port);
+		label_port(o, in, port, set);
 		out_lit(o, ",le=\"");
 		if (s == TT_HIST_SLOTS - 1)
 			out_lit(o, "+Inf");
@@ -112,39 +124,53 @@ static void one_hist(struct out *o, __u32 state, __u32 port,
 	out_lit(o, "tcptrail_state_duration_seconds_sum{");
 	label_state(o, "state", state);
 	out_char(o, ',');
-	label_port(o, port);
+	label_port(o, in, port, set);
 	out_lit(o, "} ");
 	out_fixed(o, h->sum_ns, 1000000000, 9);
 	out_lit(o, "\ntcptrail_state_duration_seconds_count{");
 	label_state(o, "state", state);
 	out_char(o, ',');
-	label_port(o, port);
+	label_port(o, in, port, set);
 	out_lit(o, "} ");
 	out_u64(o, h->count);
 	out_char(o, '\n');
 }
 
-/* in->hists is sorted by state then port: merge the dropped ports */
+/*
+ * in->hists is sorted by state, port and set: merge the dropped ports,
+ * set by set
+ */
 static void hists(struct out *o, const struct prom_input *in, const bool *keep)
 {
+	size_t nsets = in->sets ? label_sets_count(in->sets) : 1;
+	struct tt_hist *other = calloc(nsets, sizeof(*other));
+
+	if (!other) {
+		o->err = o->err ? o->err : ENOMEM;
+		return;
+	}
 	header(o, "tcptrail_state_duration_seconds", "histogram",
 	       "Time TCP sockets spent in a state, by service port, "
 	       "recorded when they left it.");
 	for (size_t i = 0; i < in->nhists;) {
 		__u32 state = in->hists[i].key.state;
-		struct tt_hist other = {};
 
+		memset(other, 0, nsets * sizeof(*other));
 		for (; i < in->nhists && in->hists[i].key.state == state; i++) {
 			const struct hist_entry *e = &in->hists[i];
+			__u32 set = in->sets ? e->key.cgroup_id : 0;
 
 			if (keep[e->key.port])
-				one_hist(o, state, e->key.port, &e->h);
-			else
-				hist_merge(&other, &e->h);
+				one_hist(o, in, state, e->key.port, set, &e->h);
+			else if (set < nsets)
+				hist_merge(&other[set], &e->h);
 		}
-		if (other.count)
-			one_hist(o, state, TT_PORT_OTHER, &other);
+		for (__u32 s = 0; s < nsets; s++)
+			if (other[s].count)
+				one_hist(o, in, state, TT_PORT_OTHER, s,
+					 &other[s]);
 	}
+	free(other);
 }
 
 static void transitions(struct out *o, const struct prom_input *in)
@@ -170,14 +196,16 @@ static void transitions(struct out *o, const struct prom_input *in)
 	}
 }
 
-/* sums per (state, label port): socks may repeat a merged key */
+/* sums per (state, label port, set): socks may repeat a merged key */
 static int by_state_port(const void *pa, const void *pb)
 {
 	const struct prom_sockets *a = pa, *b = pb;
 
 	if (a->state != b->state)
 		return a->state < b->state ? -1 : 1;
-	return a->port < b->port ? -1 : a->port > b->port;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return a->set < b->set ? -1 : a->set > b->set;
 }
 
 size_t prom_sockets_merge(struct prom_sockets *v, size_t n)
@@ -190,7 +218,8 @@ size_t prom_sockets_merge(struct prom_sockets *v, size_t n)
 	for (size_t i = 1; i < n; i++) {
 		struct prom_sockets *last = &v[len];
 
-		if (v[i].state == last->state && v[i].port == last->port) {
+		if (v[i].state == last->state && v[i].port == last->port &&
+		    v[i].set == last->set) {
 			last->count += v[i].count;
 			if (v[i].oldest_ns > last->oldest_ns)
 				last->oldest_ns = v[i].oldest_ns;
@@ -240,13 +269,14 @@ static void sockets(struct out *o, const struct prom_input *in,
 			continue;
 		for (__u32 p = 0; p < TT_PORT_OTHER; p++)
 			if (keep[p])
-				m[n++] = (struct prom_sockets){ p, st, 0, 0 };
+				m[n++] = (struct prom_sockets){ p, st, 0, 0,
+								LS_NONE };
 	}
 	for (size_t i = 0; i < nlast; i++)
 		if (in->sock_states & (1U << in->last->v[i].state))
 			m[n++] = (struct prom_sockets){ in->last->v[i].port,
 							in->last->v[i].state, 0,
-							0 };
+							0, in->last->v[i].set };
 	for (size_t i = 0; i < in->nsocks; i++) {
 		m[n] = in->socks[i];
 		if (!keep[m[n].port])
@@ -262,7 +292,7 @@ static void sockets(struct out *o, const struct prom_input *in,
 		out_lit(o, "tcptrail_sockets{");
 		label_state(o, "state", m[j].state);
 		out_char(o, ',');
-		label_port(o, m[j].port);
+		label_port(o, in, m[j].port, m[j].set);
 		out_lit(o, "} ");
 		out_u64(o, m[j].count);
 		out_char(o, '\n');
@@ -274,7 +304,7 @@ static void sockets(struct out *o, const struct prom_input *in,
 		if (m[j].state != TCP_CLOSE_WAIT)
 			continue;
 		out_lit(o, "tcptrail_closewait_oldest_seconds{");
-		label_port(o, m[j].port);
+		label_port(o, in, m[j].port, m[j].set);
 		out_lit(o, "} ");
 		out_fixed(o, m[j].oldest_ns, 1000000000, 6);
 		out_char(o, '\n');
@@ -317,6 +347,14 @@ void prom_render(struct out *o, const struct prom_input *in)
 		"Transitions neither the program nor its relief ran for (the "
 		"kernel skips a program already running on that CPU).",
 		in->missed);
+	if (in->sets) {
+		header(o, "tcptrail_label_sets_folded", "gauge",
+		       "Container label sets summed under container_id="
+		       "\"other\" in this scrape (--max-containers).");
+		out_lit(o, "tcptrail_label_sets_folded ");
+		out_u64(o, in->folded);
+		out_char(o, '\n');
+	}
 	header(o, "tcptrail_build_info", "gauge",
 	       "tcptrail's version, its libbpf, and how it attached.");
 	out_lit(o, "tcptrail_build_info{version=\"" TT_VERSION "\",libbpf=\"");

@@ -4,6 +4,7 @@
 #define __TT_PROM_H
 
 #include "kernel/histmap.h"
+#include "model/label_sets.h"
 #include "output/out.h"
 
 /* sockets now in a state, from the iterator */
@@ -12,6 +13,7 @@ struct prom_sockets {
 	__u32 state;
 	__u64 count;
 	__u64 oldest_ns; /* time in the state of the oldest, if known */
+	__u32 set; /* with container labels: their set, else LS_NONE */
 };
 
 /*
@@ -34,10 +36,17 @@ struct prom_input {
 	__u64 lost, untimed, untracked, missed;
 	const char *attach; /* "tp_btf" or "tracepoint", for build_info */
 	struct prom_last *last; /* read and updated; NULL: none */
+	/*
+	 * export --labels container: each per-port series has the labels of
+	 * its set (hist_entry.key.cgroup_id and prom_sockets.set hold set
+	 * numbers); NULL: none
+	 */
+	const struct label_sets *sets;
+	__u64 folded; /* with sets: how many were summed under "other" */
 };
 
 /*
- * Sort v by state then port and merge entries of the same pair (counts
+ * Sort v by state, port and set, and merge entries of the same (counts
  * summed, the oldest kept): O(n log n) at any number of ports. Returns the
  * new length.
  */
