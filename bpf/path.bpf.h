@@ -29,13 +29,14 @@ static __always_inline void path_closer(struct tt_path *p, int old, int new)
 }
 
 /* a connection at a new id: born while we watch, or already alive */
-static __always_inline void path_start(struct tt_path *p,
+static __always_inline void path_start(struct tt_path *p, const struct sock *sk,
 				       const struct sk_state *st, int old,
 				       int new, __u64 now)
 {
 	__builtin_memset(p, 0, sizeof(*p));
 	p->type = TT_REC_PATH;
 	p->sock_id = st->id;
+	p->cgroup_id = sk_cgroup_id(sk);
 	p->first_ns = now;
 	p->listener = new == TCP_LISTEN;
 	/* connect or listen leave CLOSE; an accepted socket is a clone */
@@ -48,11 +49,12 @@ static __always_inline void path_start(struct tt_path *p,
 
 /* returns the path when the connection ended here and should be sent */
 static __always_inline struct tt_path *
-path_transition(const struct tuple *t, const struct sk_state *st,
-		struct tt_path *p, int old, int new, __u64 now, __u64 delta)
+path_transition(const struct sock *sk, const struct tuple *t,
+		const struct sk_state *st, struct tt_path *p, int old, int new,
+		__u64 now, __u64 delta)
 {
 	if (p->sock_id != st->id) {
-		path_start(p, st, old, new, now);
+		path_start(p, sk, st, old, new, now);
 	} else if (old != p->state) {
 		/* a transition was skipped: the time spans unknown states */
 		path_add(p, p->state, TT_DELTA_UNKNOWN);

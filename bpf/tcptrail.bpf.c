@@ -263,7 +263,7 @@ static __always_inline void handle(void *ctx, struct sock *sk,
 		struct tt_path *p = NULL;
 
 		if (st && path)
-			p = path_transition(t, st, path, oldstate, newstate,
+			p = path_transition(sk, t, st, path, oldstate, newstate,
 					    now, delta);
 		if (p && socket_matches(sk, t, oldstate, newstate) &&
 		    owner_matches(t, flags, owner, pid_tgid))

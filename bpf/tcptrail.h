@@ -206,6 +206,7 @@ struct tt_path {
 	__u8 daddr[TT_ADDR_LEN];
 	char owner_comm[TT_COMM_LEN];
 	__u8 __pad1[6];
+	__u64 cgroup_id; /* as tt_event.cgroup_id, when the path began */
 };
 
 /*
@@ -231,7 +232,7 @@ struct sk_path_state {
 	struct tt_path path;
 };
 
-_Static_assert(sizeof(struct tt_path) == 248, "tt_path layout changed");
+_Static_assert(sizeof(struct tt_path) == 256, "tt_path layout changed");
 
 /*
  * A socket as the iter/tcp program sees it (bpf/iter_tcp.bpf.c): written

@@ -361,7 +361,7 @@ static void check_json_violation(const struct ck_violation *v, const char *s,
 	char a[64];
 
 	/* a leak also names who holds it now: none in these inputs */
-	FUZZ_CHECK(!err && d.n == (v->rule == CK_LEAK ? 13u : 11u),
+	FUZZ_CHECK(!err && d.n == (v->rule == CK_LEAK ? 15u : 13u),
 		   "violation (%s, %zu members): %.*s", err ?: "ok", d.n,
 		   (int)n, s);
 	if (v->rule == CK_LEAK) {
@@ -369,6 +369,12 @@ static void check_json_violation(const struct ck_violation *v, const char *s,
 		need_raw(&d, "holders", "[]");
 	}
 	need_qstr(&d, "rule", v->rule < CK_RULES ? rules[v->rule] : "?");
+	/* no cgroup names here (ck_report.cg NULL): the id alone */
+	if (v->cgroup_id)
+		need_u64(&d, "cgroup_id", v->cgroup_id);
+	else
+		need_raw(&d, "cgroup_id", "null");
+	need_raw(&d, "cgroup", "null");
 	need_u64(&d, "port", v->service);
 	if (v->pid) {
 		need_u64(&d, "owner_pid", v->pid);

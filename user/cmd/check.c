@@ -14,6 +14,7 @@
 #include "sys/cmd_child.h"
 #include "util/report_file.h"
 #include "output/check_report.h"
+#include "output/cgroup_fmt.h"
 #include "model/check_rules.h"
 #include "cmd/cmds.h"
 #include "util/common.h"
@@ -431,7 +432,10 @@ int do_check(int argc, char **argv)
 	if (write(STDERR_FILENO, s.out.buf, s.out.len) < 0)
 		err = TT_EXIT_FAILURE;
 	s.out.len = 0;
+	/* before the command's cgroup goes, with its name */
+	rep.cg = cgroup_fmt_names(env.json_path != NULL);
 	rc = write_report(&json, ck_report_json, &rep);
+	cgroup_names_free(rep.cg);
 	rc |= write_report(&junit, ck_report_junit, &rep);
 	if (!err)
 		err = rc ? rc : exit_code(&rep);

@@ -11,6 +11,7 @@
 #include "model/event.h"
 #include "model/idmap.h"
 #include "cli/outopts.h"
+#include "output/cgroup_fmt.h"
 #include "kernel/iters.h"
 #include "cmd/stream.h"
 #include "model/tcp_state.h"
@@ -103,6 +104,9 @@ static void update_endpoints(struct tl_conn *c, const struct tt_event *e)
 	}
 	c->family = e->family;
 	c->netns = e->netns;
+	/* none for the end of TIME_WAIT: the socket's own stays */
+	if (e->cgroup_id)
+		c->cgroup_id = e->cgroup_id;
 	c->flags |= e->flags & TT_F_OPENER;
 }
 
@@ -256,6 +260,7 @@ int do_timeline(int argc, char **argv)
 		}
 	}
 	fmt_ctx_init(&r.fc, &s.out, env.out.wall, env.out.wide);
+	r.fc.cg = cgroup_fmt_names(env.out.json);
 	r.rep = env.out.json ? &tl_report_json : &tl_report_text;
 	if (!stat("/proc/self/ns/net", &st))
 		r.netns = st.st_ino;
@@ -294,6 +299,7 @@ cleanup:
 	tl_paths_close(&r);
 	tl_tw_close(&r);
 	stream_close(&s);
+	cgroup_names_free(r.fc.cg);
 	idmap__free(r.conns);
 	return err;
 }

@@ -16,6 +16,7 @@ struct ck_conn {
 	__u16 rport;
 	__u16 service;
 	__u32 netns;
+	__u64 cgroup_id;
 	__u8 laddr[TT_ADDR_LEN];
 	__u8 raddr[TT_ADDR_LEN];
 	__u8 state;
@@ -73,6 +74,7 @@ static struct ck_violation *violate(struct ck_state *s, enum ck_rule rule,
 	v->service = c->service;
 	v->family = c->family;
 	v->netns = c->netns;
+	v->cgroup_id = c->cgroup_id;
 	v->lport = c->lport;
 	v->rport = c->rport;
 	memcpy(v->laddr, c->laddr, TT_ADDR_LEN);
@@ -99,6 +101,7 @@ static struct ck_conn *conn_of(struct ck_state *s, const struct tt_event *e)
 	c->opened_ns = e->ts_ns;
 	c->family = e->family;
 	c->netns = e->netns;
+	c->cgroup_id = e->cgroup_id;
 	c->service = service_port(s->rules.key, e->flags, e->sport, e->dport,
 				  s->eph_lo, s->eph_hi);
 	if (e->newstate != TCP_LISTEN) {

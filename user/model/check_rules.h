@@ -34,6 +34,7 @@ struct ck_violation {
 	__u8 raddr[TT_ADDR_LEN];
 	__u8 state; /* at the end, or CLOSE_WAIT */
 	__u32 netns;
+	__u64 cgroup_id; /* tt_event.cgroup_id */
 	/* who opened it (accept(), connect()), 0 if unknown */
 	__u32 pid;
 	char comm[TT_COMM_LEN];

@@ -55,6 +55,7 @@ void tl_conn_from_path(struct tl_conn *c, const struct tt_path *p)
 	c->partial = p->partial;
 	c->listener = p->listener;
 	c->netns = p->netns;
+	c->cgroup_id = p->cgroup_id;
 	/* the same ring */
 	_Static_assert(sizeof(c->states) == sizeof(p->states), "states");
 	_Static_assert(sizeof(c->steps_ns) == sizeof(p->steps_ns), "steps");

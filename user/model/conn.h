@@ -31,6 +31,7 @@ struct tl_conn {
 	__u64 since_ns; /* entered the current state */
 	__u32 pid;
 	char comm[TT_COMM_LEN];
+	__u64 cgroup_id; /* tt_event.cgroup_id, 0 if unknown */
 	__u16 family;
 	__u16 lport;
 	__u16 rport;

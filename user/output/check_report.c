@@ -9,6 +9,7 @@
 #include "model/event.h"
 #include "model/tcp_state.h"
 #include "output/textfmt.h"
+#include "output/cgroup_fmt.h"
 
 static const char hex[] = "0123456789abcdef";
 
@@ -313,7 +314,8 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 	free(ps);
 }
 
-static void json_violation(struct json_writer *j, const struct ck_violation *v)
+static void json_violation(struct json_writer *j, const struct ck_violation *v,
+			   struct cgroup_names *cg)
 {
 	json_obj_start(j);
 	json_word_field(j, "rule", ck_rule_str(v->rule));
@@ -335,6 +337,7 @@ static void json_violation(struct json_writer *j, const struct ck_violation *v)
 	json_word_field(j, "state", tcp_state_str(v->state));
 	json_ms_field(j, "duration_ms", v->ns);
 	json_bool_field(j, "duration_at_least", v->at_least);
+	json_cgroup(j, cg, v->cgroup_id);
 	json_obj_end(j);
 }
 
@@ -454,7 +457,7 @@ void ck_report_json(struct out *o, const struct ck_report *r)
 	json_key(&j, "violations");
 	json_arr_start(&j);
 	for (size_t i = 0; i < s->nv; i++)
-		json_violation(&j, &s->v[i]);
+		json_violation(&j, &s->v[i], r->cg);
 	json_arr_end(&j);
 	json_ports(&j, s);
 	json_obj_end(&j);

@@ -5,6 +5,7 @@
 #include "model/tcp_state.h"
 #include "output/textfmt.h"
 #include "output/timeline_report.h"
+#include "output/cgroup_fmt.h"
 
 static const char *opened_str(const struct tl_conn *c)
 {
@@ -170,6 +171,7 @@ static void json_conn(struct fmt_ctx *fc, const struct tl_conn *c, __u64 now,
 	json_ms_field(&j, "lifetime_ms", life);
 	json_bool_field(&j, "complete", !c->partial && !tl_truncated(c));
 	json_bool_field(&j, "open", open);
+	json_cgroup(&j, fc->cg, c->cgroup_id);
 	json_key(&j, "path");
 	json_arr_start(&j);
 	for (int i = 0; i < tl_nsteps(c); i++) {
