@@ -314,3 +314,64 @@ def test_removed_cgroup_keeps_its_id(tracer, hierarchy, bpf):
     assert [e["new"] for e in evs] == ["CLOSE_WAIT"]
     assert evs[0]["cgroup_id"] == ino and evs[0]["cgroup"] is None
     assert "container_id" not in evs[0]
+
+
+def test_check_names_the_commands_cgroup(tmp_path, bpf):
+    """check --json: a leaked socket's violation names the cgroup check
+    made for the command (written before that cgroup is removed)"""
+    from test_check import check, work
+    port = free_port()
+    p, rep, _ = check(tmp_path, "--grace", "1s", cmd=work("leak", port, 2))
+    assert p.returncode == 3, p.stderr
+    [v] = rep["violations"]
+    assert re.fullmatch(r"(/.*)?/tcptrail-check\.\d+(-\d+)?", v["cgroup"]), v
+    assert isinstance(v["cgroup_id"], int) and "container_id" not in v
+
+
+@pytest.mark.parametrize("how", [["--attach", "tracepoint"],
+                                 ["--perf-buffer"]])
+def test_other_attach_points_and_buffers(how, tracer, hierarchy, bpf):
+    """the classic tracepoint (timeline from events, not kernel paths)
+    and the perf buffer carry the cgroup as well"""
+    rel, labels = FORMS["systemd-containerd"]
+    h = hierarchy(rel)
+    port = free_port()
+    holder = start_holder(h, port, 1)
+    try:
+        tr = tracer("trace", "-j", "--port", str(port), *how)
+        tl = tracer("timeline", "-j", "--open", "--port", str(port), *how,
+                    name="timeline")
+        socket.create_connection(("127.0.0.1", port)).close()
+        wait_line(holder, "accepted")
+        time.sleep(0.3)
+        assert socket_cgroup(port) == {"/" + rel}
+        assert tr.stop() == 0 and tl.stop() == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    evs = [e for e in tr.json_events() if e["lport"] == port]
+    assert [e["new"] for e in evs] == ["SYN_RECV", "ESTABLISHED",
+                                       "CLOSE_WAIT"]
+    for e in evs:
+        assert e["cgroup"] == "/" + rel and where(e) == labels, e
+    conns = [json.loads(x) for x in tl.stdout.splitlines() if x]
+    [c] = [c for c in conns if c["type"] == "connection"
+           and c["lport"] == port and c["opened"] == "passive"]
+    assert c["cgroup"] == "/" + rel and where(c) == labels, c
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--labels", "pod"], "invalid --labels 'pod'"),
+    (["--labels"], "requires an argument"),
+    (["--labels", "container", "--max-containers", "0"],
+     "invalid --max-containers '0'"),
+    (["--labels", "container", "--max-containers", "4097"],
+     "invalid --max-containers '4097'"),
+    (["--max-containers", "8"], "--max-containers bounds the labels"),
+])
+def test_bad_label_options(args, msg):
+    from conftest import TCPTRAIL
+    p = subprocess.run([TCPTRAIL, "export", *args], capture_output=True,
+                       text=True, timeout=10)
+    assert p.returncode == 2 and p.stdout == ""
+    assert msg in p.stderr.splitlines()[0], p.stderr

@@ -48,6 +48,12 @@ static error_t labels_parse(int key, char *arg, struct argp_state *state)
 			exit(usage_err("invalid --max-containers '%s': %s", arg,
 				       why));
 		l->max_sets = v;
+		l->max_set = true;
+		break;
+	case ARGP_KEY_END:
+		if (l->max_set && !l->on)
+			exit(usage_err("--max-containers bounds the labels of "
+				       "--labels container"));
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

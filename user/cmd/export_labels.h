@@ -20,6 +20,7 @@
 struct export_labels {
 	bool on; /* --labels container */
 	__u32 max_sets; /* --max-containers */
+	bool max_set; /* given */
 	struct cgroup_names *cn;
 	struct label_sets *sets;
 	struct idmap *set_of; /* cgroup id -> its set, where known */
