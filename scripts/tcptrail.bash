@@ -71,6 +71,10 @@ _tcptrail()
 		_tcptrail_words $'auto\ntp_btf\ntracepoint' "$cur"
 		return 0
 		;;
+	--labels)
+		_tcptrail_words container "$cur"
+		return 0
+		;;
 	--user)
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		return 0

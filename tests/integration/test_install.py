@@ -115,6 +115,7 @@ def test_completion_follows_the_binary(installed, netns):
         ["close_wait,last_ack"]
     assert complete(installed, "hist", "--key", "") == \
         ["lport", "rport", "service"]
+    assert complete(installed, "export", "--labels", "") == ["container"]
     assert netns in complete(installed, "trace", "--netns", "")
     # check --json takes a FILE; trace --json takes nothing
     assert "--wall" in complete(installed, "trace", "--json", "")
@@ -173,6 +174,7 @@ def test_zsh_completion_follows_the_binary(installed, netns):
         ["--state=close_wait"]
     assert zcomplete(installed, "hist", "--key", "") == \
         ["lport", "rport", "service"]
+    assert zcomplete(installed, "export", "--labels", "") == ["container"]
     assert zcomplete(installed, "export", "--user", "nob") == ["nobody"]
     assert netns in zcomplete(installed, "trace", "--netns", "")
     # check --json takes a FILE; trace --json takes nothing
