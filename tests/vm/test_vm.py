@@ -397,6 +397,12 @@ def test_trace(vm, step):
                for e in srv), srv
     assert srv[2]["owner"] == "accept" and srv[2]["ctx"] == "softirq"
 
+    # every socket in the guest's root cgroup, read from the socket (the
+    # layout before 5.15 too), its path found on the cgroup2 mount
+    for e in evs:
+        assert e["cgroup"] == "/" and e["cgroup_id"] == 1, e
+        assert "container_id" not in e, e
+
 
 def test_btf_file_same_as_kernel_btf(vm):
     """--btf FILE (the kernel's own BTF, copied) traces what the kernel's
@@ -442,6 +448,9 @@ def test_check_leak(vm):
     (v,) = [v for v in leaks if v["port"] == PORT_LEAK]
     assert v["lport"] == PORT_LEAK and v["state"] == "CLOSE_WAIT", v
     assert report["watch"] == "cgroup", report
+    # the socket was made in the cgroup check made for the command
+    assert re.fullmatch(r"/tcptrail-check\.\d+(-\d+)?", v["cgroup"]), v
+    assert v["cgroup_id"] > 1, v
     assert v["owner_comm"] == "workload", v
     assert isinstance(v["owner_pid"], int) and v["owner_pid"] > 0, v
     # held now by the child the workload forked (its fork() said which),
