@@ -30,7 +30,7 @@ static const char *const dirs[] = {
 struct fix {
 	char root[64];
 	__u64 ino[ARRAY_SIZE(dirs)];
-	struct cgroup_names *cn;
+	struct cgroup_fmt cf;
 	struct out o;
 };
 
@@ -51,9 +51,9 @@ static int setup(void **state)
 			return -1;
 		f->ino[i] = st.st_ino;
 	}
-	f->cn = cgroup_names_new(f->root, 16);
+	f->cf.names = cgroup_names_new(f->root, 16);
 	*state = f;
-	return f->cn ? 0 : -1;
+	return f->cf.names && !out_init(&f->cf.last, -1, 16) ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -66,14 +66,15 @@ static int teardown(void **state)
 		rmdir(p);
 	}
 	rmdir(f->root);
-	cgroup_names_free(f->cn);
+	cgroup_names_free(f->cf.names);
+	out_free(&f->cf.last);
 	out_free(&f->o);
 	free(f);
 	return 0;
 }
 
 /* the members in an object of their own, as a string */
-static const char *members(struct fix *f, struct cgroup_names *cn, __u64 id)
+static const char *members(struct fix *f, struct cgroup_fmt *cf, __u64 id)
 {
 	struct json_writer j;
 
@@ -81,7 +82,7 @@ static const char *members(struct fix *f, struct cgroup_names *cn, __u64 id)
 	json_init(&j, &f->o);
 	json_obj_start(&j);
 	json_u64_field(&j, "first", 1);
-	json_cgroup(&j, cn, id);
+	json_cgroup(&j, cf, id);
 	json_obj_end(&j);
 	out_char(&f->o, '\0');
 	if (!json_value_valid(f->o.buf, f->o.len - 1))
@@ -99,14 +100,14 @@ static void test_container(void **state)
 		 "\"/kubepods.slice/" POD "/" SCOPE "\",\"container_id\":\"" ID
 		 "\",\"pod_uid\":\"" UID "\",\"qos\":\"guaranteed\"}",
 		 (unsigned long long)f->ino[2]);
-	assert_string_equal(members(f, f->cn, f->ino[2]), want);
+	assert_string_equal(members(f, &f->cf, f->ino[2]), want);
 	/* the pod's own cgroup: no container_id */
 	snprintf(want, sizeof(want),
 		 "{\"first\":1,\"cgroup_id\":%llu,\"cgroup\":"
 		 "\"/kubepods.slice/" POD "\",\"pod_uid\":\"" UID
 		 "\",\"qos\":\"guaranteed\"}",
 		 (unsigned long long)f->ino[1]);
-	assert_string_equal(members(f, f->cn, f->ino[1]), want);
+	assert_string_equal(members(f, &f->cf, f->ino[1]), want);
 }
 
 static void test_unknowns(void **state)
@@ -115,11 +116,11 @@ static void test_unknowns(void **state)
 	char want[256];
 
 	/* no id from the kernel */
-	assert_string_equal(members(f, f->cn, 0),
+	assert_string_equal(members(f, &f->cf, 0),
 			    "{\"first\":1,\"cgroup_id\":null,\"cgroup\":null}");
 	/* an id not found, and paths not looked up */
 	assert_string_equal(
-		members(f, f->cn, 0xfffffffffULL),
+		members(f, &f->cf, 0xfffffffffULL),
 		"{\"first\":1,\"cgroup_id\":68719476735,\"cgroup\":null}");
 	snprintf(want, sizeof(want),
 		 "{\"first\":1,\"cgroup_id\":%llu,\"cgroup\":null}",
@@ -130,7 +131,7 @@ static void test_unknowns(void **state)
 		 "{\"first\":1,\"cgroup_id\":%llu,\"cgroup\":"
 		 "\"/odd \\\"name\\\"\\\\\"}",
 		 (unsigned long long)f->ino[3]);
-	assert_string_equal(members(f, f->cn, f->ino[3]), want);
+	assert_string_equal(members(f, &f->cf, f->ino[3]), want);
 }
 
 /* trace -j's line, written without the writer, has them last */
@@ -142,7 +143,7 @@ static void test_sink_line(void **state)
 	char want[512];
 
 	fmt_ctx_init(&c, &f->o, false, false);
-	c.cg = f->cn;
+	c.cg = &f->cf;
 	e.cgroup_id = f->ino[2];
 	f->o.len = 0;
 	sink_json.event(&c, &e);
@@ -156,12 +157,32 @@ static void test_sink_line(void **state)
 	assert_non_null(strstr(f->o.buf, want));
 }
 
+/* the memo: the same members again, and never an unknown kept */
+static void test_memo(void **state)
+{
+	struct fix *f = *state;
+	char first[512];
+
+	strcpy(first, members(f, &f->cf, f->ino[2]));
+	assert_true(f->cf.memo);
+	assert_string_equal(members(f, &f->cf, f->ino[2]), first);
+	members(f, &f->cf, 0);
+	assert_true(f->cf.memo); /* no id: final */
+	assert_string_equal(members(f, &f->cf, f->ino[2]), first);
+	/* not found: looked up again at the next event */
+	assert_non_null(
+		strstr(members(f, &f->cf, 0xfffffffffULL), "\"cgroup\":null"));
+	assert_false(f->cf.memo);
+	assert_string_equal(members(f, &f->cf, f->ino[2]), first);
+}
+
 UNIT_GROUP(cgroup_fmt)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_container),
 		cmocka_unit_test(test_unknowns),
 		cmocka_unit_test(test_sink_line),
+		cmocka_unit_test(test_memo),
 	};
 
 	return cmocka_run_group_tests_name("cgroup_fmt", tests, setup,

@@ -433,9 +433,9 @@ int do_check(int argc, char **argv)
 		err = TT_EXIT_FAILURE;
 	s.out.len = 0;
 	/* before the command's cgroup goes, with its name */
-	rep.cg = cgroup_fmt_names(env.json_path != NULL);
+	rep.cg = cgroup_fmt_new(env.json_path != NULL);
 	rc = write_report(&json, ck_report_json, &rep);
-	cgroup_names_free(rep.cg);
+	cgroup_fmt_free(rep.cg);
 	rc |= write_report(&junit, ck_report_junit, &rep);
 	if (!err)
 		err = rc ? rc : exit_code(&rep);

@@ -359,7 +359,7 @@ int do_closewait(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	fmt_ctx_init(&r.fc, &s.out, env.out.wall, env.out.wide);
-	r.fc.cg = cgroup_fmt_names(env.out.json && !env.live);
+	r.fc.cg = cgroup_fmt_new(env.out.json && !env.live);
 	r.rep = env.out.json ? &cw_report_json : &cw_report_text;
 	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_CLOSE_WAIT,
 				env.filter.netns);
@@ -399,7 +399,7 @@ cleanup:
 	who_holds__close(r.who);
 	sockets__close(r.socks);
 	stream_close(&s);
-	cgroup_names_free(r.fc.cg);
+	cgroup_fmt_free(r.fc.cg);
 out:
 	idmap__free(r.open);
 	portstats__free(r.stats);

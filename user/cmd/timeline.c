@@ -260,7 +260,7 @@ int do_timeline(int argc, char **argv)
 		}
 	}
 	fmt_ctx_init(&r.fc, &s.out, env.out.wall, env.out.wide);
-	r.fc.cg = cgroup_fmt_names(env.out.json);
+	r.fc.cg = cgroup_fmt_new(env.out.json);
 	r.rep = env.out.json ? &tl_report_json : &tl_report_text;
 	if (!stat("/proc/self/ns/net", &st))
 		r.netns = st.st_ino;
@@ -299,7 +299,7 @@ cleanup:
 	tl_paths_close(&r);
 	tl_tw_close(&r);
 	stream_close(&s);
-	cgroup_names_free(r.fc.cg);
+	cgroup_fmt_free(r.fc.cg);
 	idmap__free(r.conns);
 	return err;
 }

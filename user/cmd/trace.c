@@ -115,7 +115,7 @@ int do_trace(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	fmt_ctx_init(&r.fc, &s.out, env.out.wall, env.out.wide);
-	r.fc.cg = cgroup_fmt_names(env.out.json);
+	r.fc.cg = cgroup_fmt_new(env.out.json);
 	r.sink = env.out.json ? &sink_json : &sink_text;
 	r.sink->header(&r.fc);
 	err = stream_run(&s, env.out.duration_ns);
@@ -123,6 +123,6 @@ int do_trace(int argc, char **argv)
 		err = TT_EXIT_FAILURE;
 cleanup:
 	stream_close(&s);
-	cgroup_names_free(r.fc.cg);
+	cgroup_fmt_free(r.fc.cg);
 	return err;
 }

@@ -1,25 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include "util/common.h"
 #include "output/cgroup_fmt.h"
 
-struct cgroup_names *cgroup_fmt_names(bool json)
+struct cgroup_fmt *cgroup_fmt_new(bool json)
 {
-	struct cgroup_names *cn;
+	struct cgroup_fmt *cf;
 
 	if (!json)
 		return NULL;
-	cn = cgroup_names_new(NULL, CG_NAMES_MAX);
-	if (!cn)
+	cf = calloc(1, sizeof(*cf));
+	if (!cf || out_init(&cf->last, -1, 256)) {
+		free(cf);
+		p_warn("out of memory: \"cgroup\" is null");
+		return NULL;
+	}
+	cf->names = cgroup_names_new(NULL, CG_NAMES_MAX);
+	if (!cf->names)
 		p_warn("no cgroup v2 mount (%s): \"cgroup\" is null",
 		       strerror(errno));
-	return cn;
+	return cf;
 }
 
-/* the members, from the first one's key: the caller owes the comma */
-static void members(struct out *o, struct cgroup_names *cn, __u64 id)
+void cgroup_fmt_free(struct cgroup_fmt *cf)
+{
+	if (!cf)
+		return;
+	cgroup_names_free(cf->names);
+	out_free(&cf->last);
+	free(cf);
+}
+
+/*
+ * The members, from the first one's key: the caller owes the comma.
+ * Returns whether the answer is final (the path known, or no id).
+ */
+static bool members(struct out *o, struct cgroup_names *cn, __u64 id)
 {
 	const struct cg_info *ci = cn ? cgroup_names_get(cn, id) : NULL;
 	const char *qos;
@@ -32,7 +51,7 @@ static void members(struct out *o, struct cgroup_names *cn, __u64 id)
 	out_lit(o, ",\"cgroup\":");
 	if (!ci || !ci->path) {
 		out_lit(o, "null");
-		return;
+		return !id || !cn;
 	}
 	/* a directory name may hold anything but '/' and NUL */
 	json_quote(o, ci->path, PATH_MAX);
@@ -50,16 +69,33 @@ static void members(struct out *o, struct cgroup_names *cn, __u64 id)
 		out_str(o, qos);
 		out_char(o, '"');
 	}
+	return true;
 }
 
-void out_json_cgroup(struct out *o, struct cgroup_names *cn, __u64 id)
+/* the members for id, from the memo where they are there */
+static void write_members(struct out *o, struct cgroup_fmt *cf, __u64 id)
+{
+	if (!cf) {
+		members(o, NULL, id);
+		return;
+	}
+	if (!cf->memo || cf->id != id) {
+		cf->last.len = 0;
+		cf->last.err = 0;
+		cf->memo = members(&cf->last, cf->names, id) && !cf->last.err;
+		cf->id = id;
+	}
+	out_mem(o, cf->last.buf, cf->last.len);
+}
+
+void out_json_cgroup(struct out *o, struct cgroup_fmt *cf, __u64 id)
 {
 	out_char(o, ',');
-	members(o, cn, id);
+	write_members(o, cf, id);
 }
 
-void json_cgroup(struct json_writer *j, struct cgroup_names *cn, __u64 id)
+void json_cgroup(struct json_writer *j, struct cgroup_fmt *cf, __u64 id)
 {
 	json_value_begin(j);
-	members(j->o, cn, id);
+	write_members(j->o, cf, id);
 }

@@ -315,7 +315,7 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 }
 
 static void json_violation(struct json_writer *j, const struct ck_violation *v,
-			   struct cgroup_names *cg)
+			   struct cgroup_fmt *cg)
 {
 	json_obj_start(j);
 	json_word_field(j, "rule", ck_rule_str(v->rule));

@@ -8,12 +8,12 @@
 
 enum ck_verdict { CK_PASS, CK_FAIL, CK_INTERRUPTED };
 
-struct cgroup_names;
+struct cgroup_fmt;
 
 struct ck_report {
 	const struct ck_state *s;
 	/* JSON: the sockets' cgroup paths looked up here; NULL: not */
-	struct cgroup_names *cg;
+	struct cgroup_fmt *cg;
 	char *const *cmd; /* NULL: the whole host */
 	int cmd_status; /* its exit status (128 + signal), -1: unknown */
 	/* the signal that stopped tcptrail before the command ended, or 0 */

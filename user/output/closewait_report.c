@@ -301,7 +301,7 @@ static void json_ports(struct json_writer *j, const struct cw_summary *s)
 }
 
 static void json_open(struct json_writer *j, const struct cw_summary *s,
-		      struct cgroup_names *cg)
+		      struct cgroup_fmt *cg)
 {
 	json_key(j, "open");
 	json_arr_start(j);

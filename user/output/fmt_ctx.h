@@ -11,12 +11,12 @@
 #include <linux/types.h>
 #include "output/out.h"
 
-struct cgroup_names;
+struct cgroup_fmt;
 
 struct fmt_ctx {
 	struct out *o;
 	/* JSON: sockets' cgroup paths looked up here; NULL: not looked up */
-	struct cgroup_names *cg;
+	struct cgroup_fmt *cg;
 	bool wall; /* -T: wall-clock time instead of seconds since start */
 	bool wide; /* -w: address columns wide enough for IPv6 */
 	__u64 start_ns; /* CLOCK_MONOTONIC at start */
