@@ -84,47 +84,86 @@ bool netns_exists(__u32 inum)
 	       dir_has_netns("/proc", "/ns/net", inum);
 }
 
-/* the cgroup v2 mount point, from /proc/self/mountinfo */
-int cgroup2_root(char *buf, size_t len)
+/* a mountinfo field, the kernel's \ooo escapes decoded: its end, or NULL */
+static const char *field(const char *p, char *buf, size_t len)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	char *line = NULL;
-	size_t cap = 0, o = 0;
-	int ret = -1;
+	const char *end = p + strcspn(p, " \n");
+	size_t o = 0;
 
-	if (!f)
-		return -1;
+	while (p < end && o + 1 < len) {
+		if (*p == '\\' && end - p >= 4 && p[1] >= '0' && p[1] <= '3' &&
+		    p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+			buf[o++] = (p[1] - '0') << 6 | (p[2] - '0') << 3 |
+				   (p[3] - '0');
+			p += 4;
+		} else {
+			buf[o++] = *p++;
+		}
+	}
+	buf[o] = '\0';
+	return p == end && o ? end : NULL;
+}
+
+/*
+ * How much of the hierarchy a mount shows, from its root field: "/" is
+ * the root of this cgroup namespace, each leading "/.." one level above
+ * it (a host's hierarchy bound into a container), anything after that a
+ * subtree.
+ */
+static int reach(const char *root)
+{
+	int up = 0;
+
+	while (!strncmp(root, "/..", 3) && (root[3] == '/' || !root[3])) {
+		up++;
+		root += 3;
+	}
+	return 2 * up - (root[0] && strcmp(root, "/") ? 1 : 0);
+}
+
+int cgroup2_root_in(FILE *f, char *buf, size_t len)
+{
+	char *line = NULL, root[PATH_MAX], mnt[PATH_MAX];
+	size_t cap = 0;
+	int best = 0, ret = -1;
+
 	/* lines can be longer than any fixed buffer: read each whole */
 	while (getline(&line, &cap, f) > 0) {
-		const char *p = line, *end;
+		const char *p = line;
+		int r;
 
 		if (!strstr(line, " - cgroup2 "))
 			continue;
-		/* the fifth field, with the kernel's \ooo escapes decoded */
-		for (int i = 0; i < 4 && p; i++)
+		/* the fourth field is the mount's root, the fifth its point */
+		for (int i = 0; i < 3 && p; i++)
 			if ((p = strchr(p, ' ')))
 				p++;
-		if (!p)
-			break;
-		end = p + strcspn(p, " \n");
-		while (p < end && o + 1 < len) {
-			if (*p == '\\' && end - p >= 4 && p[1] >= '0' &&
-			    p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
-			    p[3] >= '0' && p[3] <= '7') {
-				buf[o++] = (p[1] - '0') << 6 |
-					   (p[2] - '0') << 3 | (p[3] - '0');
-				p += 4;
-			} else {
-				buf[o++] = *p++;
-			}
-		}
-		if (p == end && o) {
-			buf[o] = '\0';
+		if (!p || !(p = field(p, root, sizeof(root))) ||
+		    !field(p + 1, mnt, sizeof(mnt)) || strlen(mnt) >= len)
+			continue;
+		r = reach(root);
+		if (ret || r > best) {
+			strcpy(buf, mnt);
+			best = r;
 			ret = 0;
 		}
-		break;
 	}
 	free(line);
+	return ret;
+}
+
+/*
+ * The cgroup v2 mount that shows the most of the hierarchy: in a
+ * container, a host's /sys/fs/cgroup mounted beside the container's own.
+ */
+int cgroup2_root(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = cgroup2_root_in(f, buf, len);
 	fclose(f);
 	return ret;
 }

@@ -5,10 +5,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <linux/types.h>
 
-/* the cgroup v2 mount point, from /proc/self/mountinfo: 0 or -1 */
+/*
+ * The cgroup v2 mount point, from /proc/self/mountinfo: 0 or -1. Of
+ * several, the one that shows the most of the hierarchy, the first of
+ * equals.
+ */
 int cgroup2_root(char *buf, size_t len);
+/* the same, from mountinfo lines read from f */
+int cgroup2_root_in(FILE *f, char *buf, size_t len);
 /* an inode number, an 'ip netns' name or a path: 0, or -1 with *why set */
 int resolve_netns(const char *arg, __u32 *inum, const char **why);
 /* PATH absolute, or relative to the cgroup v2 mount: 0, or -1 with *why */
