@@ -21,6 +21,9 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from test_cgroup_labels import (CID, FORMS, hierarchy, say, socket_cgroup,
+                                start_holder, wait_line)
+from test_export import samples, value
 
 MANIFEST = os.path.join(ROOT, "scripts/kubernetes/tcptrail-daemonset.yaml")
 PROFILE = os.path.join(ROOT, "scripts/container/tcptrail-seccomp.json")
@@ -93,7 +96,13 @@ def test_manifest_matches_what_podman_ran():
         "type": "Localhost",
         "localhostProfile": os.path.basename(PROFILE)}
     port = c["ports"][0]["containerPort"]
-    assert c["args"] == ["--listen", f"0.0.0.0:{port}"]
+    assert c["args"] == ["--listen", f"0.0.0.0:{port}", "--labels",
+                         "container"]
+    # the node's cgroup tree, where a socket's cgroup id names its pod
+    mounts = {m["mountPath"]: m for m in c["volumeMounts"]}
+    vols = {v["name"]: v["hostPath"]["path"] for v in spec["volumes"]}
+    host_cg = mounts["/host/sys/fs/cgroup"]
+    assert host_cg["readOnly"] and vols[host_cg["name"]] == "/sys/fs/cgroup"
     a = meta["annotations"]
     assert a["prometheus.io/scrape"] == "true"
     assert a["prometheus.io/port"] == str(port) == "9976"
@@ -139,6 +148,14 @@ def ss_close_wait(service_port):
     return [l for l in out.splitlines() if l.strip()]
 
 
+def ss_close_wait_at(port):
+    """CLOSE_WAIT sockets on the host at local port"""
+    out = subprocess.run(["ss", "-tanH", "state", "close-wait",
+                          f"sport = :{port}"], capture_output=True,
+                         text=True, timeout=10, check=True).stdout
+    return [l for l in out.splitlines() if l.strip()]
+
+
 @pytest.fixture
 def podman():
     if not shutil.which("podman") or not shutil.which("runc"):
@@ -153,6 +170,28 @@ def image(bpf, podman):
     yield tag
     subprocess.run(["podman", "rmi", "-f", tag], capture_output=True,
                    timeout=60)
+
+
+def manifest_args(port):
+    """the DaemonSet's arguments, listening on 127.0.0.1:port"""
+    args = list(manifest()[3]["args"])
+    args[args.index("--listen") + 1] = f"127.0.0.1:{port}"
+    return args
+
+
+def wait_serving(name, port):
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return curl(port)
+        except subprocess.CalledProcessError:
+            if time.monotonic() > deadline:
+                logs = subprocess.run(["podman", "logs", name],
+                                      capture_output=True, text=True,
+                                      timeout=10)
+                pytest.fail("export did not serve in 20 s: "
+                            + logs.stdout + logs.stderr)
+            time.sleep(0.2)
 
 
 def run_flags(seccomp):
@@ -171,19 +210,7 @@ def test_export_in_podman_with_only_bpf_and_perfmon(image, tmp_path):
     lsock = socket.socket()
     held = []
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                curl(port)
-                break
-            except subprocess.CalledProcessError:
-                if time.monotonic() > deadline:
-                    logs = subprocess.run(["podman", "logs", name],
-                                          capture_output=True, text=True,
-                                          timeout=10)
-                    pytest.fail("export did not serve in 20 s: "
-                                + logs.stdout + logs.stderr)
-                time.sleep(0.2)
+        wait_serving(name, port)
         # the container has only the capabilities it was given
         pid = subprocess.run(["podman", "inspect", "-f", "{{.State.Pid}}",
                               name], capture_output=True, text=True,
@@ -238,6 +265,51 @@ def test_export_in_podman_with_only_bpf_and_perfmon(image, tmp_path):
         for c in held:
             c.close()
         lsock.close()
+        subprocess.run(["podman", "rm", "-f", "-t", "5", name],
+                       capture_output=True, timeout=60)
+
+
+def test_export_in_podman_names_the_pod(image, hierarchy):
+    """The DaemonSet's arguments and mounts: a socket held in a cgroup
+    named as kubelet and containerd name a pod's container gets its
+    container and pod labels, read from the node's cgroup tree."""
+    rel, labels = FORMS["systemd-containerd"]
+    h = hierarchy(rel)
+    sport = free_port()
+    holder = start_holder(h, sport, 2)
+    port = free_port()
+    name = f"tcptrail-test-{uuid.uuid4().hex[:12]}"
+    cmd = PODMAN_RUN + ["-d", "--name", name] + run_flags(PROFILE) + \
+        [image] + manifest_args(port)
+    try:
+        subprocess.run(cmd, check=True, timeout=60, capture_output=True)
+        wait_serving(name, port)
+        clients = [socket.create_connection(("127.0.0.1", sport))
+                   for _ in range(2)]
+        wait_line(holder, "accepted")
+        for c in clients:
+            c.close()
+        # the kernel's view: 2 in CLOSE_WAIT, made in the pod's cgroup
+        deadline = time.monotonic() + 10
+        while len(ss_close_wait_at(sport)) != 2 or \
+                socket_cgroup(sport) != {"/" + rel}:
+            assert time.monotonic() < deadline, ss_close_wait_at(sport)
+            time.sleep(0.05)
+        time.sleep(1.5)  # export renders at most once a second
+        s = samples(curl(port))
+        pod = dict(container_id=CID, pod_uid=labels["pod_uid"],
+                   qos=labels["qos"])
+        assert value(s, "tcptrail_sockets", state="close_wait", port=sport,
+                     **pod) == 2, s
+        say(holder, "close")
+        wait_line(holder, "closed")
+        time.sleep(1.5)
+        s = samples(curl(port))
+        assert value(s, "tcptrail_state_duration_seconds_count",
+                     state="close_wait", port=sport, **pod) == 1, s
+    finally:
+        holder.kill()
+        holder.wait()
         subprocess.run(["podman", "rm", "-f", "-t", "5", name],
                        capture_output=True, timeout=60)
 
