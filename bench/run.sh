@@ -200,6 +200,21 @@ note()
 	echo "run.sh: $*" >&2
 }
 
+# netfilter's connection tracking on loopback (a NAT table, as podman's or
+# docker's bridge networks install) is per-connection work the churn then
+# measures; once its table is full it drops SYNs and the rate collapses
+conntrack_note()
+{
+	local f=/proc/sys/net/netfilter/nf_conntrack_count n max
+	[[ -r $f ]] || return 0
+	n=$(<"$f")
+	((n > 0)) || return 0
+	max=$(cat /proc/sys/net/netfilter/nf_conntrack_max 2>/dev/null || echo '?')
+	note "warning: nf_conntrack tracks $n connections (max $max):" \
+		"the rates include its cost, and a full table drops SYNs" \
+		"(nft list ruleset shows what hooks it)"
+}
+
 now()
 {
 	date +%s.%N
@@ -584,6 +599,7 @@ main()
 	m=$(preloaded_bpf)
 	[[ -z $m ]] || note "warning: BPF tracing programs already loaded ($m):" \
 		"the untraced rounds are not untraced"
+	conntrack_note
 	note "modes: $modes; $ROUNDS rounds of ${SECS}s; churn ${CHURN_ARGS:-(defaults)}"
 	for ((r = 1; r <= ROUNDS; r++)); do
 		for mode in $modes; do
@@ -592,6 +608,7 @@ main()
 		done
 	done
 
+	conntrack_note
 	echo
 	echo "tcptrail bench: $(uname -r), $(nproc) CPUs, $ROUNDS x ${SECS}s," \
 		"churn ${CHURN_ARGS:-(defaults)}"
