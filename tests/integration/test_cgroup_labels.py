@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Where a socket lives: cgroup, container id, pod UID and QoS class in
-trace -j, closewait -j, timeline -j and export --labels container.
+trace -j, closewait -j, timeline -j, and hist and export with --labels
+container.
 
 Real cgroup v2 hierarchies, named as kubelet (systemd and cgroupfs
 drivers), containerd, CRI-O and docker name them, with a real process
@@ -176,6 +177,10 @@ def test_cgroup_and_labels_everywhere(form, tracer, hierarchy, bpf):
         tl = tracer("timeline", "-j", "--open", "--port", str(port),
                     name="timeline")
         cw = tracer("closewait", "-j", "--port", str(port), name="closewait")
+        hi = tracer("hist", "-j", "--labels", "container", "--port",
+                    str(port), name="hist", ready=b"Measuring")
+        ht = tracer("hist", "--labels", "container", "--port", str(port),
+                    name="hist-text", ready=b"Measuring")
         xport = free_port()
         ex = tracer("export", "--listen", f"127.0.0.1:{xport}", "--labels",
                     "container", "--port", str(port), name="export",
@@ -216,7 +221,7 @@ def test_cgroup_and_labels_everywhere(form, tracer, hierarchy, bpf):
                      port=port) == 1
         assert not [k for k in s0 if dict(k[1]).get("container_id")]
 
-        for t in (tr, tl, cw, ex, ex0):
+        for t in (tr, tl, cw, hi, ht, ex, ex0):
             assert t.stop() == 0, t.stderr
     finally:
         holder.kill()
@@ -253,6 +258,17 @@ def test_cgroup_and_labels_everywhere(form, tracer, hierarchy, bpf):
     for c in srv:
         assert c["cgroup"] == path and where(c) == labels, c
 
+    # hist: the one CLOSE_WAIT that ended, under the holder's labels
+    out = json.loads(hi.stdout.splitlines()[-1])
+    assert out["containers_folded"] == 0
+    rows = [r for r in out["hists"] if r["state"] == "CLOSE_WAIT"]
+    assert [(where(r), r["count"]) for r in rows] == [(labels, 1)], out
+    head = [x for x in ht.stdout.splitlines() if x.startswith("CLOSE_WAIT")]
+    want = f"CLOSE_WAIT time, service port {port}, container {CID[:12]}"
+    if "pod_uid" in labels:
+        want += f", pod {labels['pod_uid']} ({labels['qos']})"
+    assert len(head) == 1 and head[0].startswith(want + ": count 1,"), head
+
 
 def test_container_labels_are_bounded(tracer, hierarchy, bpf):
     """two containers, --max-containers 1: the busier keeps its labels,
@@ -264,6 +280,9 @@ def test_container_labels_are_bounded(tracer, hierarchy, bpf):
     ex = tracer("export", "--listen", f"127.0.0.1:{xport}", "--labels",
                 "container", "--max-containers", "1", "--port",
                 f"{port},{port + 1}", name="export", ready=SERVING)
+    hi = tracer("hist", "-j", "--labels", "container", "--max-containers",
+                "1", "--port", f"{port},{port + 1}", name="hist",
+                ready=b"Measuring")
     holders = []
     try:
         # the first container: three sockets in CLOSE_WAIT, the other one
@@ -287,6 +306,16 @@ def test_container_labels_are_bounded(tracer, hierarchy, bpf):
         for p in holders:
             p.kill()
             p.wait()
+    # the holders' deaths ended the 4 CLOSE_WAITs: hist folds the same way
+    time.sleep(0.5)
+    assert hi.stop() == 0, hi.stderr
+    out = json.loads(hi.stdout.splitlines()[-1])
+    assert out["containers_folded"] == 1
+    rows = sorted((r["port"], r.get("container_id"), r.get("pod_uid"),
+                   r["count"]) for r in out["hists"]
+                  if r["state"] == "CLOSE_WAIT")
+    assert rows == [(port, ids[0], None, 3),
+                    (port + 1, "other", "other", 1)], out
 
 
 def test_removed_cgroup_keeps_its_id(tracer, hierarchy, bpf):
@@ -369,9 +398,10 @@ def test_other_attach_points_and_buffers(how, tracer, hierarchy, bpf):
      "invalid --max-containers '4097'"),
     (["--max-containers", "8"], "--max-containers bounds the labels"),
 ])
-def test_bad_label_options(args, msg):
+@pytest.mark.parametrize("cmd", ["export", "hist"])
+def test_bad_label_options(cmd, args, msg):
     from conftest import TCPTRAIL
-    p = subprocess.run([TCPTRAIL, "export", *args], capture_output=True,
+    p = subprocess.run([TCPTRAIL, cmd, *args], capture_output=True,
                        text=True, timeout=10)
     assert p.returncode == 2 and p.stdout == ""
     assert msg in p.stderr.splitlines()[0], p.stderr

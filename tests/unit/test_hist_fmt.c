@@ -320,6 +320,84 @@ static void test_json_variants(void **state)
 	assert_non_null(strstr(text, "{\"le\":null,\"count\":40}]}]}"));
 }
 
+/* --labels container: a pod's container, a bare container, other, none */
+static void test_labels(void **state)
+{
+	static const char id[] = "0123456789abcdef0123456789abcdef"
+				 "0123456789abcdef0123456789abcdef";
+	static const char uid[] = "8a3b1f2e-5c6d-4e7f-9a0b-1c2d3e4f5a6b";
+	struct label_sets *ls = label_sets_new(8);
+	struct cg_labels pod = { .qos = CG_QOS_BURSTABLE }, bare = {};
+	struct out *o = *state;
+	struct hist_entry e[4];
+	struct hist_view v = { .e = e,
+			       .n = 4,
+			       .unit_ns = 1000000,
+			       .key = TT_KEY_SERVICE,
+			       .folded = 5 };
+	const char *text;
+
+	assert_non_null(ls);
+	strcpy(pod.container_id, id);
+	strcpy(pod.pod_uid, uid);
+	memcpy(bare.container_id, "ffff", 5);
+	for (int i = 0; i < 4; i++) {
+		e[i] = entry(TCP_CLOSE_WAIT, 8080);
+		e[i].h.slots[1] = 1;
+		e[i].h.count = 1;
+	}
+	e[0].key.cgroup_id = LS_NONE;
+	e[1].key.cgroup_id = label_sets_intern(ls, &pod);
+	e[2].key.cgroup_id = label_sets_intern(ls, &bare);
+	e[3].key.cgroup_id = LS_OTHER;
+	v.sets = ls;
+	hist_print_text(o, &v);
+	text = out_cstr(o);
+	/* the row outside any container sorts first, as it was */
+	assert_int_equal(strncmp(text,
+				 "CLOSE_WAIT time, service port 8080: count 1,",
+				 44),
+			 0);
+	assert_non_null(strstr(text, "CLOSE_WAIT time, service port 8080, "
+				     "container 0123456789ab, pod "
+				     "8a3b1f2e-5c6d-4e7f-9a0b-1c2d3e4f5a6b "
+				     "(burstable): count 1,"));
+	assert_non_null(strstr(text, "CLOSE_WAIT time, service port 8080, "
+				     "container ffff: count 1,"));
+	assert_non_null(strstr(text, "CLOSE_WAIT time, service port 8080, "
+				     "container other: count 1,"));
+	expect_line(text, "5 container label sets summed under container "
+			  "'other' (--max-containers)");
+	out_clear(o);
+
+	hist_print_json(o, &v);
+	text = json_line(o);
+	assert_non_null(strstr(text, ",\"containers_folded\":5,"));
+	assert_non_null(strstr(text, "{\"state\":\"CLOSE_WAIT\",\"port\":8080,"
+				     "\"count\":1,"));
+	assert_non_null(strstr(text, "\"port\":8080,\"container_id\":\""
+				     "0123456789abcdef0123456789abcdef"
+				     "0123456789abcdef0123456789abcdef\","
+				     "\"pod_uid\":\"8a3b1f2e-5c6d-4e7f-9a0b-"
+				     "1c2d3e4f5a6b\",\"qos\":\"burstable\","
+				     "\"count\":1,"));
+	assert_non_null(strstr(text, "\"port\":8080,\"container_id\":\"ffff\","
+				     "\"count\":1,"));
+	assert_non_null(strstr(text,
+			       "\"port\":8080,\"container_id\":\"other\","
+			       "\"pod_uid\":\"other\",\"qos\":\"other\","));
+	out_clear(o);
+
+	/* without --labels: neither the members nor the count */
+	v.sets = NULL;
+	v.folded = 0;
+	v.n = 1;
+	hist_print_json(o, &v);
+	text = json_line(o);
+	assert_null(strstr(text, "container"));
+	label_sets_free(ls);
+}
+
 UNIT_GROUP(hist_fmt)
 {
 	static const struct CMUnitTest tests[] = {
@@ -335,6 +413,8 @@ UNIT_GROUP(hist_fmt)
 			test_json_sample, unit_out_setup, unit_out_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_json_variants, unit_out_setup, unit_out_teardown),
+		cmocka_unit_test_setup_teardown(test_labels, unit_out_setup,
+						unit_out_teardown),
 	};
 
 	return cmocka_run_group_tests_name("hist_fmt", tests, NULL, NULL);

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * export --labels container: cgroup ids to label sets, the bound, and
- * the rendering (user/cmd/export_labels.c, user/output/prom.c).
+ * the rendering (user/cmd/labels.c, user/output/prom.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
 #include "util/common.h"
-#include "cmd/export_labels.h"
+#include "cmd/labels.h"
 #include "model/tcp_state.h"
 
 #define C1 "1111111111111111111111111111111111111111111111111111111111111111"
@@ -22,7 +22,7 @@
 static const __u64 no_transitions[TT_NSTATES * TT_NSTATES];
 
 struct fix {
-	struct export_labels l;
+	struct labels_opt l;
 	struct hist_entry h[8];
 	size_t nh;
 	struct prom_sockets s[8];
@@ -30,7 +30,7 @@ struct fix {
 	struct out o;
 };
 
-static void known(struct export_labels *l, __u64 cg, const char *c,
+static void known(struct labels_opt *l, __u64 cg, const char *c,
 		  const char *pod, enum cg_qos q)
 {
 	struct cg_labels lab = { .qos = q };
@@ -67,7 +67,7 @@ static int teardown(void **state)
 {
 	struct fix *f = *state;
 
-	export_labels_close(&f->l);
+	labels_close(&f->l);
 	out_free(&f->o);
 	free(f);
 	return 0;
@@ -91,7 +91,7 @@ static void sock(struct fix *f, __u32 port, __u64 cg, __u64 n)
 {
 	f->s[f->ns++] = (struct prom_sockets){ port, TCP_CLOSE_WAIT, n,
 					       2000000000,
-					       export_labels_set(&f->l, cg) };
+					       labels_set(&f->l, cg) };
 }
 
 static const char *render(struct fix *f)
@@ -102,7 +102,9 @@ static const char *render(struct fix *f)
 		.max_ports = 64,
 	};
 
-	export_labels_apply(&f->l, f->h, &f->nh, f->s, &f->ns, &in);
+	in.folded = labels_apply(&f->l, f->h, &f->nh, f->s, &f->ns);
+	if (f->l.on)
+		in.sets = f->l.sets;
 	in.hists = f->h;
 	in.nhists = f->nh;
 	in.socks = f->s;

@@ -12,7 +12,7 @@
 #include "cli/aggopts.h"
 #include "cli/args.h"
 #include "cmd/cmds.h"
-#include "cmd/export_labels.h"
+#include "cmd/labels.h"
 #include "sys/caps.h"
 #include "util/common.h"
 #include "kernel/histmap.h"
@@ -40,7 +40,7 @@ struct export_env {
 	struct tt_filter filter;
 	struct tt_loader_opts lo;
 	struct tt_agg_opts agg;
-	struct export_labels labels;
+	struct labels_opt labels;
 	char host[LISTEN_HOST_MAX];
 	__u16 port;
 	__u64 duration_ns;
@@ -57,7 +57,7 @@ struct export_env {
 struct exporter {
 	const struct export_env *env;
 	struct tt_filter filter; /* applied to iterator snapshots */
-	struct export_labels *labels;
+	struct labels_opt *labels;
 	struct tt_tracer t;
 	struct sockets *socks;
 	__u32 sock_states;
@@ -167,7 +167,7 @@ static const struct argp_child children[] = {
 	{ &agg_argp, 0, NULL, 0 },
 	{ &filter_argp, 0, NULL, 0 },
 	{ &loader_argp, 0, NULL, 0 },
-	{ &export_labels_argp, 0, NULL, 0 },
+	{ &labels_argp, 0, NULL, 0 },
 	{},
 };
 
@@ -279,8 +279,7 @@ static int gather_sockets(struct exporter *x, struct prom_sockets **out,
 		v[len++] = (struct prom_sockets){
 			service_port(x->env->agg.agg.key, r->flags, r->sport,
 				     r->dport, x->eph_lo, x->eph_hi),
-			r->state, 1, age,
-			export_labels_set(x->labels, r->cgroup_id)
+			r->state, 1, age, labels_set(x->labels, r->cgroup_id)
 		};
 	}
 	free(recs);
@@ -317,8 +316,11 @@ static int render(struct exporter *x)
 		p_warn("cannot read the kernel's maps: %s", strerror(-err));
 		goto out;
 	}
-	export_labels_apply(x->labels, hists, &in.nhists, socks, &in.nsocks,
-			    &in);
+	if (x->labels->on) {
+		in.folded = labels_apply(x->labels, hists, &in.nhists, socks,
+					 &in.nsocks);
+		in.sets = x->labels->sets;
+	}
 	in.hists = hists;
 	in.socks = socks;
 	in.lost = c.c[TT_CNT_LOST];
@@ -542,7 +544,7 @@ int do_export(int argc, char **argv)
 	}
 	err = load_web_config(&x);
 	if (!err)
-		err = export_labels_open(&env.labels);
+		err = labels_open(&env.labels);
 	if (!err)
 		err = listen_http(&x);
 	if (!err)
@@ -570,6 +572,6 @@ out:
 	prom_last_free(&x.last);
 	SSL_CTX_free(x.ssl);
 	web_config_free(&x.wc);
-	export_labels_close(&env.labels);
+	labels_close(&env.labels);
 	return err;
 }

@@ -9,6 +9,7 @@
 #include "cli/aggopts.h"
 #include "cli/args.h"
 #include "cmd/cmds.h"
+#include "cmd/labels.h"
 #include "util/common.h"
 #include "output/hist_fmt.h"
 #include "kernel/histmap.h"
@@ -23,6 +24,7 @@ struct hist_env {
 	struct tt_filter filter;
 	struct tt_loader_opts lo;
 	struct tt_agg_opts agg;
+	struct labels_opt labels;
 	bool json;
 	bool wall;
 	__u64 unit_ns; /* 0 until --ms or --us */
@@ -50,6 +52,7 @@ static const char doc[] =
 	"  tcptrail hist -i 10 --lport 8080       # every 10 s, one service\n"
 	"  tcptrail hist --all-states --us -d 1m  # every state, microseconds\n"
 	"  tcptrail hist --state fin_wait2,last_ack -j\n"
+	"  tcptrail hist --labels container       # per container and pod\n"
 	"\v"
 	"--state selects the states whose time is measured (not a filter on\n"
 	"transitions). Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
@@ -73,6 +76,7 @@ static const struct argp_child children[] = {
 	{ &agg_argp, 0, NULL, 0 },
 	{ &filter_argp, 0, NULL, 0 },
 	{ &loader_argp, 0, NULL, 0 },
+	{ &labels_argp, 0, NULL, 0 },
 	{},
 };
 
@@ -85,6 +89,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &env->agg;
 		state->child_inputs[1] = &env->filter;
 		state->child_inputs[2] = &env->lo;
+		state->child_inputs[3] = &env->labels;
 		break;
 	case 'i':
 		env->interval_ns =
@@ -115,7 +120,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 CLI_ARGP(children);
 
-static int print(const struct hist_env *env, struct tt_tracer *t, struct out *o,
+static int print(struct hist_env *env, struct tt_tracer *t, struct out *o,
 		 __u64 elapsed)
 {
 	struct tt_counters c = {};
@@ -131,6 +136,11 @@ static int print(const struct hist_env *env, struct tt_tracer *t, struct out *o,
 	if (err) {
 		p_err("cannot read the histograms: %s", strerror(-err));
 		return TT_EXIT_FAILURE;
+	}
+	if (env->labels.on) {
+		v.folded = labels_apply(&env->labels, e, &v.n, NULL,
+					&(size_t){ 0 });
+		v.sets = env->labels.sets;
 	}
 	v.e = e;
 	if (!tt_tracer_counters(t, &c)) {
@@ -180,6 +190,8 @@ int do_hist(int argc, char **argv)
 		return TT_EXIT_USAGE;
 	env.agg.agg.unit_ns = env.unit_ns ? env.unit_ns : 1000000;
 	agg_finish(&env.agg, &env.filter);
+	if (env.labels.on)
+		env.agg.agg.by_cgroup = env.labels.max_sets;
 	if (loader_opts_no_stream(&env.lo))
 		return TT_EXIT_USAGE;
 	if (env.json && env.wall)
@@ -190,7 +202,9 @@ int do_hist(int argc, char **argv)
 		p_err("cannot set up: %s", strerror(errno));
 		return TT_EXIT_FAILURE;
 	}
-	err = tt_tracer_start(&t, &env.lo, &env.filter);
+	err = labels_open(&env.labels);
+	if (!err)
+		err = tt_tracer_start(&t, &env.lo, &env.filter);
 	if (err)
 		goto out;
 	fprintf(stderr, "Measuring time in TCP states...%s\n",
@@ -214,6 +228,7 @@ int do_hist(int argc, char **argv)
 		p_err("cannot write output: %s", strerror(o.err));
 	tt_tracer_stop(&t);
 out:
+	labels_close(&env.labels);
 	out_free(&o);
 	return err;
 }

@@ -83,6 +83,29 @@ static void bars(struct out *o, const struct tt_hist *h, __u64 unit_ns)
 	}
 }
 
+/* ", container ID, pod UID (QOS)" where the entry's set names them */
+static void text_labels(struct out *o, const struct hist_view *v, __u32 set)
+{
+	const char *id, *pod;
+
+	if (!v->sets || set == LS_NONE)
+		return;
+	id = label_sets_container(v->sets, set);
+	if (*id) {
+		out_lit(o, ", container ");
+		/* as docker ps and crictl ps shorten it */
+		out_mem(o, id, strnlen(id, 12));
+	}
+	pod = label_sets_pod(v->sets, set);
+	if (set != LS_OTHER && *pod) {
+		out_lit(o, ", pod ");
+		out_str(o, pod);
+		out_lit(o, " (");
+		out_str(o, label_sets_qos(v->sets, set));
+		out_char(o, ')');
+	}
+}
+
 void hist_print_text(struct out *o, const struct hist_view *v)
 {
 	const char *what = v->key == TT_KEY_SERVICE ? "service port" :
@@ -100,6 +123,7 @@ void hist_print_text(struct out *o, const struct hist_view *v)
 		out_str(o, what);
 		out_char(o, ' ');
 		out_port(o, v->e[i].key.port);
+		text_labels(o, v, v->e[i].key.cgroup_id);
 		out_lit(o, ": count ");
 		out_u64(o, h->count);
 		out_lit(o, ", p50 <= ");
@@ -117,6 +141,12 @@ void hist_print_text(struct out *o, const struct hist_view *v)
 		out_lit(o,
 			" left a selected state they entered before tcptrail "
 			"started: not in the histograms");
+		out_end_line(o);
+	}
+	if (v->folded) {
+		out_u64(o, v->folded);
+		out_lit(o, " container label sets summed under container "
+			   "'other' (--max-containers)");
 		out_end_line(o);
 	}
 }
@@ -140,6 +170,25 @@ static void json_buckets(struct json_writer *j, const struct tt_hist *h)
 	json_arr_end(j);
 }
 
+/* the members the other JSON outputs name a socket's container by */
+static void json_labels(struct json_writer *j, const struct hist_view *v,
+			__u32 set)
+{
+	const char *id, *pod;
+
+	if (!v->sets || set == LS_NONE)
+		return;
+	/* hex digits, UUIDs, QoS words and "other": nothing to escape */
+	id = label_sets_container(v->sets, set);
+	if (*id)
+		json_word_field(j, "container_id", id);
+	pod = label_sets_pod(v->sets, set);
+	if (*pod) {
+		json_word_field(j, "pod_uid", pod);
+		json_word_field(j, "qos", label_sets_qos(v->sets, set));
+	}
+}
+
 void hist_print_json(struct out *o, const struct hist_view *v)
 {
 	struct json_writer j;
@@ -151,6 +200,8 @@ void hist_print_json(struct out *o, const struct hist_view *v)
 	json_word_field(&j, "key", key_mode_str(v->key));
 	json_u64_field(&j, "untimed", v->untimed);
 	json_u64_field(&j, "lost", v->lost);
+	if (v->sets)
+		json_u64_field(&j, "containers_folded", v->folded);
 	json_key(&j, "hists");
 	json_arr_start(&j);
 	for (size_t i = 0; i < v->n; i++) {
@@ -163,6 +214,7 @@ void hist_print_json(struct out *o, const struct hist_view *v)
 			json_word(&j, "other");
 		else
 			json_u64(&j, v->e[i].key.port);
+		json_labels(&j, v, v->e[i].key.cgroup_id);
 		json_u64_field(&j, "count", h->count);
 		json_ms_field(&j, "sum_ms", h->sum_ns);
 		json_ms_field(&j, "p50_ms",

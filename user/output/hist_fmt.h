@@ -4,6 +4,7 @@
 #define __TT_HIST_FMT_H
 
 #include "kernel/histmap.h"
+#include "model/label_sets.h"
 #include "output/out.h"
 
 struct hist_view {
@@ -14,6 +15,9 @@ struct hist_view {
 	__u64 untimed; /* left a state entered before tcptrail started */
 	__u64 lost; /* kernel counters: dropped transitions */
 	__u64 elapsed_ns;
+	/* --labels container: entries' key.cgroup_id is a set of these */
+	const struct label_sets *sets;
+	__u64 folded; /* sets summed under "other" */
 };
 
 void hist_print_text(struct out *o, const struct hist_view *v);

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cmd/export_labels.h"
+#include "cmd/labels.h"
 #include "util/common.h"
 #include "util/parse.h"
 
@@ -16,25 +16,25 @@ enum { OPT_LABELS = 0x600, OPT_MAX_CONTAINERS };
 static const struct argp_option label_options[] = {
 	{ NULL, 0, NULL, 0, "Labels:", 6 },
 	{ "labels", OPT_LABELS, "container", 0,
-	  "container_id, pod_uid and qos labels on the per-port series, from "
-	  "the socket's cgroup",
+	  "container_id, pod_uid and qos beside the port, from the socket's "
+	  "cgroup",
 	  6 },
 	{ "max-containers", OPT_MAX_CONTAINERS, "N", 0,
-	  "with --labels: N label sets per scrape, the rest summed under "
-	  "container_id=\"other\" (default 64)",
+	  "with --labels: N label sets per print or scrape, the rest summed "
+	  "under container_id \"other\" (default 64)",
 	  6 },
 	{},
 };
 
 static error_t labels_parse(int key, char *arg, struct argp_state *state)
 {
-	struct export_labels *l = state->input;
+	struct labels_opt *l = state->input;
 	const char *why;
 	__u64 v;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
-		l->max_sets = EXPORT_MAX_CONTAINERS_DEFAULT;
+		l->max_sets = LABELS_MAX_CONTAINERS_DEFAULT;
 		break;
 	case OPT_LABELS:
 		if (strcmp(arg, "container"))
@@ -61,12 +61,12 @@ static error_t labels_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-const struct argp export_labels_argp = {
+const struct argp labels_argp = {
 	.options = label_options,
 	.parser = labels_parse,
 };
 
-int export_labels_open(struct export_labels *l)
+int labels_open(struct labels_opt *l)
 {
 	if (!l->on)
 		return 0;
@@ -85,7 +85,7 @@ int export_labels_open(struct export_labels *l)
 	return 0;
 }
 
-void export_labels_close(struct export_labels *l)
+void labels_close(struct labels_opt *l)
 {
 	cgroup_names_free(l->cn);
 	label_sets_free(l->sets);
@@ -95,7 +95,7 @@ void export_labels_close(struct export_labels *l)
 	l->set_of = NULL;
 }
 
-__u32 export_labels_set(struct export_labels *l, __u64 cgroup_id)
+__u32 labels_set(struct labels_opt *l, __u64 cgroup_id)
 {
 	const struct cg_info *ci;
 	__u32 *v, set;
@@ -153,9 +153,8 @@ static size_t merge_hists(struct hist_entry *h, size_t n)
 	return len + 1;
 }
 
-void export_labels_apply(struct export_labels *l, struct hist_entry *h,
-			 size_t *nh, struct prom_sockets *socks, size_t *ns,
-			 struct prom_input *in)
+__u64 labels_apply(struct labels_opt *l, struct hist_entry *h, size_t *nh,
+		   struct prom_sockets *socks, size_t *ns)
 {
 	size_t nsets;
 	__u64 *w;
@@ -163,13 +162,12 @@ void export_labels_apply(struct export_labels *l, struct hist_entry *h,
 	long folded;
 
 	if (!l->on)
-		return;
+		return 0;
 	/* the kernel's overflow key has a port of its own, no cgroup */
 	for (size_t i = 0; i < *nh; i++)
-		h[i].key.cgroup_id =
-			h[i].key.port == TT_PORT_OTHER ?
-				LS_OTHER :
-				export_labels_set(l, h[i].key.cgroup_id);
+		h[i].key.cgroup_id = h[i].key.port == TT_PORT_OTHER ?
+					     LS_OTHER :
+					     labels_set(l, h[i].key.cgroup_id);
 	nsets = label_sets_count(l->sets);
 	w = calloc(nsets, sizeof(*w));
 	map = calloc(nsets, sizeof(*map));
@@ -188,8 +186,7 @@ void export_labels_apply(struct export_labels *l, struct hist_entry *h,
 	}
 	*nh = merge_hists(h, *nh);
 	*ns = prom_sockets_merge(socks, *ns);
-	in->sets = l->sets;
-	in->folded = folded > 0 ? folded : 0;
 	free(w);
 	free(map);
+	return folded > 0 ? folded : 0;
 }
