@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include "fuzz_common.h"
 #include "model/event.h"
+#include "output/addrfmt.h"
 #include "output/sink.h"
 #include "model/tcp_state.h"
 

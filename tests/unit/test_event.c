@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include "unit.h"
 #include "model/event.h"
+#include "output/addrfmt.h"
 
 static void endpoint_is(__u16 family, const __u8 *addr, __u16 port,
 			const char *want)

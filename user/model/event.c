@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <arpa/inet.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "util/common.h"
@@ -15,71 +14,6 @@ const char *tt_family_str(__u16 family)
 	default:
 		return "unknown";
 	}
-}
-
-static char *put_uint(char *p, unsigned int v)
-{
-	char tmp[10];
-	int i = sizeof(tmp);
-
-	do {
-		tmp[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	memcpy(p, tmp + i, sizeof(tmp) - i);
-	return p + sizeof(tmp) - i;
-}
-
-static char *put_addr(char *p, __u16 family, const __u8 *addr, bool brackets)
-{
-	char ip[INET6_ADDRSTRLEN];
-	size_t n;
-
-	if (family == AF_INET) {
-		for (int i = 0; i < 4; i++) {
-			if (i)
-				*p++ = '.';
-			p = put_uint(p, addr[i]);
-		}
-	} else if (family == AF_INET6 &&
-		   inet_ntop(AF_INET6, addr, ip, sizeof(ip))) {
-		n = strlen(ip);
-		if (brackets)
-			*p++ = '[';
-		memcpy(p, ip, n);
-		p += n;
-		if (brackets)
-			*p++ = ']';
-	} else {
-		*p++ = '?';
-	}
-	return p;
-}
-
-/* the hot path: no printf, no inet_ntop for IPv4 */
-int tt_addr_fmt(char *buf, size_t len, __u16 family, const __u8 *addr)
-{
-	char *p;
-
-	if (len < TT_ENDPOINT_LEN)
-		return 0;
-	p = put_addr(buf, family, addr, false);
-	*p = '\0';
-	return p - buf;
-}
-
-int tt_endpoint_fmt(char *buf, size_t len, __u16 family, const __u8 *addr,
-		    __u16 port)
-{
-	char *p;
-
-	if (len < TT_ENDPOINT_LEN)
-		return 0;
-	p = put_addr(buf, family, addr, true);
-	*p++ = ':';
-	p = put_uint(p, port);
-	*p = '\0';
-	return p - buf;
 }
 
 __u64 tt_tuple_key(__u16 family, const __u8 *saddr, __u16 sport,

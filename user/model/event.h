@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include "tcptrail.h"
 
-/* "[ffff:...:ffff]:65535" plus NUL */
+/* "[ffff:...:ffff]:65535" plus NUL: output/addrfmt.h writes them */
 #define TT_ENDPOINT_LEN 56
 
 /* what a ring-buffer record holds (enum tt_record_type), 0 if empty */
@@ -22,11 +22,6 @@ static inline const struct tt_event *tt_event_view(const void *data,
 {
 	return size >= sizeof(struct tt_event) ? data : NULL;
 }
-/* "127.0.0.1:80", "[::1]:80", "?:80" for an unknown family; returns length */
-int tt_endpoint_fmt(char *buf, size_t len, __u16 family, const __u8 *addr,
-		    __u16 port);
-/* the address alone, IPv6 without brackets; buf of TT_ENDPOINT_LEN */
-int tt_addr_fmt(char *buf, size_t len, __u16 family, const __u8 *addr);
 const char *tt_family_str(__u16 family);
 /* a key for a connection by its tuple, top bit set: never one of our ids */
 __u64 tt_tuple_key(__u16 family, const __u8 *saddr, __u16 sport,

@@ -4,6 +4,7 @@
 #define __TT_TEXTFMT_H
 
 #include "output/out.h"
+#include "output/addrfmt.h"
 #include "output/fmt_ctx.h"
 #include "output/json.h"
 
