@@ -69,6 +69,28 @@ static void test_out_of_range(void **state)
 	}
 }
 
+/* the padded names are tcp_state_str()'s, then spaces to 16 bytes */
+static void test_padded(void **state)
+{
+	static const unsigned int extra[] = { 255, 256, 1000, UINT_MAX };
+
+	(void)state;
+	for (unsigned int s = 0; s < TT_TCP_STATE_MAX + 4 + ARRAY_SIZE(extra);
+	     s++) {
+		unsigned int st = s < TT_TCP_STATE_MAX + 4 ?
+					  s :
+					  extra[s - TT_TCP_STATE_MAX - 4];
+		const struct tcp_state_name *n = tcp_state_name(st);
+		const char *want = tcp_state_str(st);
+
+		assert_int_equal(n->len, strlen(want));
+		assert_true(n->len <= sizeof(n->s));
+		assert_memory_equal(n->s, want, n->len);
+		for (size_t i = n->len; i < sizeof(n->s); i++)
+			assert_int_equal(n->s[i], ' ');
+	}
+}
+
 static void test_parse_forms(void **state)
 {
 	(void)state;
@@ -159,6 +181,7 @@ UNIT_GROUP(tcp_state)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_padded),
 		cmocka_unit_test(test_parse_forms),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_list),

@@ -13,6 +13,17 @@ static const char *const state_names[TT_TCP_STATE_MAX] = {
 	[13] = "BOUND_INACTIVE",
 };
 
+/* state_names, padded; [0] stands for every state out of range */
+static const struct tcp_state_name padded_names[TT_TCP_STATE_MAX] = {
+	[0] = { "UNKNOWN         ", 7 },   [1] = { "ESTABLISHED     ", 11 },
+	[2] = { "SYN_SENT        ", 8 },   [3] = { "SYN_RECV        ", 8 },
+	[4] = { "FIN_WAIT1       ", 9 },   [5] = { "FIN_WAIT2       ", 9 },
+	[6] = { "TIME_WAIT       ", 9 },   [7] = { "CLOSE           ", 5 },
+	[8] = { "CLOSE_WAIT      ", 10 },  [9] = { "LAST_ACK        ", 8 },
+	[10] = { "LISTEN          ", 6 },  [11] = { "CLOSING         ", 7 },
+	[12] = { "NEW_SYN_RECV    ", 12 }, [13] = { "BOUND_INACTIVE  ", 14 },
+};
+
 static const char *const state_labels[TT_TCP_STATE_MAX] = {
 	[1] = "established",	 [2] = "syn_sent",   [3] = "syn_recv",
 	[4] = "fin_wait1",	 [5] = "fin_wait2",  [6] = "time_wait",
@@ -34,6 +45,11 @@ const char *tcp_state_str(unsigned int state)
 	if (state >= TT_TCP_STATE_MAX || !state_names[state])
 		return "UNKNOWN";
 	return state_names[state];
+}
+
+const struct tcp_state_name *tcp_state_name(unsigned int state)
+{
+	return padded_names + (state < TT_TCP_STATE_MAX ? state : 0);
 }
 
 const char *tcp_state_label(unsigned int state)

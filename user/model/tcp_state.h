@@ -24,6 +24,16 @@ enum tt_tcp_state {
 
 /* kernel name ("CLOSE_WAIT"), or "UNKNOWN" for anything out of range */
 const char *tcp_state_str(unsigned int state);
+/*
+ * The same name for a fixed-size copy: padded with spaces to 16 bytes
+ * (no NUL), and its length. A line written per event copies all 16 and
+ * moves on by len: no strlen, no loop.
+ */
+struct tcp_state_name {
+	char s[16];
+	__u8 len;
+};
+const struct tcp_state_name *tcp_state_name(unsigned int state);
 /* lower-case form used in Prometheus labels ("close_wait") */
 const char *tcp_state_label(unsigned int state);
 /*
