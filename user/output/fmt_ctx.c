@@ -2,6 +2,7 @@
 #include <string.h>
 #include "util/common.h"
 #include "output/fmt_ctx.h"
+#include "output/put.h"
 
 static __u64 clock_ns(clockid_t id)
 {
@@ -24,12 +25,10 @@ void fmt_ctx_init(struct fmt_ctx *c, struct out *o, bool wall, bool wide)
 	c->cached_sec = -1;
 }
 
-void fmt_wall_time(struct fmt_ctx *c, __u64 mono_ns, bool utc)
+char *fmt_put_wall(struct fmt_ctx *c, char *p, __u64 mono_ns, bool utc)
 {
 	__u64 real = mono_ns + c->mono_to_real;
 	time_t sec = real / 1000000000ULL;
-	char frac[6];
-	__u64 us = real % 1000000000ULL / 1000;
 
 	if (sec != c->cached_sec || utc != c->cached_utc) {
 		struct tm tm;
@@ -44,12 +43,18 @@ void fmt_wall_time(struct fmt_ctx *c, __u64 mono_ns, bool utc)
 		c->cached_sec = sec;
 		c->cached_utc = utc;
 	}
-	out_mem(c->o, c->cached, c->cached_len);
-	for (int i = 5; i >= 0; i--) {
-		frac[i] = '0' + us % 10;
-		us /= 10;
-	}
-	out_mem(c->o, frac, sizeof(frac));
+	p = put_mem(p, c->cached, c->cached_len);
+	p = put_digits(p, real % 1000000000ULL / 1000, 6);
 	if (utc)
-		out_char(c->o, 'Z');
+		*p++ = 'Z';
+	return p;
+}
+
+void fmt_wall_time(struct fmt_ctx *c, __u64 mono_ns, bool utc)
+{
+	struct out *o = c->o;
+
+	if (!out_reserve(o, FMT_WALL_MAX))
+		return;
+	o->len = fmt_put_wall(c, o->buf + o->len, mono_ns, utc) - o->buf;
 }

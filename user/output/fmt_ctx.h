@@ -32,5 +32,11 @@ struct fmt_ctx {
 void fmt_ctx_init(struct fmt_ctx *c, struct out *o, bool wall, bool wide);
 /* "HH:MM:SS.uuuuuu" local time, or ISO 8601 UTC with utc */
 void fmt_wall_time(struct fmt_ctx *c, __u64 mono_ns, bool utc);
+/*
+ * The same into memory reserved for FMT_WALL_MAX bytes; returns the end.
+ * The date and time to the second is formatted once per second.
+ */
+#define FMT_WALL_MAX (sizeof(((struct fmt_ctx *)0)->cached) + 7)
+char *fmt_put_wall(struct fmt_ctx *c, char *p, __u64 mono_ns, bool utc);
 
 #endif /* __TT_FMT_CTX_H */

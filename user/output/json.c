@@ -28,37 +28,50 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-void json_quote(struct out *o, const char *s, size_t maxlen)
+char *json_put_quoted(char *p, const char *s, size_t maxlen)
 {
 	const unsigned char *u = (const unsigned char *)s;
+
+	*p++ = '"';
+	for (size_t i = 0; i < maxlen; i++) {
+		unsigned char c = u[i];
+		size_t l;
+
+		/* ' ' to '~' but '"' and '\\': one compare for most bytes */
+		if (c - 0x20u < 0x7fu - 0x20u && c != '"' && c != '\\') {
+			*p++ = c;
+			continue;
+		}
+		if (!c)
+			break;
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = c;
+		} else if (c < 0x20 || c == 0x7f) {
+			memcpy(p, "\\u00", 4);
+			p += 4;
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		} else if ((l = utf8_len(u + i, maxlen - i))) {
+			/* a NUL inside the sequence fails its check */
+			memcpy(p, u + i, l);
+			p += l;
+			i += l - 1;
+		} else {
+			memcpy(p, "\xef\xbf\xbd", 3);
+			p += 3;
+		}
+	}
+	*p++ = '"';
+	return p;
+}
+
+void json_quote(struct out *o, const char *s, size_t maxlen)
+{
 	size_t n = strnlen(s, maxlen);
 
 	/* worst case: every byte becomes \u00XX or U+FFFD (6 and 3 bytes) */
 	if (!out_reserve(o, 6 * n + 2))
 		return;
-	o->buf[o->len++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = u[i];
-		size_t l;
-
-		if (c == '"' || c == '\\') {
-			o->buf[o->len++] = '\\';
-			o->buf[o->len++] = c;
-		} else if (c < 0x20 || c == 0x7f) {
-			memcpy(o->buf + o->len, "\\u00", 4);
-			o->len += 4;
-			o->buf[o->len++] = hex[c >> 4];
-			o->buf[o->len++] = hex[c & 15];
-		} else if (c < 0x80) {
-			o->buf[o->len++] = c;
-		} else if ((l = utf8_len(u + i, n - i))) {
-			memcpy(o->buf + o->len, u + i, l);
-			o->len += l;
-			i += l - 1;
-		} else {
-			memcpy(o->buf + o->len, "\xef\xbf\xbd", 3);
-			o->len += 3;
-		}
-	}
-	o->buf[o->len++] = '"';
+	o->len = json_put_quoted(o->buf + o->len, s, n) - o->buf;
 }

@@ -30,6 +30,8 @@ struct json_writer {
  * valid UTF-8 as is, each byte of invalid UTF-8 as U+FFFD.
  */
 void json_quote(struct out *o, const char *s, size_t maxlen);
+/* the same into memory reserved for 6 * maxlen + 2 bytes; returns the end */
+char *json_put_quoted(char *p, const char *s, size_t maxlen);
 
 /*
  * Always inline, every one: a trace line writes some twenty fields, and

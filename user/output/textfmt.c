@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "util/common.h"
 #include "model/event.h"
+#include "model/tcp_state.h"
+#include "output/put.h"
 #include "output/textfmt.h"
 
 void text_col(struct out *o, const char *s, size_t len, size_t width)
@@ -46,51 +48,93 @@ void out_count(struct out *o, __u64 n, const char *one, const char *many)
 	out_str(o, n == 1 ? one : many);
 }
 
+char *text_put_time(struct fmt_ctx *c, char *p, __u64 ts_ns)
+{
+	char *start = p;
+	__u64 d, sec;
+	unsigned int n;
+
+	memcpy(p, put_spaces, W_TIME);
+	if (c->wall)
+		return put_col_end(start, fmt_put_wall(c, p, ts_ns, false),
+				   W_TIME);
+	/* seconds: right-aligned, so that their points line up */
+	d = ts_ns > c->start_ns ? ts_ns - c->start_ns : 0;
+	sec = d / 1000000000ULL;
+	n = put_len_u64(sec) + 7;
+	if (n < W_TIME)
+		p += W_TIME - n;
+	p = put_u64(p, sec);
+	*p++ = '.';
+	p = put_digits(p, d % 1000000000ULL / 1000, 6);
+	return put_col_end(start, p, W_TIME);
+}
+
 void text_time(struct fmt_ctx *c, __u64 ts_ns)
 {
 	struct out *o = c->o;
-	size_t start = o->len;
 
-	if (c->wall)
-		fmt_wall_time(c, ts_ns, false);
+	if (!out_reserve(o, TEXT_TIME_MAX))
+		return;
+	o->len = text_put_time(c, o->buf + o->len, ts_ns) - o->buf;
+}
+
+char *text_put_who(char *p, __u32 pid, const char *comm)
+{
+	char *start = p;
+	unsigned int n;
+
+	if (!pid)
+		return put_lit(p, "      - -                ");
+	memcpy(p, put_spaces, W_PID);
+	n = put_len_u64(pid);
+	p = put_digits(n < W_PID ? p + W_PID - n : p, pid, n);
+	p = put_col_end(start, p, W_PID);
+	start = p;
+	memcpy(p, put_spaces, W_COMM);
+	/* an empty name would shift the columns */
+	if (comm[0])
+		p = put_text_esc(p, comm, TT_COMM_LEN);
 	else
-		out_fixed(o, ts_ns > c->start_ns ? ts_ns - c->start_ns : 0,
-			  1000000000ULL, 6);
-	/* seconds: right-aligned, so that their points line up */
-	if (c->wall)
-		text_pad_from(o, start, W_TIME);
-	else
-		text_rpad_from(o, start, W_TIME);
+		*p++ = '-';
+	return put_col_end(start, p, W_COMM);
 }
 
 void text_who(struct out *o, __u32 pid, const char *comm)
 {
-	size_t start;
-
-	if (!pid) {
-		text_rlit(o, "-", W_PID);
-		text_lit(o, "-", W_COMM);
+	if (!out_reserve(o, TEXT_WHO_MAX))
 		return;
-	}
-	start = o->len;
-	out_u64(o, pid);
-	text_rpad_from(o, start, W_PID);
-	start = o->len;
-	/* an empty name would shift the columns */
-	if (comm[0])
-		out_text_esc(o, comm, TT_COMM_LEN);
-	else
-		out_char(o, '-');
-	text_pad_from(o, start, W_COMM);
+	o->len = text_put_who(o->buf + o->len, pid, comm) - o->buf;
+}
+
+char *text_put_endpoint(char *p, bool wide, __u16 family, const __u8 *addr,
+			__u16 port)
+{
+	char *start = p;
+
+	memcpy(p, put_spaces, W_ADDR_WIDE);
+	p = put_endpoint(p, family, addr, port);
+	return put_col_end(start, p, wide ? W_ADDR_WIDE : W_ADDR);
 }
 
 void text_endpoint(struct fmt_ctx *c, __u16 family, const __u8 *addr,
 		   __u16 port)
 {
-	char ep[TT_ENDPOINT_LEN];
-	int n = tt_endpoint_fmt(ep, sizeof(ep), family, addr, port);
+	struct out *o = c->o;
 
-	text_col(c->o, ep, n, c->wide ? W_ADDR_WIDE : W_ADDR);
+	if (!out_reserve(o, TEXT_ENDPOINT_MAX))
+		return;
+	o->len = text_put_endpoint(o->buf + o->len, c->wide, family, addr,
+				   port) -
+		 o->buf;
+}
+
+char *text_put_state(char *p, unsigned int state)
+{
+	const struct tcp_state_name *n = tcp_state_name(state);
+
+	memcpy(p, n->s, sizeof(n->s));
+	return put_col_end(p, p + n->len, W_STATE);
 }
 
 void text_header_start(struct fmt_ctx *c)

@@ -35,6 +35,20 @@ void text_who(struct out *o, __u32 pid, const char *comm);
 void text_endpoint(struct fmt_ctx *c, __u16 family, const __u8 *addr,
 		   __u16 port);
 
+/*
+ * The same columns into memory reserved for at least their _MAX bytes
+ * (output/put.h), each with its space after it; they return the end.
+ * text_put_state() is a state's column (W_STATE), 16 bytes reserved.
+ */
+#define TEXT_TIME_MAX (FMT_WALL_MAX + W_TIME + 1)
+#define TEXT_WHO_MAX (W_PID + 4 * TT_COMM_LEN + 16)
+#define TEXT_ENDPOINT_MAX (TT_ENDPOINT_LEN + W_ADDR_WIDE)
+char *text_put_time(struct fmt_ctx *c, char *p, __u64 ts_ns);
+char *text_put_who(char *p, __u32 pid, const char *comm);
+char *text_put_endpoint(char *p, bool wide, __u16 family, const __u8 *addr,
+			__u16 port);
+char *text_put_state(char *p, unsigned int state);
+
 /* TIME PID COMM LADDR:LPORT RADDR:RPORT: the columns every table starts with */
 void text_header_start(struct fmt_ctx *c);
 /* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */
