@@ -226,6 +226,126 @@ static void test_escaping(void **state)
 }
 
 /* a word of our own vocabulary is written as is: no escaping cost */
+/* json_quote() as it was before its 8-byte fast path, byte for byte */
+static size_t utf8_len_old(const unsigned char *s, size_t n)
+{
+	size_t len;
+	__u32 cp;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (len > n)
+		return 0;
+	cp = s[0] & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+static size_t quote_old(char *w, const char *s, size_t maxlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strnlen(s, maxlen), o = 0;
+
+	w[o++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		size_t l;
+
+		if (c == '"' || c == '\\') {
+			w[o++] = '\\';
+			w[o++] = c;
+		} else if (c < 0x20 || c == 0x7f) {
+			memcpy(w + o, "\\u00", 4);
+			o += 4;
+			w[o++] = hex[c >> 4];
+			w[o++] = hex[c & 15];
+		} else if (c < 0x80) {
+			w[o++] = c;
+		} else if ((l = utf8_len_old(u + i, n - i))) {
+			memcpy(w + o, u + i, l);
+			o += l;
+			i += l - 1;
+		} else {
+			memcpy(w + o, "\xef\xbf\xbd", 3);
+			o += 3;
+		}
+	}
+	w[o++] = '"';
+	return o;
+}
+
+/*
+ * Random strings of every length to 40 (so that special bytes and UTF-8
+ * sequences fall on and across every 8-byte boundary of the fast path),
+ * from alphabets of plain, special and multi-byte pieces.
+ */
+static void test_quote_same_as_before(void **state)
+{
+	static const char *const pieces[] = {
+		"a",
+		"Z",
+		" ",
+		"~",
+		"\"",
+		"\\",
+		"\x01",
+		"\x1f",
+		"\x7f",
+		"\x80",
+		"\xff",
+		"\xc3\xa9",
+		"\xe2\x82\xac",
+		"\xf0\x9f\x98\x80",
+		"\xc3",
+		"\xe2\x82",
+		"\xed\xa0\x80",
+		"\xc0\xaf",
+		"\xf4\x90\x80\x80",
+		"\0",
+	};
+	char s[64], want[6 * 64 + 2], got[6 * 64 + 2 + 8];
+	struct fix *f = *state;
+	struct out *o = &f->o;
+
+	srandom(5);
+	for (int r = 0; r < 200000; r++) {
+		size_t len = random() % 41, n = 0, wl;
+		int alphabet = random() % 3;
+		char *end;
+
+		while (n < len) {
+			const char *p = pieces[alphabet == 0 ? random() % 4 :
+					       alphabet == 1 ? random() % 8 :
+							       random() % 20];
+			size_t pl = *p ? strlen(p) : 1;
+
+			for (size_t i = 0; i < pl && n < len; i++)
+				s[n++] = p[i];
+		}
+		wl = quote_old(want, s, len);
+		memset(got, 'X', sizeof(got));
+		end = json_put_quoted(got, s, len);
+		assert_int_equal(got[6 * len + 2], 'X');
+		if ((size_t)(end - got) != wl || memcmp(got, want, wl))
+			fail_msg("round %d: got %.*s, want %.*s", r,
+				 (int)(end - got), got, (int)wl, want);
+		/* and through the buffer, as json_str() writes it */
+		out_clear(o);
+		json_quote(o, s, len);
+		assert_int_equal(o->len, wl);
+		assert_memory_equal(o->buf, want, wl);
+	}
+}
+
 static void test_word(void **state)
 {
 	struct fix *f = *state;
@@ -253,6 +373,8 @@ UNIT_GROUP(json)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_escaping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_word, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quote_same_as_before,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON string quoting; the writer itself is inline, in json.h. */
 #include "output/json.h"
+#include "output/put.h"
 
 static const char hex[] = "0123456789abcdef";
 
@@ -31,15 +32,33 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 char *json_put_quoted(char *p, const char *s, size_t maxlen)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
 
 	*p++ = '"';
-	for (size_t i = 0; i < maxlen; i++) {
-		unsigned char c = u[i];
+	while (i < maxlen) {
+		unsigned char c;
 		size_t l;
 
-		/* ' ' to '~' but '"' and '\\': one compare for most bytes */
+		/* 8 bytes at a time while they are ' ' to '~' but '"' and '\\' */
+		if (PUT_WORDS && maxlen - i >= 8) {
+			__u64 x, m;
+
+			memcpy(&x, s + i, 8);
+			m = put_special(x, 0x20, 0x7e, '"', '\\');
+			/* copied whole: what follows the first special is rewritten */
+			memcpy(p, &x, 8);
+			if (!m) {
+				p += 8;
+				i += 8;
+				continue;
+			}
+			p += put_first(m);
+			i += put_first(m);
+		}
+		c = u[i];
 		if (c - 0x20u < 0x7fu - 0x20u && c != '"' && c != '\\') {
 			*p++ = c;
+			i++;
 			continue;
 		}
 		if (!c)
@@ -61,6 +80,7 @@ char *json_put_quoted(char *p, const char *s, size_t maxlen)
 			memcpy(p, "\xef\xbf\xbd", 3);
 			p += 3;
 		}
+		i++;
 	}
 	*p++ = '"';
 	return p;

@@ -30,7 +30,10 @@ struct json_writer {
  * valid UTF-8 as is, each byte of invalid UTF-8 as U+FFFD.
  */
 void json_quote(struct out *o, const char *s, size_t maxlen);
-/* the same into memory reserved for 6 * maxlen + 2 bytes; returns the end */
+/*
+ * The same into memory reserved for 6 * maxlen + 2 bytes; returns the
+ * end. All maxlen bytes of s must be readable: it reads 8 at a time.
+ */
 char *json_put_quoted(char *p, const char *s, size_t maxlen);
 
 /*

@@ -107,7 +107,10 @@ void out_fixed(struct out *o, __u64 v, __u64 div, int digits)
 
 void out_text_esc(struct out *o, const char *s, size_t maxlen)
 {
-	if (!out_reserve(o, 4 * maxlen))
+	/* any string: put_text_esc() reads all n bytes */
+	size_t n = strnlen(s, maxlen);
+
+	if (!out_reserve(o, 4 * n))
 		return;
-	o->len = put_text_esc(o->buf + o->len, s, maxlen) - o->buf;
+	o->len = put_text_esc(o->buf + o->len, s, n) - o->buf;
 }

@@ -15,7 +15,7 @@ const char put_digit_pairs[200] = "00010203040506070809"
 const char put_spaces[64] = "                                "
 			    "                                ";
 
-static const __u64 pow10[20] = {
+const __u64 put_pow10[20] = {
 	1ULL,
 	10ULL,
 	100ULL,
@@ -37,14 +37,6 @@ static const __u64 pow10[20] = {
 	1000000000000000000ULL,
 	10000000000000000000ULL,
 };
-
-/* without a division per digit: log10(2) ~ 1233/4096 */
-unsigned int put_len_u64(__u64 v)
-{
-	unsigned int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
-
-	return t + (v >= pow10[t]) + !v;
-}
 
 /* the n digits of v (leading zeros), ending at end; two per division */
 static void digits_before(char *end, __u32 v, unsigned int n)
@@ -68,12 +60,38 @@ char *put_digits(char *p, __u64 v, unsigned int n)
 	return end;
 }
 
+/* v < 10^4: one to four digits */
+static char *put_small(char *p, __u32 v)
+{
+	__u32 h;
+
+	if (v < 10) {
+		*p = '0' + v;
+		return p + 1;
+	}
+	if (v < 100)
+		return put_2d(p, v);
+	h = v / 100;
+	if (h < 10)
+		*p++ = '0' + h;
+	else
+		p = put_2d(p, h);
+	return put_2d(p, v - 100 * h);
+}
+
+/* by magnitude, front to back: no length to compute first */
 char *put_u32(char *p, __u32 v)
 {
-	unsigned int n = put_len_u64(v);
+	__u32 h;
 
-	digits_before(p + n, v, n);
-	return p + n;
+	if (v < 10000)
+		return put_small(p, v);
+	if (v < 100000000) {
+		h = v / 10000;
+		return put_4d(put_small(p, h), v - 10000 * h);
+	}
+	h = v / 100000000;
+	return put_8d(put_small(p, h), v - 100000000 * h);
 }
 
 /* in 32-bit pieces of 8 digits: a 64-bit division per 8 digits, not per 2 */
@@ -87,11 +105,11 @@ char *put_u64(char *p, __u64 v)
 	v /= 100000000;
 	if (v >= 100000000) {
 		p = put_u32(p, v / 100000000);
-		p = put_digits(p, v % 100000000, 8);
+		p = put_8d(p, v % 100000000);
 	} else {
 		p = put_u32(p, v);
 	}
-	return put_digits(p, lo, 8);
+	return put_8d(p, lo);
 }
 
 char *put_fixed(char *p, __u64 v, __u64 div, int digits)
@@ -101,10 +119,15 @@ char *put_fixed(char *p, __u64 v, __u64 div, int digits)
 	p = put_u64(p, v / div);
 	if (digits <= 0)
 		return p;
-	scale = pow10[digits];
+	scale = put_pow10[digits];
 	/* frac * scale may overflow for huge div; divide first then */
 	frac = div >= scale ? frac / (div / scale) : frac * (scale / div);
 	*p++ = '.';
+	/* the callers' usual decimals, without a loop */
+	if (digits == 3 && frac < 1000)
+		return put_3d(p, frac);
+	if (digits == 6 && frac < 1000000)
+		return put_6d(p, frac);
 	return put_digits(p, frac, digits);
 }
 
@@ -112,10 +135,28 @@ static const char hex[] = "0123456789abcdef";
 
 char *put_text_esc(char *p, const char *s, size_t maxlen)
 {
-	for (size_t i = 0; i < maxlen; i++) {
-		unsigned char c = s[i];
+	size_t i = 0;
 
-		/* '!' to '~' but '\\': one compare for the common case */
+	while (i < maxlen) {
+		unsigned char c;
+
+		/* 8 bytes at a time while they are '!' to '~' but '\\' */
+		if (PUT_WORDS && maxlen - i >= 8) {
+			__u64 x, m;
+
+			memcpy(&x, s + i, 8);
+			m = put_special(x, 0x21, 0x7e, '\\', '\\');
+			/* copied whole: what follows the first special is rewritten */
+			memcpy(p, &x, 8);
+			if (!m) {
+				p += 8;
+				i += 8;
+				continue;
+			}
+			p += put_first(m);
+			i += put_first(m);
+		}
+		c = s[i++];
 		if (c - 0x21u < 0x7fu - 0x21u && c != '\\') {
 			*p++ = c;
 			continue;

@@ -91,12 +91,13 @@ char *text_put_who(char *p, __u32 pid, const char *comm)
 	p = put_digits(n < W_PID ? p + W_PID - n : p, pid, n);
 	p = put_col_end(start, p, W_PID);
 	start = p;
-	memcpy(p, put_spaces, W_COMM);
 	/* an empty name would shift the columns */
 	if (comm[0])
 		p = put_text_esc(p, comm, TT_COMM_LEN);
 	else
 		*p++ = '-';
+	/* after the name, which leaves scratch bytes behind it */
+	memcpy(p, put_spaces, W_COMM);
 	return put_col_end(start, p, W_COMM);
 }
 

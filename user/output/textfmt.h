@@ -29,7 +29,10 @@ void text_rcol(struct out *o, const char *s, size_t len, size_t width);
 void out_count(struct out *o, __u64 n, const char *one, const char *many);
 /* seconds since start, or wall clock with -T; padded */
 void text_time(struct fmt_ctx *c, __u64 ts_ns);
-/* PID and COMM columns; '-' for an unknown owner (pid 0) */
+/*
+ * PID and COMM columns; '-' for an unknown owner (pid 0). comm is a
+ * process name of TT_COMM_LEN bytes, all read, up to a NUL or not.
+ */
 void text_who(struct out *o, __u32 pid, const char *comm);
 /* an address:port column */
 void text_endpoint(struct fmt_ctx *c, __u16 family, const __u8 *addr,
@@ -41,7 +44,7 @@ void text_endpoint(struct fmt_ctx *c, __u16 family, const __u8 *addr,
  * text_put_state() is a state's column (W_STATE), 16 bytes reserved.
  */
 #define TEXT_TIME_MAX (FMT_WALL_MAX + W_TIME + 1)
-#define TEXT_WHO_MAX (W_PID + 4 * TT_COMM_LEN + 16)
+#define TEXT_WHO_MAX (W_PID + 4 + 4 * TT_COMM_LEN + W_COMM + 1)
 #define TEXT_ENDPOINT_MAX (TT_ENDPOINT_LEN + W_ADDR_WIDE)
 char *text_put_time(struct fmt_ctx *c, char *p, __u64 ts_ns);
 char *text_put_who(char *p, __u32 pid, const char *comm);
