@@ -1,21 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <string.h>
 #include <sys/socket.h>
 #include "output/addrfmt.h"
 #include "output/put.h"
 
-/* an octet: one to three digits */
-static char *put_u8(char *p, unsigned int v)
-{
-	if (v >= 100) {
-		unsigned int h = v / 100;
-
-		*p++ = '0' + h;
-		return put_2d(p, v - 100 * h);
+/* "0" to "255", each as its digits and, in its last byte, their count */
+#define D1(n) \
+	((n) >= 100 ? '0' + (n) / 100 : (n) >= 10 ? '0' + (n) / 10 : '0' + (n))
+#define D2(n) \
+	((n) >= 100 ? '0' + (n) / 10 % 10 : (n) >= 10 ? '0' + (n) % 10 : 0)
+#define D3(n) ((n) >= 100 ? '0' + (n) % 10 : 0)
+#define OCT(n)                                                          \
+	{                                                               \
+		D1(n), D2(n), D3(n), (n) >= 100 ? 3 : (n) >= 10 ? 2 : 1 \
 	}
-	if (v >= 10)
-		return put_2d(p, v);
-	*p = '0' + v;
-	return p + 1;
+#define OCT4(n) OCT(n), OCT((n) + 1), OCT((n) + 2), OCT((n) + 3)
+#define OCT16(n) OCT4(n), OCT4((n) + 4), OCT4((n) + 8), OCT4((n) + 12)
+#define OCT64(n) OCT16(n), OCT16((n) + 16), OCT16((n) + 32), OCT16((n) + 48)
+static const char octets[256][4] = { OCT64(0), OCT64(64), OCT64(128),
+				     OCT64(192) };
+
+/* an octet: 4 bytes copied, the digits kept */
+static inline char *put_u8(char *p, unsigned int v)
+{
+	memcpy(p, octets[v], 4);
+	return p + octets[v][3];
 }
 
 char *put_ipv4(char *p, const __u8 *addr)

@@ -13,7 +13,10 @@
 #include <linux/types.h>
 #include "model/event.h"
 
-/* the most put_addr() and put_endpoint() write: TT_ENDPOINT_LEN - 1 */
+/*
+ * Into memory reserved for TT_ENDPOINT_LEN bytes, which they may use
+ * past the end they return (scratch bytes: an octet is a 4-byte copy)
+ */
 char *put_ipv4(char *p, const __u8 *addr);
 char *put_ipv6(char *p, const __u8 *addr);
 /* IPv4, IPv6 (in brackets with brackets), '?' for another family */

@@ -44,7 +44,7 @@ char *fmt_put_wall(struct fmt_ctx *c, char *p, __u64 mono_ns, bool utc)
 		c->cached_utc = utc;
 	}
 	p = put_mem(p, c->cached, c->cached_len);
-	p = put_digits(p, real % 1000000000ULL / 1000, 6);
+	p = put_6d(p, real % 1000000000ULL / 1000);
 	if (utc)
 		*p++ = 'Z';
 	return p;

@@ -66,7 +66,7 @@ char *text_put_time(struct fmt_ctx *c, char *p, __u64 ts_ns)
 		p += W_TIME - n;
 	p = put_u64(p, sec);
 	*p++ = '.';
-	p = put_digits(p, d % 1000000000ULL / 1000, 6);
+	p = put_6d(p, d % 1000000000ULL / 1000);
 	return put_col_end(start, p, W_TIME);
 }
 
@@ -88,7 +88,7 @@ char *text_put_who(char *p, __u32 pid, const char *comm)
 		return put_lit(p, "      - -                ");
 	memcpy(p, put_spaces, W_PID);
 	n = put_len_u64(pid);
-	p = put_digits(n < W_PID ? p + W_PID - n : p, pid, n);
+	p = put_u32(n < W_PID ? p + W_PID - n : p, pid);
 	p = put_col_end(start, p, W_PID);
 	start = p;
 	/* an empty name would shift the columns */
@@ -113,8 +113,9 @@ char *text_put_endpoint(char *p, bool wide, __u16 family, const __u8 *addr,
 {
 	char *start = p;
 
-	memcpy(p, put_spaces, W_ADDR_WIDE);
 	p = put_endpoint(p, family, addr, port);
+	/* after the text, which may leave scratch bytes behind it */
+	memcpy(p, put_spaces, W_ADDR_WIDE);
 	return put_col_end(start, p, wide ? W_ADDR_WIDE : W_ADDR);
 }
 
