@@ -209,17 +209,33 @@ void json_endpoint(struct json_writer *j, bool remote, __u16 family,
 	json_u64_field(j, remote ? "rport" : "lport", port);
 }
 
+char *put_human(char *p, __u64 ns)
+{
+	__u32 ms;
+
+	if (ns < 1000000ULL) {
+		p = put_lit(p, "0.");
+		p = put_3d(p, ns / 1000);
+		return put_lit(p, "ms");
+	}
+	if (ns < 1000000000ULL) {
+		ms = ns / 1000000;
+		p = put_u32(p, ms);
+		*p++ = '.';
+		*p++ = '0' + (ns - ms * 1000000ULL) / 100000;
+		return put_lit(p, "ms");
+	}
+	p = put_u64(p, ns / 1000000000ULL);
+	*p++ = '.';
+	p = put_3d(p, ns % 1000000000ULL / 1000000);
+	*p++ = 's';
+	return p;
+}
+
 /* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */
 void out_human(struct out *o, __u64 ns)
 {
-	if (ns < 1000000ULL) {
-		out_fixed(o, ns, 1000000ULL, 3);
-		out_lit(o, "ms");
-	} else if (ns < 1000000000ULL) {
-		out_fixed(o, ns, 1000000ULL, 1);
-		out_lit(o, "ms");
-	} else {
-		out_fixed(o, ns, 1000000000ULL, 3);
-		out_char(o, 's');
-	}
+	if (!out_reserve(o, PUT_HUMAN_MAX))
+		return;
+	o->len = put_human(o->buf + o->len, ns) - o->buf;
 }

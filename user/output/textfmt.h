@@ -56,6 +56,9 @@ char *text_put_state(char *p, unsigned int state);
 void text_header_start(struct fmt_ctx *c);
 /* "0.081ms", "480.2ms", "1.204s", "125.3s": short, and exact enough */
 void out_human(struct out *o, __u64 ns);
+/* the same into memory reserved for PUT_HUMAN_MAX bytes; returns the end */
+#define PUT_HUMAN_MAX 32
+char *put_human(char *p, __u64 ns);
 /* where the kernel dropped n events: a comment line in a table */
 void text_lost(struct out *o, __u64 n);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "model/event.h"
 #include "model/tcp_state.h"
+#include "output/put.h"
 #include "output/textfmt.h"
 #include "output/timeline_report.h"
 #include "output/cgroup_fmt.h"
@@ -23,6 +24,25 @@ static const char *const closer_str[] = {
 	[CLOSER_LOCAL] = "local",
 	[CLOSER_PEER] = "peer",
 	[CLOSER_RESET] = "reset",
+};
+
+/* the OPENED and CLOSED columns: every word fits 7, so 8 bytes copied */
+static const char *opened_col(const struct tl_conn *c)
+{
+	if (c->listener)
+		return "listen  ";
+	if (c->flags & TT_F_ACTIVE)
+		return "active  ";
+	if (c->flags & TT_F_PASSIVE)
+		return "passive ";
+	return "unknown ";
+}
+
+static const char closer_col[][8] = {
+	[CLOSER_UNKNOWN] = "unknown ",
+	[CLOSER_LOCAL] = "local   ",
+	[CLOSER_PEER] = "peer    ",
+	[CLOSER_RESET] = "reset   ",
 };
 
 /*
@@ -64,44 +84,52 @@ static void text_conn(struct fmt_ctx *fc, const struct tl_conn *c, __u64 now,
 {
 	__u64 life = now > c->first_ns ? now - c->first_ns : 0;
 	struct out *o = fc->o;
+	char life_s[PUT_HUMAN_MAX + 2], *p, *e;
 	const char *note;
-	size_t start;
+	size_t n;
 
 	/* a path of 16 steps with escaped names stays well inside 2 lines */
 	if (!out_reserve(o, 2 * TT_LINE_MAX))
 		return;
-	text_time(fc, now);
-	text_who(o, c->pid, c->comm);
-	text_endpoint(fc, c->family, c->laddr, c->lport);
-	text_endpoint(fc, c->family, c->raddr, c->rport);
-	text_col(o, opened_str(c), strlen(opened_str(c)), 7);
-	text_col(o, closer_str[c->closer], strlen(closer_str[c->closer]), 7);
-	start = o->len;
+	p = text_put_time(fc, o->buf + o->len, now);
+	p = text_put_who(p, c->pid, c->comm);
+	p = text_put_endpoint(p, fc->wide, c->family, c->laddr, c->lport);
+	p = text_put_endpoint(p, fc->wide, c->family, c->raddr, c->rport);
+	p = put_mem(p, opened_col(c), 8);
+	p = put_mem(p, closer_col[c->closer], 8);
+	/* LIFETIME: right-aligned in 10 */
+	e = life_s;
 	if (c->partial || tl_truncated(c))
-		out_lit(o, ">=");
-	out_human(o, life);
-	text_rpad_from(o, start, 10);
+		e = put_lit(e, ">=");
+	n = put_human(e, life) - life_s;
+	memcpy(p, put_spaces, 10);
+	p += n < 10 ? 10 - n : 0;
+	p = put_mem(p, life_s, n);
+	*p++ = ' ';
 	for (int i = 0; i < tl_nsteps(c); i++) {
 		struct tl_step s = tl_step(c, i);
+		const struct tcp_state_name *name = tcp_state_name(s.state);
 
-		out_str(o, tcp_state_str(s.state));
-		out_char(o, ' ');
+		memcpy(p, name->s, sizeof(name->s));
+		p += name->len;
+		*p++ = ' ';
 		if (s.ns == TT_DELTA_UNKNOWN)
-			out_char(o, '?');
+			*p++ = '?';
 		else
-			out_human(o, s.ns);
+			p = put_human(p, s.ns);
 		if (s.state == TCP_TIME_WAIT && !c->tw_exact)
-			out_lit(o, " (inferred)");
+			p = put_lit(p, " (inferred)");
 		note = step_note(c, i);
 		if (note) {
-			out_lit(o, " (");
-			out_str(o, note);
-			out_char(o, ')');
+			p = put_lit(p, " (");
+			p = put_mem(p, note, strlen(note));
+			*p++ = ')';
 		}
-		out_lit(o, " -> ");
+		p = put_lit(p, " -> ");
 		if (tt_path_gap_after(c->nsteps, i))
-			out_lit(o, "... -> ");
+			p = put_lit(p, "... -> ");
 	}
+	o->len = p - o->buf;
 	out_str(o, tcp_state_str(c->state));
 	if (c->state == TCP_TIME_WAIT)
 		out_lit(o, " (inferred)");
