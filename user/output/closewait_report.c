@@ -5,6 +5,7 @@
 #include "model/tcp_state.h"
 #include "output/holders_fmt.h"
 #include "output/closewait_report.h"
+#include "output/put.h"
 #include "output/textfmt.h"
 #include "output/cgroup_fmt.h"
 
@@ -27,27 +28,25 @@ static void text_episode(struct fmt_ctx *c, const struct tt_event *e,
 			 __u16 service, __u64 ns, bool known)
 {
 	struct out *o = c->o;
-	const char *comm, *next;
+	char tmp[PUT_RCOL_MAX], *t = tmp, *p;
+	const char *comm;
 	__u32 pid = tt_event_who(e, &comm);
-	size_t start;
 
+	/* written in place, as trace's line (output/put.h) */
 	if (!out_reserve(o, TT_LINE_MAX))
 		return;
-	text_time(c, e->ts_ns);
-	text_who(o, pid, comm);
-	text_endpoint(c, e->family, e->saddr, e->sport);
-	text_endpoint(c, e->family, e->daddr, e->dport);
-	start = o->len;
-	out_u64(o, service);
-	text_rpad_from(o, start, W_SERVICE);
-	next = tcp_state_str(e->newstate);
-	text_col(o, next, strlen(next), W_STATE);
-	start = o->len;
+	p = text_put_time(c, o->buf + o->len, e->ts_ns);
+	p = text_put_who(p, pid, comm);
+	p = text_put_endpoint(p, c->wide, e->family, e->saddr, e->sport);
+	p = text_put_endpoint(p, c->wide, e->family, e->daddr, e->dport);
+	p = put_rcol(p, tmp, put_u32(tmp, service) - tmp, W_SERVICE);
+	p = text_put_state(p, e->newstate);
 	if (!known)
-		out_lit(o, ">=");
-	out_fixed(o, ns, 1000000ULL, 3);
-	text_rpad_from(o, start, W_MS);
-	out_trim(o);
+		t = put_lit(t, ">=");
+	t = put_fixed(t, ns, 1000000ULL, 3);
+	/* the last column: no space after it */
+	p = put_rcol(p, tmp, t - tmp, W_MS) - 1;
+	o->len = p - o->buf;
 	out_end_line(o);
 }
 

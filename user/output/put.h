@@ -142,4 +142,19 @@ static inline char *put_col_end(char *start, char *end, size_t width)
 	return end + 1;
 }
 
+/*
+ * s[0..n) right-aligned in width, then one space: for n and width up to
+ * 32, with 32 bytes of s readable (a scratch buffer) and 33 reserved
+ * after the alignment, all copies of a fixed size
+ */
+#define PUT_RCOL_MAX 32
+static inline char *put_rcol(char *p, const char *s, size_t n, size_t width)
+{
+	memcpy(p, put_spaces, PUT_RCOL_MAX);
+	p += n < width ? width - n : 0;
+	memcpy(p, s, PUT_RCOL_MAX);
+	p[n] = ' ';
+	return p + n + 1;
+}
+
 #endif /* __TT_PUT_H */

@@ -84,7 +84,7 @@ static void text_conn(struct fmt_ctx *fc, const struct tl_conn *c, __u64 now,
 {
 	__u64 life = now > c->first_ns ? now - c->first_ns : 0;
 	struct out *o = fc->o;
-	char life_s[PUT_HUMAN_MAX + 2], *p, *e;
+	char life_s[PUT_RCOL_MAX], *p, *e;
 	const char *note;
 	size_t n;
 
@@ -102,10 +102,7 @@ static void text_conn(struct fmt_ctx *fc, const struct tl_conn *c, __u64 now,
 	if (c->partial || tl_truncated(c))
 		e = put_lit(e, ">=");
 	n = put_human(e, life) - life_s;
-	memcpy(p, put_spaces, 10);
-	p += n < 10 ? 10 - n : 0;
-	p = put_mem(p, life_s, n);
-	*p++ = ' ';
+	p = put_rcol(p, life_s, n, 10);
 	for (int i = 0; i < tl_nsteps(c); i++) {
 		struct tl_step s = tl_step(c, i);
 		const struct tcp_state_name *name = tcp_state_name(s.state);
