@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "unit.h"
@@ -164,6 +165,52 @@ static void test_who(void **state)
 	assert_null(comm);
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Tuple keys: top bit set, changed by any one field or byte, and no two
+ * alike among 200,000 tuples that differ little (one host's sockets).
+ */
+static void test_tuple_key(void **state)
+{
+	enum { N = 200000 };
+	__u8 s[TT_ADDR_LEN] = { 10, 0, 0, 1 }, d[TT_ADDR_LEN] = { 10, 0, 0, 2 };
+	__u64 *keys = calloc(N, sizeof(*keys)), k;
+
+	(void)state;
+	assert_non_null(keys);
+	k = tt_tuple_key(AF_INET, s, 80, d, 40000);
+	assert_true(k >> 63);
+	assert_int_not_equal(k, tt_tuple_key(AF_INET6, s, 80, d, 40000));
+	assert_int_not_equal(k, tt_tuple_key(AF_INET, s, 81, d, 40000));
+	assert_int_not_equal(k, tt_tuple_key(AF_INET, s, 80, d, 40001));
+	assert_int_not_equal(k, tt_tuple_key(AF_INET, d, 80, s, 40000));
+	for (int i = 0; i < TT_ADDR_LEN; i++) {
+		s[i] ^= 1;
+		assert_int_not_equal(k, tt_tuple_key(AF_INET, s, 80, d, 40000));
+		s[i] ^= 1;
+		d[i] ^= 0x80;
+		assert_int_not_equal(k, tt_tuple_key(AF_INET, s, 80, d, 40000));
+		d[i] ^= 0x80;
+	}
+	for (int i = 0; i < N; i++) {
+		d[3] = i % 200;
+		d[2] = i / 200 % 5;
+		keys[i] = tt_tuple_key(i % 2 ? AF_INET : AF_INET6, s, 443, d,
+				       32768 + i / 1000);
+		assert_true(keys[i] >> 63);
+	}
+	qsort(keys, N, sizeof(*keys), cmp_key);
+	for (int i = 1; i < N; i++)
+		assert_int_not_equal(keys[i - 1], keys[i]);
+	free(keys);
+}
+
 static void test_view(void **state)
 {
 	static union {
@@ -189,6 +236,7 @@ UNIT_GROUP(event)
 		cmocka_unit_test(test_short_buffer),
 		cmocka_unit_test(test_family_str),
 		cmocka_unit_test(test_who),
+		cmocka_unit_test(test_tuple_key),
 		cmocka_unit_test(test_view),
 	};
 

@@ -16,18 +16,26 @@ const char *tt_family_str(__u16 family)
 	}
 }
 
+/*
+ * Eight bytes at a time, each word folded in by a multiplication and a
+ * shift (both bijective), splitmix64's finaliser at the end: the FNV-1a
+ * it replaces went byte by byte, 240 instructions per key.
+ */
 __u64 tt_tuple_key(__u16 family, const __u8 *saddr, __u16 sport,
 		   const __u8 *daddr, __u16 dport)
 {
-	__u64 h = 1469598103934665603ULL; /* FNV-1a */
-	__u8 buf[2 * TT_ADDR_LEN + 6];
+	__u64 h = family | (__u64)sport << 16 | (__u64)dport << 32, w[4];
 
-	memcpy(buf, saddr, TT_ADDR_LEN);
-	memcpy(buf + TT_ADDR_LEN, daddr, TT_ADDR_LEN);
-	memcpy(buf + 2 * TT_ADDR_LEN, &sport, 2);
-	memcpy(buf + 2 * TT_ADDR_LEN + 2, &dport, 2);
-	memcpy(buf + 2 * TT_ADDR_LEN + 4, &family, 2);
-	for (size_t i = 0; i < sizeof(buf); i++)
-		h = (h ^ buf[i]) * 1099511628211ULL;
+	memcpy(w, saddr, TT_ADDR_LEN);
+	memcpy(w + 2, daddr, TT_ADDR_LEN);
+	for (int i = 0; i < 4; i++) {
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
 	return h | 1ULL << 63;
 }
