@@ -4,9 +4,14 @@
 #include "output/addrfmt.h"
 #include "output/put.h"
 
-/* "0" to "255", each as its digits and, in its last byte, their count */
-#define D1(n) \
-	((n) >= 100 ? '0' + (n) / 100 : (n) >= 10 ? '0' + (n) / 10 : '0' + (n))
+/*
+ * "0" to "255", each as its digits and, in its last byte, their count;
+ * every arm stays a digit, as clang checks the arms not taken too
+ */
+#define D1(n)                                 \
+	('0' + ((n) >= 100 ? (n) / 100 % 10 : \
+		(n) >= 10  ? (n) / 10 % 10 :  \
+			     (n) % 10))
 #define D2(n) \
 	((n) >= 100 ? '0' + (n) / 10 % 10 : (n) >= 10 ? '0' + (n) % 10 : 0)
 #define D3(n) ((n) >= 100 ? '0' + (n) % 10 : 0)
