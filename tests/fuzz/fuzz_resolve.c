@@ -160,8 +160,9 @@ static void fill(struct fuzz_in *in, char *dst, size_t n)
 }
 
 /*
- * Mount records laid out as the kernel does; returns the first cgroup2
- * mount point (malloc'ed, unescaped), or NULL if there is none.
+ * Mount records laid out as the kernel does, each showing the whole
+ * hierarchy (root "/"); returns the first cgroup2 mount point that fits a
+ * path (malloc'ed, unescaped), or NULL if there is none.
  */
 static char *make_mountinfo(struct fuzz_in *in, struct buf *b)
 {
@@ -203,7 +204,8 @@ static char *make_mountinfo(struct fuzz_in *in, struct buf *b)
 			put_escaped(b, opts, olen);
 		}
 		puts_(b, "\n");
-		if (!want && !strcmp(type, "cgroup2"))
+		if (!want && !strcmp(type, "cgroup2") &&
+		    strlen(mnt) < PATH_MAX)
 			want = strdup(mnt);
 		free(mnt);
 		free(opts);

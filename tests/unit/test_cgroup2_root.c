@@ -89,6 +89,8 @@ static void test_escapes_and_limits(void **state)
 			      sizeof(buf)),
 			 -1);
 	assert_int_equal(pick("", buf, sizeof(buf)), -1);
+	/* a last line that ends with its root field (the fuzzer's find) */
+	assert_int_equal(pick("x - cgroup2 /r", buf, sizeof(buf)), -1);
 }
 
 UNIT_GROUP(cgroup2_root)

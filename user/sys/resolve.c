@@ -138,7 +138,7 @@ int cgroup2_root_in(FILE *f, char *buf, size_t len)
 		for (int i = 0; i < 3 && p; i++)
 			if ((p = strchr(p, ' ')))
 				p++;
-		if (!p || !(p = field(p, root, sizeof(root))) ||
+		if (!p || !(p = field(p, root, sizeof(root))) || *p != ' ' ||
 		    !field(p + 1, mnt, sizeof(mnt)) || strlen(mnt) >= len)
 			continue;
 		r = reach(root);
