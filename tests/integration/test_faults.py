@@ -313,3 +313,37 @@ def test_max_sockets_bounds_the_kernel_table(tracer, netns):
     # a socket without an entry gets no id and no time
     timed = {e["sock_id"] for e in evs if e["ms"] is not None}
     assert 0 < len(timed) <= 1024
+
+
+def vm_kib(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError(f"no {field} for {pid}")
+
+
+def test_check_memory_follows_live_sockets_not_connections(tracer, netns):
+    """2 s of churn in a namespace of its own: tens of thousands of
+    connections, a few open at once. check's memory grows with the
+    sockets open at once, not with the connections seen (it kept one
+    table sized for a million and touched a new page of it for nearly
+    every connection: 245 MiB after 200,000), and every connection is
+    counted"""
+    churn(0)
+    t = tracer("check", "--netns", netns, "--max-closewait", "off",
+               "-d", "30", name="check-mem")
+    before = vm_kib(t.proc.pid, "VmRSS")
+    out = subprocess.run(["ip", "netns", "exec", netns, CHURN, "-d", "2"],
+                         check=True, capture_output=True, text=True,
+                         timeout=40).stdout
+    conns = int(re.search(r"conns=(\d+)", out).group(1))
+    time.sleep(0.5)
+    grown = vm_kib(t.proc.pid, "VmHWM") - before
+    assert t.stop() == 0, t.stderr
+    assert conns > 5000, out
+    m = re.search(r"PASS \(watching host; (\d+) connections", t.stderr)
+    assert m, t.stderr
+    # both ends of each, and the listener is no connection
+    assert int(m.group(1)) == 2 * conns, (m.group(1), conns)
+    assert grown < 16 * 1024, f"RSS grew {grown} KiB over {conns} connections"

@@ -566,6 +566,42 @@ static void test_for_each(void **state)
 	idmap__free(m);
 }
 
+/*
+ * A million-record bound, 400,000 short-lived ids, at most 100 held at
+ * once (a host churning connections): the slots follow the records held,
+ * not the bound, and every record moved by growing keeps its contents.
+ */
+static void test_memory_follows_records(void **state)
+{
+	struct idmap *m = idmap__new(1 << 20, sizeof(struct rec));
+	__u64 id = 1;
+
+	(void)state;
+	assert_non_null(m);
+	assert_int_equal(idmap__slots(m), 64);
+	for (int i = 0; i < 400000; i++, id++) {
+		struct rec *r = idmap__insert(m, id);
+
+		assert_non_null(r);
+		rec_fill(r, id, 0);
+		if (id > 100)
+			idmap__delete(m, id - 100);
+	}
+	assert_int_equal(idmap__count(m), 100);
+	assert_int_equal(idmap__slots(m), 256);
+	/* then many held at once: it grows, and shrinks never */
+	for (int i = 0; i < 5000; i++, id++)
+		rec_fill(idmap__insert(m, id), id, 0);
+	assert_int_equal(idmap__slots(m), 16384);
+	for (__u64 k = id - 5100; k < id; k++) {
+		struct rec *r = idmap__lookup(m, k);
+
+		assert_non_null(r);
+		assert_int_equal(r->id, k);
+	}
+	idmap__free(m);
+}
+
 UNIT_GROUP(idmap)
 {
 	static const struct CMUnitTest tests[] = {
@@ -578,6 +614,7 @@ UNIT_GROUP(idmap)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_tiny),
 		cmocka_unit_test(test_for_each),
+		cmocka_unit_test(test_memory_follows_records),
 		cmocka_unit_test(test_differential_random),
 		cmocka_unit_test(test_differential_small),
 		cmocka_unit_test(test_differential_sequential),

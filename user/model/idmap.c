@@ -4,8 +4,18 @@
 #include "util/common.h"
 #include "model/idmap.h"
 
+/*
+ * The slots grow by doubling as records come, up to the first power of
+ * two >= 2 * max: memory follows the most records held at once, not the
+ * bound. A host that opens millions of short connections, few at a time,
+ * keeps a small table that stays in cache, rather than a bound-sized one
+ * whose pages fill in one by one as ids hash all over it.
+ */
+#define IDMAP_MIN_SLOTS 64
+
 struct idmap {
-	size_t mask; /* slots - 1; slots a power of two, >= 2 * max */
+	size_t mask; /* slots - 1; slots a power of two */
+	size_t max_slots; /* the first power of two >= 2 * max */
 	size_t max;
 	size_t count;
 	size_t value_size;
@@ -37,6 +47,9 @@ struct idmap *idmap__new(size_t max_entries, size_t value_size)
 		return NULL;
 	while (slots < 2 * max_entries)
 		slots *= 2;
+	m->max_slots = slots;
+	if (slots > IDMAP_MIN_SLOTS)
+		slots = IDMAP_MIN_SLOTS;
 	m->mask = slots - 1;
 	m->max = max_entries;
 	m->value_size = value_size;
@@ -63,6 +76,37 @@ static void *value_at(const struct idmap *m, size_t slot)
 	return m->values + slot * m->value_size;
 }
 
+/* 0 when the records are in twice the slots; -1 (none moved) without memory */
+static int grow(struct idmap *m)
+{
+	struct idmap old = *m;
+	size_t slots = (m->mask + 1) * 2;
+
+	m->ids = calloc(slots, sizeof(*m->ids));
+	m->values = calloc(slots, m->value_size);
+	if (!m->ids || !m->values) {
+		free(m->ids);
+		free(m->values);
+		*m = old;
+		return -1;
+	}
+	m->mask = slots - 1;
+	for (size_t j = 0; j <= old.mask; j++) {
+		size_t i;
+
+		if (!old.ids[j])
+			continue;
+		for (i = slot_of(m, old.ids[j]); m->ids[i];
+		     i = (i + 1) & m->mask)
+			;
+		m->ids[i] = old.ids[j];
+		memcpy(value_at(m, i), value_at(&old, j), m->value_size);
+	}
+	free(old.ids);
+	free(old.values);
+	return 0;
+}
+
 void *idmap__lookup(const struct idmap *m, __u64 id)
 {
 	for (size_t i = slot_of(m, id);; i = (i + 1) & m->mask) {
@@ -84,6 +128,13 @@ void *idmap__insert(struct idmap *m, __u64 id)
 			return value_at(m, i);
 	if (m->count >= m->max)
 		return NULL;
+	/* past half full: twice the slots, or, without memory, fuller */
+	if (2 * (m->count + 1) > m->mask + 1 && m->mask + 1 < m->max_slots &&
+	    !grow(m))
+		for (i = slot_of(m, id); m->ids[i]; i = (i + 1) & m->mask)
+			;
+	if (m->count + 1 > m->mask)
+		return NULL; /* one slot stays empty: probes end */
 	m->ids[i] = id;
 	m->count++;
 	memset(value_at(m, i), 0, m->value_size);
@@ -119,6 +170,11 @@ void idmap__delete(struct idmap *m, __u64 id)
 size_t idmap__count(const struct idmap *m)
 {
 	return m->count;
+}
+
+size_t idmap__slots(const struct idmap *m)
+{
+	return m->mask + 1;
 }
 
 void idmap__for_each(const struct idmap *m,
