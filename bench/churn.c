@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -375,6 +376,22 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * CPU time of the whole process, user and system: with the kernel's
+ * loopback work done in the sending thread's context (softirq on
+ * local_bh_enable), it holds most of a connection's kernel cost, and a
+ * tracer's programs with it, whatever share of the CPUs the run got.
+ */
+static double cpu_ns(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e9 +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e3;
+}
+
 /* Sleep for the run, or until SIGINT/SIGTERM: both stop the run early. */
 static void wait_for_end(const sigset_t *sigs, double end)
 {
@@ -451,9 +468,10 @@ int main(int argc, char **argv)
 	/* one line, key=value, for bench/run.sh */
 	printf("conns=%lu seconds=%.3f rate=%.0f transitions_expected=%lu",
 	       conns, elapsed, conns / elapsed, conns * TRANSITIONS_PER_CONN);
-	printf(" errors=%lu eaddrnotavail=%lu threads=%u family=%s port=%u\n",
+	printf(" errors=%lu eaddrnotavail=%lu threads=%u family=%s port=%u",
 	       errors, atomic_load(&n_addrnotavail), opts.threads,
 	       opts.ipv6 ? "ipv6" : "ipv4", server_port());
+	printf(" cpu_ns_per_conn=%.0f\n", conns ? cpu_ns() / conns : 0.0);
 	return errors ? 1 : 0;
 
 err_threads:

@@ -8,7 +8,7 @@
 # Both runs trace only a network namespace of their own (--netns), where
 # churn runs: other traffic on the host, which the idle run would count
 # as fixed cost, never reaches them.
-#   bench/cost.sh [MODE...]     default: "trace -j" trace timeline closewait
+#   bench/cost.sh [MODE...]     default: "trace -j" trace timeline closewait check
 #   COST_ARGS="-6"              extra churn options (-6: IPv6 over ::1)
 set -euo pipefail
 
@@ -29,7 +29,7 @@ trap cleanup EXIT
 [[ $(id -u) == 0 ]] || { echo "cost.sh: needs root" >&2; exit 1; }
 command -v valgrind >/dev/null || { echo "cost.sh: needs valgrind" >&2; exit 1; }
 
-if (($#)); then modes=("$@"); else modes=("trace -j" "trace" "timeline" "closewait"); fi
+if (($#)); then modes=("$@"); else modes=("trace -j" "trace" "timeline" "closewait" "check"); fi
 
 ip netns add "$NS" || { echo "cost.sh: cannot create network namespace" >&2; exit 1; }
 ip -n "$NS" link set lo up
@@ -40,10 +40,19 @@ collected()
 	awk '/Collected/ { print $4 }' "$1"
 }
 
-# events the run processed, from tcptrail's summary on stderr
+# events the run processed, from tcptrail's summary on stderr; check has
+# none: its verdict counts what was lost, churn what it made (the
+# namespace holds nothing else), and an idle run sees nothing
 events()
 {
-	sed -n 's/^tcptrail: \([0-9]*\) [a-z]*s\{0,1\}, \([0-9]*\) lost.*/\1 \2/p' "$1"
+	local err=$1 churn=${1%.err}.churn
+
+	if grep -q '^tcptrail check:' "$err"; then
+		echo "$( [[ -f $churn ]] && sed -n 's/.*transitions_expected=\([0-9]*\).*/\1/p' "$churn" || echo 0)" \
+			"$(sed -n 's/.*, \([0-9]*\) transitions\{0,1\} lost.*/\1/p' "$err")"
+		return
+	fi
+	sed -n 's/^tcptrail: \([0-9]*\) [a-z]*s\{0,1\}, \([0-9]*\) lost.*/\1 \2/p' "$err"
 }
 
 run()

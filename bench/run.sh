@@ -396,7 +396,7 @@ print(sum(p.get("run_time_ns", 0) for p in json.load(sys.stdin)
 run_round()
 {
 	local mode=$1 round=$2 base out err cout t0 t1 c0=0 c1=0 rc=0
-	local rate expected errors events lost cpu b0=0 b1=0 bns=- ids
+	local rate expected errors events lost cpu b0=0 b1=0 bns=- ids cpc
 
 	mode_def "$mode"
 	MODE=$mode
@@ -447,6 +447,8 @@ run_round()
 	fi
 
 	rate=$(churn_field rate <"$cout")
+	cpc=$(churn_field cpu_ns_per_conn <"$cout")
+	[[ -n $cpc ]] || cpc=-
 	expected=$(churn_field transitions_expected <"$cout")
 	# the kernel side's time per transition, all its programs together
 	if ((b1 > b0)) && [[ -n $expected ]] && ((expected > 0)); then
@@ -485,10 +487,10 @@ run_round()
 	fi
 	# a kept output's writeback would tax the rounds after it
 	[[ $KEEP == 1 ]] || rm -f "$out"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$rate" \
-		"$events" "$expected" "$lost" "$cpu" "$errors" "$bns" >>"$RESULTS"
-	note "$(printf '%-12s round %d/%d: %7s conn/s, events %s/%s, lost %s, cpu %s%%, errors %s, bpf %s ns/transition' \
-		"$mode" "$round" "$ROUNDS" "$rate" "$events" "$expected" "$lost" "$cpu" "$errors" "$bns")"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$rate" \
+		"$events" "$expected" "$lost" "$cpu" "$errors" "$bns" "$cpc" >>"$RESULTS"
+	note "$(printf '%-12s round %d/%d: %7s conn/s, events %s/%s, lost %s, cpu %s%%, errors %s, bpf %s ns/transition, churn %s ns CPU/conn' \
+		"$mode" "$round" "$ROUNDS" "$rate" "$events" "$expected" "$lost" "$cpu" "$errors" "$bns" "$cpc")"
 }
 
 report()
@@ -496,7 +498,7 @@ report()
 	local modes=$1
 
 	awk -F '\t' -v modes="$modes" '
-		# the q-quantile (0.25, 0.5, 0.75), interpolated between ranks
+		# the q-quantile (0: the least, 0.25, 0.5, 0.75), interpolated between ranks
 		function quantile(list, q,    a, n, i, j, t, x, f) {
 			n = split(list, a, " ")
 			for (i = 2; i <= n; i++)	# insertion sort: n is small
@@ -520,17 +522,21 @@ report()
 			if ($7 != "-") cpu[m] = cpu[m] " " $7
 			err[m] += $8
 			if ($9 != "-" && $9 != "") bns[m] = bns[m] " " $9
+			if ($10 != "-" && $10 != "") cpc[m] = cpc[m] " " $10
 		}
 		END {
-			fmt = "%-12s %6s %9s %8s %13s %9s %10s %8s %6s %10s\n"
+			fmt = "%-12s %6s %9s %8s %13s %9s %10s %8s %6s %10s %8s %9s\n"
 			printf fmt, "mode", "rounds", "conn/s", "ratio", "ratio IQR",
-			       "events%", "lost", "cpu%", "errors", "bpf ns/tr"
+			       "events%", "lost", "cpu%", "errors", "bpf ns/tr",
+			       "us/conn", "cpu ratio"
 			base = median(rate["untraced"])
+			# the best round: a loud host only ever adds to it
+			cbase = quantile(cpc["untraced"], 0)
 			split(modes, order, " ")
 			for (k = 1; k in order; k++) {
 				m = order[k]
 				if (!(m in n)) {
-					printf fmt, m, 0, "-", "-", "-", "-", "-", "-", "-", "-"
+					printf fmt, m, 0, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"
 					continue
 				}
 				r = median(rate[m])
@@ -542,8 +548,11 @@ report()
 					quantile(rate[m], 0.25) / base,
 					quantile(rate[m], 0.75) / base) : "-"
 				bn = (m in bns) ? sprintf("%.0f", median(bns[m])) : "-"
+				uc = (m in cpc) ? quantile(cpc[m], 0) : 0
+				us = uc > 0 ? sprintf("%.2f", uc / 1000) : "-"
+				cr = uc > 0 && cbase > 0 ? sprintf("%.3f", cbase / uc) : "-"
 				printf fmt, m, n[m], sprintf("%.0f", r), ratio, iqr, ev,
-				       ls, cp, err[m], bn
+				       ls, cp, err[m], bn, us, cr
 			}
 		}' "$RESULTS"
 }
@@ -617,7 +626,10 @@ main()
 		"mode's quartiles over the same median; events%: median of" \
 		"events written / expected (transitions, or connection lines for timeline and closewait); cpu%: tracer's user space only;" \
 		"bpf ns/tr: median run time of the tracer's BPF programs per" \
-		"transition (kernel.bpf_stats_enabled, on for the whole run)"
+		"transition (kernel.bpf_stats_enabled, on for the whole run);" \
+		"us/conn: churn's own CPU time (user and system) per connection in" \
+		"the mode's best round, where the kernel's loopback work and the" \
+		"tracer's programs run; cpu ratio: untraced us/conn over the mode's"
 	if ((${#FAILED[@]})); then
 		note "failed: ${!FAILED[*]}"
 		return 1
