@@ -204,8 +204,7 @@ static char *make_mountinfo(struct fuzz_in *in, struct buf *b)
 			put_escaped(b, opts, olen);
 		}
 		puts_(b, "\n");
-		if (!want && !strcmp(type, "cgroup2") &&
-		    strlen(mnt) < PATH_MAX)
+		if (!want && !strcmp(type, "cgroup2") && strlen(mnt) < PATH_MAX)
 			want = strdup(mnt);
 		free(mnt);
 		free(opts);
