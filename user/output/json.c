@@ -39,22 +39,12 @@ char *json_put_quoted(char *p, const char *s, size_t maxlen)
 		unsigned char c;
 		size_t l;
 
-		/* 8 bytes at a time while they are ' ' to '~' but '"' and '\\' */
-		if (PUT_WORDS && maxlen - i >= 8) {
-			__u64 x, m;
-
-			memcpy(&x, s + i, 8);
-			m = put_special(x, 0x20, 0x7e, '"', '\\');
-			/* copied whole: what follows the first special is rewritten */
-			memcpy(p, &x, 8);
-			if (!m) {
-				p += 8;
-				i += 8;
-				continue;
-			}
-			p += put_first(m);
-			i += put_first(m);
-		}
+		/* ' ' to '~' but '"' and '\\' go as they are */
+		l = put_plain_run(p, s + i, maxlen - i, 0x20, 0x7e, '"', '\\');
+		p += l;
+		i += l;
+		if (i == maxlen)
+			break;
 		c = u[i];
 		if (c - 0x20u < 0x7fu - 0x20u && c != '"' && c != '\\') {
 			*p++ = c;

@@ -140,22 +140,14 @@ char *put_text_esc(char *p, const char *s, size_t maxlen)
 	while (i < maxlen) {
 		unsigned char c;
 
-		/* 8 bytes at a time while they are '!' to '~' but '\\' */
-		if (PUT_WORDS && maxlen - i >= 8) {
-			__u64 x, m;
+		size_t l;
 
-			memcpy(&x, s + i, 8);
-			m = put_special(x, 0x21, 0x7e, '\\', '\\');
-			/* copied whole: what follows the first special is rewritten */
-			memcpy(p, &x, 8);
-			if (!m) {
-				p += 8;
-				i += 8;
-				continue;
-			}
-			p += put_first(m);
-			i += put_first(m);
-		}
+		/* '!' to '~' but '\\' go as they are */
+		l = put_plain_run(p, s + i, maxlen - i, 0x21, 0x7e, '\\', '\\');
+		p += l;
+		i += l;
+		if (i == maxlen)
+			break;
 		c = s[i++];
 		if (c - 0x21u < 0x7fu - 0x21u && c != '\\') {
 			*p++ = c;

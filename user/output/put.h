@@ -122,6 +122,32 @@ static inline unsigned int put_first(__u64 mask)
 }
 
 /*
+ * Copies s[0..n) to p 8 bytes at a time while no byte is special (see
+ * put_special()); returns how many were plain: the escaping loop takes
+ * over at the first special byte, or for the last 7. Whole words are
+ * written, so p has room for n rounded up to 8; what follows the plain
+ * run is rewritten by the caller.
+ */
+static inline size_t put_plain_run(char *p, const char *s, size_t n,
+				   unsigned int lo, unsigned int hi,
+				   unsigned int a, unsigned int b)
+{
+	size_t i = 0;
+
+	while (PUT_WORDS && n - i >= 8) {
+		__u64 x, m;
+
+		memcpy(&x, s + i, 8);
+		memcpy(p + i, &x, 8);
+		m = put_special(x, lo, hi, a, b);
+		if (m)
+			return i + put_first(m);
+		i += 8;
+	}
+	return i;
+}
+
+/*
  * s[0..maxlen) up to a NUL, terminal-safe (as out_text_esc()): '!' to
  * '~' as they are but '\\', every other byte (space, '\\', control
  * characters, bytes above 0x7e) as \xNN; at most 4 * maxlen bytes.
