@@ -18,8 +18,9 @@ const char *tt_family_str(__u16 family)
 
 /*
  * Eight bytes at a time, each word folded in by a multiplication and a
- * shift (both bijective), splitmix64's finaliser at the end: the FNV-1a
- * it replaces went byte by byte, 240 instructions per key.
+ * shift (both bijective): the FNV-1a it replaces went byte by byte, 240
+ * instructions per key. No finaliser: the keys go into idmaps, whose
+ * slot_of() mixes every bit into the low ones anyway.
  */
 __u64 tt_tuple_key(__u16 family, const __u8 *saddr, __u16 sport,
 		   const __u8 *daddr, __u16 dport)
@@ -32,10 +33,5 @@ __u64 tt_tuple_key(__u16 family, const __u8 *saddr, __u16 sport,
 		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL;
 		h ^= h >> 29;
 	}
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
 	return h | 1ULL << 63;
 }
