@@ -111,7 +111,7 @@ unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san
 	$(Q)$(OUTPUT)/unit_tests_san
 
 integration: $(OUTPUT)/tcptrail
-	$(Q)$(PYTEST) tests/integration
+	$(Q)$(PYTEST) --durations=25 tests/integration
 
 # on an x86_64 host, the arm64 build on arm64 kernels too (cross.mk)
 ifeq ($(HOST_ARCH)$(CROSS),x86)
