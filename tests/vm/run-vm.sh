@@ -107,8 +107,8 @@ boot()
 rm -f "$out"/console.panic.*.log
 start=$(date +%s)
 boot "$@"
-# Under TCG a guest kernel now and then panics in its own early boot (seen:
-# 6.12 in sched_clock_cpu, 2.7 s in, on a jump label's nop). Before
+# Under TCG a guest kernel now and then panics in its own early boot (seen
+# once: 6.12 in sched_clock_cpu, 2.7 s in; cause not known). Before
 # TT_KERNEL, /init has not run and tcptrail has not been started, so that
 # boot says nothing about tcptrail: boot once more, and say so. A panic
 # after TT_KERNEL is a result, never retried.
