@@ -26,7 +26,7 @@ SECS=${SECS:-3}
 SETTLE=${SETTLE:-1.5}
 CHURN_ARGS=${CHURN_ARGS:-}
 KEEP=${KEEP:-0}
-DEFAULT_MODES="untraced trace-null trace-text trace-perf trace-json timeline closewait check hist hist-all export tcpstates bpftrace bpftrace-hist"
+DEFAULT_MODES="untraced trace-null trace-port trace-text trace-perf trace-json timeline closewait check hist hist-all export tcpstates bpftrace bpftrace-hist"
 EXPORT_PORT=${EXPORT_PORT:-19977}
 MODES=${MODES:-$DEFAULT_MODES}
 
@@ -97,7 +97,16 @@ mode_def()
 		NEEDS=$TCPTRAIL
 		;;
 	trace-null)
-		# kernel cost only: the filter matches nothing, nothing is emitted
+		# kernel cost only: every socket is followed, but the owner
+		# filter (this script, which makes no connection) is the last
+		# test and refuses every transition; nothing is emitted
+		CMD=("$TCPTRAIL" trace --pid $$)
+		HEADER='^(TIME|PID)'
+		LOST_RE='[0-9]+ lost'
+		NEEDS=$TCPTRAIL
+		;;
+	trace-port)
+		# a port filter that no socket passes: no state for any of them
 		CMD=("$TCPTRAIL" trace --port 1)
 		HEADER='^(TIME|PID)'
 		LOST_RE='[0-9]+ lost'

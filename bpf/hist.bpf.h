@@ -149,9 +149,10 @@ static __always_inline void read_ports(const struct sock *sk, struct tuple *t)
 }
 
 /*
- * Filters decide what is counted, not what is followed: a connecting
- * socket has no local port at SYN_SENT, yet its time there counts once
- * the port matches.
+ * The filters on the state (and cgroup) decide what is counted, not what
+ * is followed: a connecting socket has no local port at SYN_SENT, yet its
+ * time there counts once the port matches. A socket that family, ports or
+ * namespace rule out for good is not followed.
  */
 static __always_inline int agg_btf(struct sock *sk, int oldstate, int newstate)
 {
@@ -164,6 +165,12 @@ static __always_inline int agg_btf(struct sock *sk, int oldstate, int newstate)
 	if (agg_filtered(sk)) {
 		read_ports(sk, &t);
 		t.netns = sk->__sk_common.skc_net.net->ns.inum;
+		if (sock_ruled_out(t.family, t.sport, t.dport, t.netns)) {
+			if ((entered_states & old_bit) &&
+			    made_before_ports(&t, oldstate, newstate))
+				bpf_map_delete_elem(&entered, &key);
+			return 0;
+		}
 		match = socket_matches(sk, &t, oldstate, newstate);
 	}
 	if (match) {

@@ -8,14 +8,10 @@
 #include "tcptrail.h"
 #include "cgroup.bpf.h"
 #include "sock.bpf.h"
+#include "filter.bpf.h"
 
 /* Knobs, set by user space before load. Zero means "no filter". */
-const volatile __u16 filter_family;
-const volatile __u8 filter_lport;
-const volatile __u8 filter_rport;
-const volatile __u8 filter_anyport;
 const volatile __u32 filter_tgid;
-const volatile __u32 filter_netns;
 const volatile __u32 filter_states; /* bit n: TCP state n */
 const volatile __u64 filter_cgroup; /* cgroup v2 id (kernfs inode) */
 const volatile __u8 mode; /* enum tt_mode */
@@ -35,9 +31,6 @@ const volatile __u64 hist_unit_ns = 1000;
 /* a socket of unknown direction: its service port is not ephemeral */
 const volatile __u16 eph_lo = 32768;
 const volatile __u16 eph_hi = 60999;
-
-/* One bit per port; indexes: 0 local, 1 remote, 2 either side. */
-const volatile __u64 port_bits[3][1024];
 
 #include "events.bpf.h"
 
@@ -113,11 +106,6 @@ struct tuple {
 	__u8 daddr[TT_ADDR_LEN];
 };
 
-static __always_inline bool port_in(int set, __u16 port)
-{
-	return port_bits[set][port >> 6] & (1ULL << (port & 63));
-}
-
 /* Filters that depend only on the socket, not on its tracked state. */
 static __always_inline bool socket_matches(const struct sock *sk,
 					   const struct tuple *t, int oldstate,
@@ -139,6 +127,23 @@ static __always_inline bool socket_matches(const struct sock *sk,
 	if (filter_cgroup && !sk_in_cgroup(sk, filter_cgroup))
 		return false;
 	return true;
+}
+
+/*
+ * An entry made while a port was still 0, which the filters refused once
+ * it was known: a connecting socket's local port, an accepted one's remote
+ * port, a listener's own when listen() bound it.
+ */
+static __always_inline bool made_before_ports(const struct tuple *t,
+					      int oldstate, int newstate)
+{
+	if (oldstate == TCP_SYN_SENT)
+		return !sock_ruled_out(t->family, 0, t->dport, t->netns);
+	if (oldstate == TCP_SYN_RECV)
+		return !sock_ruled_out(t->family, t->sport, 0, t->netns);
+	if (oldstate == TCP_LISTEN && newstate == TCP_CLOSE)
+		return !sock_ruled_out(t->family, 0, 0, t->netns);
+	return false;
 }
 
 #include "hist.bpf.h"
@@ -316,7 +321,8 @@ static const struct sk_path_state path_zero;
 
 /*
  * The socket's entry, found or made, dropped at CLOSE: its state in
- * sk_states_hash, or, for timeline, its state and path in sk_paths.
+ * sk_states_hash, or, for timeline, its state and path in sk_paths. A
+ * socket the filters rule out has none: no transition of it can match.
  */
 static __always_inline void handle_sock(void *ctx, struct sock *sk,
 					const struct tuple *t, int oldstate,
@@ -326,6 +332,15 @@ static __always_inline void handle_sock(void *ctx, struct sock *sk,
 	__u64 key = (__u64)sk;
 	struct sk_state *st;
 
+	if (sock_ruled_out(t->family, t->sport, t->dport, t->netns)) {
+		if (!made_before_ports(t, oldstate, newstate))
+			return;
+		if (emit_paths)
+			bpf_map_delete_elem(&sk_paths, &key);
+		else
+			bpf_map_delete_elem(&sk_states_hash, &key);
+		return;
+	}
 	if (emit_paths) {
 		ps = lookup_or_init(&sk_paths, &key, &path_zero);
 		st = ps ? &ps->st : NULL;

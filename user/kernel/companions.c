@@ -14,6 +14,18 @@
 #include "tw_fentry.skel.h"
 #include "tcptrail.skel.h"
 
+/* the tracer's filters on what a socket is: it notes no socket they refuse */
+static void copy_sock_filters(struct accept_fexit_bpf__rodata *to,
+			      const struct tcptrail_bpf__rodata *from)
+{
+	to->filter_family = from->filter_family;
+	to->filter_lport = from->filter_lport;
+	to->filter_rport = from->filter_rport;
+	to->filter_anyport = from->filter_anyport;
+	to->filter_netns = from->filter_netns;
+	memcpy(to->port_bits, from->port_bits, sizeof(to->port_bits));
+}
+
 /* fexit/inet_csk_accept where it loads, sharing the tracer's table */
 static int attach_accept_fexit(struct tt_tracer *t,
 			       const struct tt_loader_opts *o)
@@ -27,6 +39,7 @@ static int attach_accept_fexit(struct tt_tracer *t,
 	fx = accept_fexit_bpf__open_opts(&oo);
 	if (!fx)
 		return -errno;
+	copy_sock_filters(fx->rodata, t->skel->rodata);
 	err = bpf_map__reuse_fd(fx->maps.accepted,
 				bpf_map__fd(t->skel->maps.accepted));
 	if (!err)
