@@ -48,7 +48,7 @@ include mk/bench.mk
 include mk/install.mk
 include mk/deb.mk
 
-.PHONY: all static image layers test test-fresh test-vm-arm64 unit integration bench cost run format format-check vmlinux clean deps
+.PHONY: all static image layers test test-build test-build-arm64 test-fresh test-vm-arm64 unit integration bench cost run format format-check vmlinux clean deps
 .DELETE_ON_ERROR:
 # kept once their skeleton is made; not every target: a missing object
 # must be rebuilt even when the binary is newer than its sources
@@ -117,13 +117,24 @@ integration: $(OUTPUT)/tcptrail
 ifeq ($(HOST_ARCH)$(CROSS),x86)
 TEST_CROSS := test-vm-arm64
 endif
-test: layers unit fuzz-short integration test-vm $(TEST_CROSS)
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+# What the suites run is built first, a job per CPU; then the suites run
+# one after another, never side by side: their loads would overlap
+test:
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) test-build
+	$(Q)$(MAKE) --no-print-directory -j1 layers unit fuzz-short \
+		integration test-vm $(TEST_CROSS)
+
+test-build: $(OUTPUT)/tcptrail $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san \
+	fuzz-build test-vm-build $(TEST_CROSS:test-vm-%=test-build-%)
 
 # a make of its own: nothing set on this command line (CC, OUTPUT,
 # VM_SUITES) is meant for the cross build
-test-vm-arm64: MAKEOVERRIDES :=
+test-vm-arm64 test-build-arm64: MAKEOVERRIDES :=
 test-vm-arm64:
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 test-vm
+test-build-arm64:
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 test-vm-build
 
 # the README's two commands on a fresh Debian 12 (debootstrap, cached in
 # build/fresh), with HEAD copied in: see scripts/test-fresh.sh

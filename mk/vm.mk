@@ -33,7 +33,7 @@ else
 Q ?= @
 endif
 
-.PHONY: vm-kernels test-vm
+.PHONY: vm-kernels test-vm test-vm-build
 
 $(VM_OUT):
 	$(Q)mkdir -p $@
@@ -48,7 +48,10 @@ $(VM_OUT)/workload: tests/vm/workload.c | $(VM_OUT) $(CROSS_DEPS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -std=gnu11 -static $< -o $@
 
-test-vm: $(OUTPUT)/tcptrail $(VM_OUT)/workload vm-kernels
+# what test-vm runs, built and fetched
+test-vm-build: $(OUTPUT)/tcptrail $(VM_OUT)/workload vm-kernels
+
+test-vm: test-vm-build
 	$(Q)VM_SUITES="$(VM_SUITES)" VM_ARCH=$(DEB_ARCH) VM_DIR=$(VM_OUT) \
 		TCPTRAIL=$(OUTPUT)/tcptrail VM_WORKLOAD=$(VM_OUT)/workload \
 		VM_BUSYBOX=$(VM_BUSYBOX) $(PYTEST) tests/vm
