@@ -43,7 +43,8 @@ static __always_inline void note_accept(const struct sock *sk)
 	if (filter_netns)
 		netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	/* no entry would take it: 'accepted' would fill */
-	if (sock_ruled_out(family, a.sport, a.dport, netns))
+	if (sock_ruled_out(family, a.sport, a.dport, netns) ||
+	    cgroup_rules_out(sk))
 		return;
 	bpf_get_current_comm(a.comm, sizeof(a.comm));
 	bpf_map_update_elem(&accepted, &key, &a, BPF_ANY);

@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The filters on what a socket is (family, ports, network namespace), set
- * by user space before load; zero means "no filter". Included by the
- * tracer and by its fexit accept hook, which gets the same values.
+ * The filters on what a socket is (family, ports, network namespace,
+ * cgroup), set by user space before load; zero means "no filter".
+ * Included by the tracer and by its fexit accept hook, which gets the
+ * same values.
  */
 #ifndef __TT_FILTER_BPF_H
 #define __TT_FILTER_BPF_H
+
+#include "cgroup.bpf.h"
 
 const volatile __u16 filter_family;
 const volatile __u8 filter_lport;
 const volatile __u8 filter_rport;
 const volatile __u8 filter_anyport;
 const volatile __u32 filter_netns;
+const volatile __u64 filter_cgroup; /* cgroup v2 id (kernfs inode) */
 
 /* One bit per port; indexes: 0 local, 1 remote, 2 either side. */
 const volatile __u64 port_bits[3][1024];
@@ -40,6 +44,15 @@ static __always_inline bool sock_ruled_out(__u16 family, __u16 sport,
 		return true;
 	return filter_anyport && sport && dport && !port_in(2, sport) &&
 	       !port_in(2, dport);
+}
+
+/*
+ * --cgroup's, apart: a walk up the socket's cgroups. A socket's cgroup is
+ * the one it was made in (an accepted socket's, its listener's) for life.
+ */
+static __always_inline bool cgroup_rules_out(const struct sock *sk)
+{
+	return filter_cgroup && !sk_in_cgroup(sk, filter_cgroup);
 }
 
 #endif /* __TT_FILTER_BPF_H */

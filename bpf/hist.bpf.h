@@ -149,10 +149,10 @@ static __always_inline void read_ports(const struct sock *sk, struct tuple *t)
 }
 
 /*
- * The filters on the state (and cgroup) decide what is counted, not what
- * is followed: a connecting socket has no local port at SYN_SENT, yet its
- * time there counts once the port matches. A socket that family, ports or
- * namespace rule out for good is not followed.
+ * The filter on the state decides what is counted, not what is followed:
+ * a connecting socket has no local port at SYN_SENT, yet its time there
+ * counts once the port matches. A socket that family, ports, namespace
+ * or cgroup rule out for good is not followed.
  */
 static __always_inline int agg_btf(struct sock *sk, int oldstate, int newstate)
 {
@@ -171,6 +171,8 @@ static __always_inline int agg_btf(struct sock *sk, int oldstate, int newstate)
 				bpf_map_delete_elem(&entered, &key);
 			return 0;
 		}
+		if (cgroup_rules_out(sk))
+			return 0;
 		match = socket_matches(sk, &t, oldstate, newstate);
 	}
 	if (match) {

@@ -6,14 +6,12 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "tcptrail.h"
-#include "cgroup.bpf.h"
 #include "sock.bpf.h"
 #include "filter.bpf.h"
 
 /* Knobs, set by user space before load. Zero means "no filter". */
 const volatile __u32 filter_tgid;
 const volatile __u32 filter_states; /* bit n: TCP state n */
-const volatile __u64 filter_cgroup; /* cgroup v2 id (kernfs inode) */
 const volatile __u8 mode; /* enum tt_mode */
 #define emit_events (mode == TT_MODE_EVENTS)
 #define emit_paths (mode == TT_MODE_PATHS)
@@ -106,7 +104,10 @@ struct tuple {
 	__u8 daddr[TT_ADDR_LEN];
 };
 
-/* Filters that depend only on the socket, not on its tracked state. */
+/*
+ * Filters that depend only on the socket, not on its tracked state; its
+ * cgroup was checked before (cgroup_rules_out()).
+ */
 static __always_inline bool socket_matches(const struct sock *sk,
 					   const struct tuple *t, int oldstate,
 					   int newstate)
@@ -122,11 +123,7 @@ static __always_inline bool socket_matches(const struct sock *sk,
 		return false;
 	if (filter_anyport && !port_in(2, t->sport) && !port_in(2, t->dport))
 		return false;
-	if (filter_netns && t->netns != filter_netns)
-		return false;
-	if (filter_cgroup && !sk_in_cgroup(sk, filter_cgroup))
-		return false;
-	return true;
+	return !filter_netns || t->netns == filter_netns;
 }
 
 /*
@@ -341,6 +338,8 @@ static __always_inline void handle_sock(void *ctx, struct sock *sk,
 			bpf_map_delete_elem(&sk_states_hash, &key);
 		return;
 	}
+	if (cgroup_rules_out(sk))
+		return;
 	if (emit_paths) {
 		ps = lookup_or_init(&sk_paths, &key, &path_zero);
 		st = ps ? &ps->st : NULL;

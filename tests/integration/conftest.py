@@ -225,6 +225,28 @@ def netns():
         subprocess.run(["ip", "netns", "del", name], check=False)
 
 
+def cgroup2_root():
+    """where cgroup v2 is mounted, or None"""
+    for line in open("/proc/self/mountinfo"):
+        if " - cgroup2 " in line:
+            return line.split()[4]
+    return None
+
+
+@pytest.fixture
+def cgroup():
+    """a cgroup v2 child of the mount's root, removed after the test"""
+    root = cgroup2_root()
+    if not root:
+        pytest.skip("no cgroup v2 mount")
+    cg = os.path.join(root, f"tt-test-{uuid.uuid4().hex[:8]}")
+    os.mkdir(cg)
+    try:
+        yield cg
+    finally:
+        os.rmdir(cg)
+
+
 def by_socket(events):
     """sock_id -> list of (old, new) in order"""
     socks = {}

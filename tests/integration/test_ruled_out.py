@@ -10,13 +10,17 @@ import time
 
 import pytest
 
-from conftest import PY, ROOT, run_exchange
+from conftest import PY, ROOT, cgroup2_root, run_exchange
 
 CHURN = os.path.join(ROOT, "build", "churn")
 P, Q, R = 4242, 4343, 4444  # held and matched, held and not, churned
 HELD_Q = 20
 
-HOLDER = f"""
+S = 4545  # held in the cgroup of test_tables_hold_only_the_cgroups
+
+# holds HELD = [(port, connections)], each with its listener, until stdin
+# closes
+HOLDER = """
 import socket, sys
 def listen(port):
     s = socket.socket()
@@ -24,7 +28,7 @@ def listen(port):
     s.listen(64)
     return s
 keep = []
-for port, n in (({P}, 1), ({Q}, {HELD_Q})):
+for port, n in HELD:
     l = listen(port)
     for _ in range(n):
         c = socket.create_connection(("127.0.0.1", port))
@@ -34,6 +38,39 @@ for port, n in (({P}, 1), ({Q}, {HELD_Q})):
 print("ready", flush=True)
 sys.stdin.read()
 """
+
+
+def join(cgroup):
+    with open(cgroup + "/cgroup.procs", "w") as f:
+        f.write("0")
+
+
+def hold(ns, held, cgroup=None):
+    """a holder in namespace ns; in cgroup too when set (joined before ip
+    netns exec, whose own /sys hides the cgroup mount)"""
+    code = f"HELD = {held!r}\n" + HOLDER
+    p = subprocess.Popen(["ip", "netns", "exec", ns, PY, "-c", code],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True,
+                         preexec_fn=(lambda: join(cgroup)) if cgroup else None)
+    assert p.stdout.readline().strip() == "ready"
+    return p
+
+
+def release(p):
+    p.stdin.close()
+    p.wait(timeout=10)
+
+
+def churn(ns):
+    """thousands of connections that never match, each made and gone"""
+    if not os.path.exists(CHURN):
+        subprocess.run(["make", "-C", ROOT, "build/churn"], check=True,
+                       capture_output=True)
+    subprocess.run(["ip", "netns", "exec", ns, CHURN, "-t", "2", "-d", "1",
+                    "-p", str(R)], check=True, capture_output=True,
+                   timeout=30)
+    time.sleep(0.3)
 
 
 TABLES = ("sk_states_hash", "sk_paths", "entered", "accepted")
@@ -60,14 +97,21 @@ def map_entries(pid):
     return got
 
 
-def kernel_sockets(ns):
-    """(state, local port, remote port) of the namespace's TCP sockets;
-    a listener's remote port is 0"""
-    out = subprocess.run(["ip", "netns", "exec", ns, "ss", "-tanH"],
+def kernel_sockets(ns, cgroups=False):
+    """(state, local port, remote port) of the namespace's TCP sockets, a
+    listener's remote port 0; with cgroups, (state, cgroup) instead, the
+    cgroup as ss -e gives it (relative to the cgroup v2 mount)"""
+    # nsenter, not ip netns exec: ss names cgroups through their mount
+    out = subprocess.run(["nsenter", f"--net=/run/netns/{ns}", "ss",
+                          "-tanHe"],
                          capture_output=True, text=True, check=True).stdout
     socks = []
     for line in out.splitlines():
         f = line.split()
+        if cgroups:
+            m = re.search(r"cgroup:(\S+)", line)  # none for time-wait
+            socks.append((f[0], m and m.group(1)))
+            continue
         port = lambda a: 0 if a.endswith("*") else int(a.rsplit(":", 1)[1])
         socks.append((f[0], port(f[3]), port(f[4])))
     return socks
@@ -95,26 +139,15 @@ MODES = {
                                       ("timeline", "--port"),
                                       ("hist", "--lport")])
 def test_tables_hold_only_what_could_match(tracer, netns, mode, flt):
-    if not os.path.exists(CHURN):
-        subprocess.run(["make", "-C", ROOT, "build/churn"], check=True,
-                       capture_output=True)
     args, table, owners, ready = MODES[mode]
     t = tracer(*args, "--netns", netns, flt, str(P), name=mode, ready=ready)
-    holder = subprocess.Popen(["ip", "netns", "exec", netns, PY, "-c",
-                               HOLDER], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = hold(netns, [(P, 1), (Q, HELD_Q)])
     try:
-        assert holder.stdout.readline().strip() == "ready"
-        # thousands of connections that never match, each made and gone
-        subprocess.run(["ip", "netns", "exec", netns, CHURN, "-t", "2",
-                        "-d", "1", "-p", str(R)], check=True,
-                       capture_output=True, timeout=30)
-        time.sleep(0.3)
+        churn(netns)
         got = map_entries(t.proc.pid)
         live = [s for s in kernel_sockets(netns) if s[0] != "TIME-WAIT"]
     finally:
-        holder.stdin.close()
-        holder.wait(timeout=10)
+        release(holder)
     assert t.stop() == 0
     could = FILTERS[flt]
     # every live socket but the churn's gone ones: the held pairs and
@@ -146,3 +179,29 @@ def test_owner_of_an_accepted_socket_under_rport(tracer, netns):
         assert (e["pid"], e["comm"], e["owner"]) == (srv, "ro-server",
                                                      "accept"), e
     assert not [e for e in evs if e["rport"] == port]
+
+
+@pytest.mark.parametrize("mode", ["trace", "hist"])
+def test_tables_hold_only_the_cgroups(tracer, netns, cgroup, mode):
+    """--cgroup rules out every socket made outside the cgroup: a
+    socket's cgroup is the one it was made in, for life"""
+    args, table, owners, ready = MODES[mode]
+    t = tracer(*args, "--netns", netns, "--cgroup", cgroup, name=mode,
+               ready=ready)
+    outside = hold(netns, [(P, 1), (Q, HELD_Q)])
+    inside = hold(netns, [(S, 2)], cgroup=cgroup)
+    try:
+        churn(netns)
+        got = map_entries(t.proc.pid)
+        live = [s for s in kernel_sockets(netns, cgroups=True)
+                if s[0] != "TIME-WAIT"]
+    finally:
+        release(inside)
+        release(outside)
+    assert t.stop() == 0
+    ours = "/" + os.path.relpath(cgroup, cgroup2_root())
+    assert len(live) == 2 * (1 + HELD_Q + 2) + 3, live
+    want = sum(1 for _, c in live if c == ours)
+    assert want == 5 and got[table] == want, (got, live)
+    if owners:
+        assert got["accepted"] == 2, got

@@ -206,31 +206,16 @@ def test_netns_filter(tracer, netns):
         assert all(e["netns"] == inode for e in evs)
 
 
-def cgroup2_root():
-    for line in open("/proc/self/mountinfo"):
-        if " - cgroup2 " in line:
-            return line.split()[4]
-    return None
-
-
-def test_cgroup_filter(tracer, tmp_path):
-    root = cgroup2_root()
-    if not root:
-        pytest.skip("no cgroup v2 mount")
-    cg = os.path.join(root, f"tt-test-{os.getpid()}")
-    os.mkdir(cg)
-    try:
-        port = free_port()
-        t = tracer("trace", "-j", "--port", str(port), "--cgroup", cg)
-        # only the client runs in the cgroup
-        _, cli, _ = run_exchange(port=port, client_cgroup=cg,
-                                 client_comm=b"tt-cg-client")
-        assert t.stop() == 0
-        evs = t.json_events()
-        assert path(evs) == CLIENT_PATH
-        assert all(e["pid"] == cli for e in evs)
-    finally:
-        os.rmdir(cg)
+def test_cgroup_filter(tracer, cgroup):
+    port = free_port()
+    t = tracer("trace", "-j", "--port", str(port), "--cgroup", cgroup)
+    # only the client runs in the cgroup
+    _, cli, _ = run_exchange(port=port, client_cgroup=cgroup,
+                             client_comm=b"tt-cg-client")
+    assert t.stop() == 0
+    evs = t.json_events()
+    assert path(evs) == CLIENT_PATH
+    assert all(e["pid"] == cli for e in evs)
 
 
 def test_count_and_duration(tracer):

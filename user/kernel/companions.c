@@ -23,6 +23,7 @@ static void copy_sock_filters(struct accept_fexit_bpf__rodata *to,
 	to->filter_rport = from->filter_rport;
 	to->filter_anyport = from->filter_anyport;
 	to->filter_netns = from->filter_netns;
+	to->filter_cgroup = from->filter_cgroup;
 	memcpy(to->port_bits, from->port_bits, sizeof(to->port_bits));
 }
 
