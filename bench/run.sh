@@ -26,7 +26,7 @@ SECS=${SECS:-3}
 SETTLE=${SETTLE:-1.5}
 CHURN_ARGS=${CHURN_ARGS:-}
 KEEP=${KEEP:-0}
-DEFAULT_MODES="untraced trace-null trace-port trace-text trace-perf trace-json timeline closewait check hist hist-all export tcpstates bpftrace bpftrace-hist"
+DEFAULT_MODES="untraced trace-null trace-norelief trace-port trace-text trace-perf trace-json timeline closewait check hist hist-all export tcpstates bpftrace bpftrace-hist"
 EXPORT_PORT=${EXPORT_PORT:-19977}
 MODES=${MODES:-$DEFAULT_MODES}
 
@@ -101,6 +101,13 @@ mode_def()
 		# filter (this script, which makes no connection) is the last
 		# test and refuses every transition; nothing is emitted
 		CMD=("$TCPTRAIL" trace --pid $$)
+		HEADER='^(TIME|PID)'
+		LOST_RE='[0-9]+ lost'
+		NEEDS=$TCPTRAIL
+		;;
+	trace-norelief)
+		# trace-null without the relief program: what the relief costs
+		CMD=("$TCPTRAIL" trace --pid $$ --no-relief)
 		HEADER='^(TIME|PID)'
 		LOST_RE='[0-9]+ lost'
 		NEEDS=$TCPTRAIL

@@ -185,6 +185,8 @@ static __always_inline int agg_btf(struct sock *sk, int oldstate, int newstate)
 		return 0;
 	now = bpf_ktime_get_ns();
 	e = bpf_map_lookup_elem(&entered, &key);
+	if (e && e->state != oldstate)
+		count(TT_CNT_GAP);
 	if (match && (hist_states & old_bit)) {
 		if (e && e->state == oldstate) {
 			if (!agg_filtered(sk))

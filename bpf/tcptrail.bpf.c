@@ -158,6 +158,13 @@ static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 	__u64 delta = now - st->ts_ns;
 
 	/*
+	 * Leaving another state than the one it was seen entering: a
+	 * transition between went unseen. An entry left by an unseen CLOSE,
+	 * found by the next socket at that address, is one too.
+	 */
+	if (st->id && st->state != oldstate)
+		count(TT_CNT_GAP);
+	/*
 	 * A new entry (zeroed: no id yet), a socket leaving CLOSE, or an
 	 * accepted one's first transition: a new connection, even at a
 	 * reused address or on a reused socket, never continues an old one

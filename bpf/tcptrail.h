@@ -79,6 +79,12 @@ enum tt_counter {
 	TT_CNT_RELIEVED,
 	/* the relief could not find the program's run counter: idle */
 	TT_CNT_RELIEF_BLIND,
+	/*
+	 * a socket left a state it was not seen entering: a transition
+	 * between went unseen (counted as missed, or one the kernel ran no
+	 * BPF program for, which nothing else counts)
+	 */
+	TT_CNT_GAP,
 	TT_CNT_MAX,
 };
 

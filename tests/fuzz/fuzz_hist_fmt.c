@@ -10,7 +10,7 @@
  *             wrap), else below 2^32; bit 5: write through a memfd,
  *             line-buffered (flushes mid-output)
  *   u8 cap    initial output buffer: 1 + cap * 8 bytes
- *   u64 untimed, lost, elapsed_ns
+ *   u64 untimed, lost, missed, gaps, elapsed_ns
  *   u8 n (% 33) entries, each: a state byte (0xff: a u32 state follows,
  *             else the byte: 0..254, names and no names), a port byte
  *             (0xff TT_PORT_OTHER, bit 7: a u16 port follows, else the
@@ -95,6 +95,8 @@ static void build(struct fuzz_in *in, struct run *r)
 	r->v.unit_ns = r->opts & OPT_MS ? 1000000 : 1000;
 	r->v.untimed = fuzz_u64(in);
 	r->v.lost = fuzz_u64(in);
+	r->v.missed = fuzz_u64(in);
+	r->v.gaps = fuzz_u64(in);
 	r->v.elapsed_ns = fuzz_u64(in);
 	n = fuzz_u8(in) % (MAX_ENTRIES + 1);
 	for (int i = 0; i < n; i++) {
@@ -329,6 +331,20 @@ static void check_text(const struct run *r, const char *out, size_t len)
 			 (unsigned long long)r->v.untimed);
 		expect_line(&p, end, want);
 	}
+	if (r->v.missed) {
+		snprintf(want, sizeof(want),
+			 "%llu transitions missed (the program was busy on "
+			 "that CPU): not counted",
+			 (unsigned long long)r->v.missed);
+		expect_line(&p, end, want);
+	}
+	if (r->v.gaps) {
+		snprintf(want, sizeof(want),
+			 "%llu gaps: a socket left a state it was not seen "
+			 "entering",
+			 (unsigned long long)r->v.gaps);
+		expect_line(&p, end, want);
+	}
 	FUZZ_CHECK(p == end, "text after the end: '%.*s'", (int)(end - p), p);
 }
 
@@ -432,7 +448,7 @@ static void check_json(const struct run *r, const char *out, size_t len)
 		   "not one line: %.*s", (int)len, out);
 	err = json_parse_object(out, len - 1, &d);
 	FUZZ_CHECK(!err, "not strict JSON (%s): %.*s", err, (int)len, out);
-	FUZZ_CHECK(d.n == 6, "%zu members: %.*s", d.n, (int)len, out);
+	FUZZ_CHECK(d.n == 8, "%zu members: %.*s", d.n, (int)len, out);
 	need_ms(&d, "elapsed_ms", r->v.elapsed_ns, "the object");
 	need_raw(&d, "unit", r->v.unit_ns == 1000 ? "\"us\"" : "\"ms\"",
 		 "the object");
@@ -440,6 +456,8 @@ static void check_json(const struct run *r, const char *out, size_t len)
 	need_raw(&d, "key", want, "the object");
 	need_u64(&d, "untimed", r->v.untimed, "the object");
 	need_u64(&d, "lost", r->v.lost, "the object");
+	need_u64(&d, "missed", r->v.missed, "the object");
+	need_u64(&d, "gaps", r->v.gaps, "the object");
 	h = need(&d, "hists", "the object");
 	while (json_array_next(h->val, h->val_len, &pos, &elem, &elen)) {
 		FUZZ_CHECK(i < r->v.n, "more entries than %zu", r->v.n);

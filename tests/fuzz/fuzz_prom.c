@@ -11,7 +11,7 @@
  *               0, 14, 15, ... 31 (unnamed % 19)
  *   u8 cap      initial output buffer: 1 + cap * 16 bytes
  *   u8 mp       max_ports: 1 + mp % 16, or with bit 7 1 + u32 % 70000
- *   u32 sock_states, u64 lost, untimed, untracked, missed
+ *   u32 sock_states, u64 lost, untimed, untracked, missed, gaps
  *   [bit 3] u8 k, k * (u8 index into the 16 x 16 matrix, u64 value)
  *   u8 nhists (% 49), each: key, u8 k (% 9), k * (u8 slot, u32 n),
  *               [relaxed: u64 count], u64 sum_ns, u64 max_ns
@@ -138,6 +138,7 @@ static void build(struct fuzz_in *in, struct input *x, __u8 opts)
 	x->in.untimed = fuzz_u64(in);
 	x->in.untracked = fuzz_u64(in);
 	x->in.missed = fuzz_u64(in);
+	x->in.gaps = fuzz_u64(in);
 	if (opts & OPT_TRANS) {
 		n = fuzz_u8(in);
 		for (int i = 0; i < n; i++) {
@@ -226,6 +227,7 @@ static struct family families[] = {
 	{ .name = "tcptrail_untimed_total", .type = "counter" },
 	{ .name = "tcptrail_untracked_total", .type = "counter" },
 	{ .name = "tcptrail_missed_total", .type = "counter" },
+	{ .name = "tcptrail_gaps_total", .type = "counter" },
 	{ .name = "tcptrail_build_info", .type = "gauge" },
 };
 
@@ -453,7 +455,7 @@ struct check {
 	struct want_sock ws[MAX_SOCKS + 16 * (MAX_HISTS + MAX_SOCKS)];
 	size_t nws;
 	size_t trans_seen;
-	bool counter_seen[4], build_seen;
+	bool counter_seen[5], build_seen;
 };
 
 static __u32 state_of_label(const struct check *c, const char *v,
@@ -755,9 +757,10 @@ static void check_sample(struct check *c, const struct sample *s,
 	case 4:
 	case 5:
 	case 6:
-	case 7: {
-		const __u64 v[4] = { x->in.lost, x->in.untimed, x->in.untracked,
-				     x->in.missed };
+	case 7:
+	case 8: {
+		const __u64 v[5] = { x->in.lost, x->in.untimed, x->in.untracked,
+				     x->in.missed, x->in.gaps };
 
 		labels_are(s, none);
 		FUZZ_CHECK(!c->counter_seen[k - 4] && value_u64(s) == v[k - 4],
@@ -992,7 +995,7 @@ static void check(const struct input *x, const char *out, size_t len)
 			want_trans += !!x->trans[from * TT_NSTATES + to];
 	FUZZ_CHECK(c->trans_seen == want_trans, "%zu transitions, want %zu",
 		   c->trans_seen, want_trans);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		FUZZ_CHECK(c->counter_seen[i], "counter %d missing", i);
 	FUZZ_CHECK(c->build_seen, "no build_info");
 

@@ -296,7 +296,7 @@ def prom():
         return key(state, port) + u32(count) + u64(oldest)
 
     def head(opts=1, unnamed=0, cap=0, mp=15, big=None,
-             states=(1 << 1) | (1 << 8), counters=(0, 0, 0, 0)):
+             states=(1 << 1) | (1 << 8), counters=(0, 0, 0, 0, 0)):
         h = u8(opts) + u8(unnamed) + u8(cap)
         h += u8(0x80) + u32(big - 1) if big else u8(mp)
         return h + u32(states) + b"".join(u64(c) for c in counters)
@@ -310,7 +310,7 @@ def prom():
            hist(8, "other", [(5, 7)], total=300000, mx=40000)]
     socks = [sock(8, 443, 3, 5000000000), sock(1, 80, 12, 0),
              sock(1, 51234, 1, 10)]
-    write("prom", "basic", head(opts=1 | 8, counters=(3, 2, 1, 0)) +
+    write("prom", "basic", head(opts=1 | 8, counters=(3, 2, 1, 0, 4)) +
           trans((2, 1, 5), (1, 8, 4), (8, 9, 3), (5, 6, 2)) +
           u8(len(web)) + b"".join(web) + u8(len(socks)) + b"".join(socks))
     many = [hist(1, p, [(p % 40, p)], total=p * 1000, mx=p * 1000)
@@ -332,7 +332,7 @@ def prom():
           u8(1) + sock(20, 443, 2**32 - 1, 2**64 - 1))
     big = [hist(1, 1000 + i, [(i, 1)]) for i in range(48)]
     write("prom", "max_ports_70000", head(big=70000, states=2**32 - 1,
-                                          counters=(2**64 - 1,) * 4) +
+                                          counters=(2**64 - 1,) * 5) +
           u8(48) + b"".join(big) + u8(0))
     write("prom", "empty", u8(0))
 
@@ -352,13 +352,15 @@ def hist_fmt():
             e += u64(count)
         return e + u64(total) + u64(mx)
 
-    def head(opts=0, cap=0, untimed=0, lost=0, elapsed=1500000000):
-        return u8(opts) + u8(cap) + u64(untimed) + u64(lost) + u64(elapsed)
+    def head(opts=0, cap=0, untimed=0, lost=0, missed=0, gaps=0,
+             elapsed=1500000000):
+        return (u8(opts) + u8(cap) + u64(untimed) + u64(lost) + u64(missed) +
+                u64(gaps) + u64(elapsed))
 
     es = [entry(8, 8080, [(3, 10), (4, 3), (9, 1)], total=123456789,
                 mx=480000),
           entry(1, "other", [(0, 1), (39, 2)], total=10**12, mx=2**50)]
-    write("hist_fmt", "us_service", head(untimed=7, lost=2) + u8(2) +
+    write("hist_fmt", "us_service", head(untimed=7, lost=2, missed=3, gaps=4) + u8(2) +
           b"".join(es))
     write("hist_fmt", "ms_lport", head(opts=1 | 4) + u8(2) + b"".join(es))
     write("hist_fmt", "rport_unknown_state", head(opts=2) + u8(2) +
@@ -397,7 +399,7 @@ def check_report():
 
     def head(opts=0, key=0, conns=15, cap=0, maxcw=None, lost=None,
              status=None, times=(5 * 10**9, 10**9, 1700000000, 20 * 10**9),
-             stop=0):
+             stop=0, unseen=0):
         h = u8(opts) + u8(key) + u8(conns) + u8(cap) + u8(stop)
         if maxcw is not None:
             h += u64(maxcw)
@@ -405,7 +407,7 @@ def check_report():
             h += u64(lost)
         if status is not None:
             h += u32(status)
-        return h + b"".join(u64(t) for t in times)
+        return h + b"".join(u64(t) for t in times) + u64(unseen)
 
     def argv(*args):
         a = u8(len(args))
@@ -450,6 +452,8 @@ def check_report():
           rec(8, 4, 7, 0x08))
     write("check_report", "lost_only", head(opts=1 << 5 | 1 << 4,
                                             lost=2**64 - 1))
+    write("check_report", "unseen", head(opts=1 << 2, unseen=7) +
+          argv(b"true"))
     v6 = b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\x02"
     write("check_report", "families", head(opts=0) +
           rec(9, 1, 8, 0x01, fam=1, saddr=v6, daddr=b"\0" * 15 + b"\1") +

@@ -206,18 +206,18 @@ def ss_count(netns, state):
     return len(out.splitlines())
 
 
-def burst(tracer, netns, n, refuse="", relief=False):
+def burst(tracer, netns, n, *args, refuse="", close=False):
     """n connections half-closed at once (bench/hold), traced in full:
-    (every transition in the stream, its summary, the sockets ss lists in
-    CLOSE_WAIT)"""
+    (every transition in the stream, its tracer, the sockets ss lists in
+    CLOSE_WAIT). close: then every socket reset while still traced"""
     hold = hold_bin()
     p = subprocess.Popen(["ip", "netns", "exec", netns, hold, "-n", str(n)],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          text=True)
     try:
         assert p.stdout.readline().startswith(f"ready {n} ")
-        t = tracer("trace", "-j", "-v", *(["--relief"] if relief else []),
-                   "--netns", netns, name="burst", refuse=refuse)
+        t = tracer("trace", "-j", "-v", *args, "--netns", netns,
+                   name="burst", refuse=refuse)
         p.stdin.write("half\n")
         p.stdin.flush()
         assert p.stdout.readline().strip() == f"half {n}"
@@ -227,42 +227,74 @@ def burst(tracer, netns, n, refuse="", relief=False):
         while ss_count(netns, "fin-wait-2") < n:
             assert time.monotonic() < deadline, ss_count(netns, "fin-wait-2")
             time.sleep(0.1)
+        listed = ss_count(netns, "close-wait")
+        if close:
+            p.stdin.write("quit\n")
+            p.stdin.close()
+            p.wait(timeout=60)
+            deadline = time.monotonic() + 30
+            while ss_count(netns, "all"):
+                assert time.monotonic() < deadline, ss_count(netns, "all")
+                time.sleep(0.1)
         assert t.stop() == 0, t.stderr
-        return t.json_events(), t, ss_count(netns, "close-wait")
+        return t.json_events(), t, listed
     finally:
-        p.stdin.write("quit\n")
-        p.stdin.close()
-        p.wait(timeout=60)
+        if p.poll() is None:
+            p.stdin.write("quit\n")
+            p.stdin.close()
+            p.wait(timeout=60)
 
 
-def test_burst_of_close_waits_is_whole_or_counted(tracer, netns):
-    """10,000 connections half-closed at once: softirqs interrupt the
-    program over process context and the kernel skips it there. No
-    transition twice, and every one is in the stream or counted as
-    missed"""
+def holes(evs):
+    """steps the stream lacks that a socket's next step shows: a
+    transition from another state than the one it was seen entering"""
+    paths = {}
+    for e in sorted(evs, key=lambda e: e["ts_ns"]):
+        paths.setdefault(e["sock_id"], []).append(e)
+    return sum(b["old"] != a["new"]
+               for path in paths.values() for a, b in zip(path, path[1:]))
+
+
+def gaps(t):
+    m = re.search(r"(\d+) gaps? \(", t.stderr)
+    return int(m.group(1)) if m else 0
+
+
+def test_burst_without_the_relief_is_whole_or_counted(tracer, netns):
+    """10,000 connections half-closed at once, without the relief:
+    softirqs interrupt the program over process context and the kernel
+    skips it there. No transition twice, every one in the stream or
+    counted as missed; and once every socket is reset, still traced, each
+    step the stream lacks and the socket's next one shows is counted as a
+    gap, exactly"""
     n = 10000
-    evs, t, listed = burst(tracer, netns, n)
+    evs, t, listed = burst(tracer, netns, n, "--no-relief", close=True)
     assert listed == n and t.summary()[1] == 0, t.stderr
-    by_sock = {}
+    assert "and its relief" not in t.stderr, t.stderr
+    seen = {}
     for e in evs:
-        by_sock.setdefault(e["sock_id"], []).append((e["old"], e["new"]))
-    for path in by_sock.values():
-        assert len(set(path)) == len(path), path  # none twice
+        key = (e["sock_id"], e["old"], e["new"])
+        seen[key] = seen.get(key, 0) + 1
+    assert max(seen.values()) == 1, [k for k, v in seen.items() if v > 1][:5]
     into = [e for e in evs if e["new"] == "CLOSE_WAIT"]
+    fw2 = [e for e in evs if e["new"] == "FIN_WAIT2"]
     assert len(into) + t.missed() >= n, t.stderr
-    assert len(evs) + t.missed() >= 3 * n, (len(evs), t.stderr)
-    took = re.search(r"(\d+) taken by the relief program", t.stderr)
-    print("relief took", took.group(1) if took else 0, "missed", t.missed())
+    assert len(fw2) + t.missed() >= n, t.stderr
+    assert gaps(t) == holes(evs), t.stderr
+    print("missed", t.missed(), "gaps", gaps(t))
 
 
-def test_burst_with_the_relief_is_whole(tracer, netns):
-    """The same burst with --relief, on a quiet machine: every transition
-    is in the stream, each once; nothing missed, whatever the relief had
-    to take"""
+def test_burst_is_whole_by_default(tracer, netns):
+    """The same burst with the relief (the default): nothing missed,
+    every CLOSE_WAIT in the stream, each transition once. The kernel at
+    times runs no BPF program at all for a batch of transitions (seen
+    against its own ftrace event: bpftrace misses the same ones): every
+    FIN_WAIT2 ss listed is in the stream or counted as a gap, found when
+    the socket is reset"""
     n = 10000
-    evs, t, listed = burst(tracer, netns, n, relief=True)
+    evs, t, listed = burst(tracer, netns, n, close=True)
     assert listed == n and t.summary()[1] == 0, t.stderr
-    assert "no relief program" not in t.stderr, t.stderr
+    assert "attached tp_btf/inet_sock_set_state and its relief" in t.stderr
     seen = {}
     for e in evs:
         key = (e["sock_id"], e["old"], e["new"])
@@ -270,16 +302,19 @@ def test_burst_with_the_relief_is_whole(tracer, netns):
     assert max(seen.values()) == 1, [k for k, v in seen.items() if v > 1][:5]
     assert t.missed() == 0, t.stderr
     assert "relief could not" not in t.stderr, t.stderr
-    assert len(evs) == 3 * n, (len(evs), t.stderr)
+    assert len([e for e in evs if e["new"] == "CLOSE_WAIT"]) == n
+    fw2 = [e for e in evs if e["new"] == "FIN_WAIT2"]
+    assert gaps(t) == holes(evs), t.stderr
+    assert len(fw2) + gaps(t) == n, (len(fw2), t.stderr)
     took = re.search(r"(\d+) taken by the relief program", t.stderr)
-    print("relief took", took.group(1) if took else 0)
+    print("relief took", took.group(1) if took else 0, "gaps", gaps(t))
 
 
 def test_burst_without_relief_is_seen_or_counted(tracer, netns):
     """The relief refused by the kernel: said, and every CLOSE_WAIT
     transition is in the stream or counted as missed"""
     n = 10000
-    evs, t, listed = burst(tracer, netns, n, refuse="relief", relief=True)
+    evs, t, listed = burst(tracer, netns, n, refuse="relief")
     assert listed == n and t.summary()[1] == 0
     assert "no relief program" in t.stderr
     into = [e for e in evs if e["new"] == "CLOSE_WAIT"]

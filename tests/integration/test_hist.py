@@ -111,7 +111,7 @@ def test_no_ring_buffer_traffic_in_hist_mode(tracer):
     assert "ring buffer 4096 bytes" in t.stderr, t.stderr
     doc = hists_of(t)[-1]
     assert find(doc, "CLOSE_WAIT", p)["count"] == 20
-    assert doc["lost"] == 0
+    assert doc["lost"] == 0 and doc["missed"] == 0 and doc["gaps"] == 0
 
 
 @pytest.mark.parametrize("args,msg", [

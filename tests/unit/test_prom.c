@@ -969,6 +969,7 @@ static void test_counters_and_build_info(void **state)
 				 .untimed = 22,
 				 .untracked = 333,
 				 .missed = 4444,
+				 .gaps = 55555,
 				 .attach = "tp_btf" };
 	char *text;
 
@@ -978,6 +979,7 @@ static void test_counters_and_build_info(void **state)
 	want_value(text, "tcptrail_untimed_total", "22");
 	want_value(text, "tcptrail_untracked_total", "333");
 	want_value(text, "tcptrail_missed_total", "4444");
+	want_value(text, "tcptrail_gaps_total", "55555");
 	assert_int_equal(count_prefix(text, "tcptrail_build_info"), 1);
 	assert_int_equal(count_prefix(text, "# HELP tcptrail_build_info "), 1);
 	assert_int_equal(count_prefix(text, "# TYPE tcptrail_build_info gauge"),
@@ -1013,6 +1015,7 @@ static void test_empty(void **state)
 		"tcptrail_untimed_total",
 		"tcptrail_untracked_total",
 		"tcptrail_missed_total",
+		"tcptrail_gaps_total",
 		"tcptrail_build_info",
 	};
 	struct prom_input in = { .max_ports = 64 };
@@ -1029,7 +1032,7 @@ static void test_empty(void **state)
 		assert_int_equal(count_prefix(text, buf), 1);
 	}
 	assert_int_equal(count_prefix(text, "# "), 2 * ARRAY_SIZE(families));
-	assert_int_equal(count_prefix(text, "tcptrail_"), 5);
+	assert_int_equal(count_prefix(text, "tcptrail_"), 6);
 	want_value(text, "tcptrail_lost_events_total", "0");
 	free(text);
 }

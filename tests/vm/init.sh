@@ -120,7 +120,7 @@ trace_step trace-tp 5555 --attach tracepoint
 trace_step trace-perf 5555 --perf-buffer
 
 # (b'') which path each probe-and-degrade choice took: -v's summary line
-timeout 60 tcptrail trace --relief -v -d 1 >/dev/null 2>/tmp/attach.err
+timeout 60 tcptrail trace -v -d 1 >/dev/null 2>/tmp/attach.err
 result attach $?
 grep -E '^(attached|fexit|tp_btf)' /tmp/attach.err >/tmp/attach.out
 dump attach.out /tmp/attach.out

@@ -19,6 +19,7 @@ enum {
 	OPT_ATTACH,
 	OPT_MAX_SOCKETS,
 	OPT_RELIEF,
+	OPT_NO_RELIEF,
 	OPT_PERF_BUFFER
 };
 
@@ -38,10 +39,13 @@ static const struct argp_option loader_options[] = {
 	  20 },
 	{ "attach", OPT_ATTACH, "KIND", 0,
 	  "auto (default), tp_btf or tracepoint", 20 },
-	{ "relief", OPT_RELIEF, NULL, 0,
-	  "a second program takes the transitions the kernel skips while the "
-	  "first is busy on that CPU (off by default: see the README)",
+	{ "no-relief", OPT_NO_RELIEF, NULL, 0,
+	  "no second program for the transitions the kernel skips while the "
+	  "first is busy on that CPU: they are counted as missed (saves about "
+	  "40 ns per transition)",
 	  20 },
+	{ "relief", OPT_RELIEF, NULL, OPTION_HIDDEN,
+	  "the second program (the default)", 20 },
 	{ "max-sockets", OPT_MAX_SOCKETS, "N", 0,
 	  "sockets followed at once in the kernel (default 1048576; the "
 	  "table costs 16 bytes per slot up front, entries as they come)",
@@ -59,6 +63,7 @@ static error_t loader_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		o->ringbuf_size = TT_RINGBUF_DEFAULT;
 		o->max_sockets = TT_STATES_DEFAULT;
+		o->relief = true;
 		break;
 	case OPT_MAX_SOCKETS:
 		if (parse_u64(arg, 1024, 1ULL << 26, &v, &why))
@@ -75,6 +80,9 @@ static error_t loader_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_RELIEF:
 		o->relief = true;
+		break;
+	case OPT_NO_RELIEF:
+		o->relief = false;
 		break;
 	case OPT_BTF:
 		if (access(arg, R_OK))

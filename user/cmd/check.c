@@ -425,6 +425,7 @@ int do_check(int argc, char **argv)
 	rep.s = &r.ck;
 	rep.cmd = env.cmd;
 	rep.lost = s.counters.c[TT_CNT_LOST];
+	rep.unseen = tt_tracer_missed(&s.tracer) + s.counters.c[TT_CNT_GAP];
 	rep.elapsed_ns = now_ns() - s.start_ns;
 	rep.grace_ns = env.cmd ? env.grace_ns : 0;
 	s.out.len = 0;

@@ -102,6 +102,7 @@ static int render(struct exporter *x)
 	in.untimed = c.c[TT_CNT_UNTIMED];
 	in.untracked = c.c[TT_CNT_UNTRACKED];
 	in.missed = tt_tracer_missed(&x->t);
+	in.gaps = c.c[TT_CNT_GAP];
 	x->body.len = 0;
 	x->body.err = 0;
 	prom_render(&x->body, &in);

@@ -146,6 +146,8 @@ static int print(struct hist_env *env, struct tt_tracer *t, struct out *o,
 	if (!tt_tracer_counters(t, &c)) {
 		v.untimed = c.c[TT_CNT_UNTIMED];
 		v.lost = c.c[TT_CNT_LOST];
+		v.gaps = c.c[TT_CNT_GAP];
+		v.missed = tt_tracer_missed(t);
 	}
 	if (env->json) {
 		hist_print_json(o, &v);

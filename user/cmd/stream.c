@@ -227,6 +227,12 @@ int stream_summary(struct stream *s, const char *what)
 	if (missed)
 		fprintf(stderr, ", %llu missed (program busy on that CPU)",
 			(unsigned long long)missed);
+	if (c->c[TT_CNT_GAP])
+		fprintf(stderr,
+			", %llu gap%s (a socket left a state it was not "
+			"seen entering)",
+			(unsigned long long)c->c[TT_CNT_GAP],
+			c->c[TT_CNT_GAP] == 1 ? "" : "s");
 	if (tt_verbose && c->c[TT_CNT_RELIEVED])
 		fprintf(stderr, ", %llu taken by the relief program",
 			(unsigned long long)c->c[TT_CNT_RELIEVED]);

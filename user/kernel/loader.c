@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include "util/common.h"
 #include "kernel/loader.h"
+#include "kernel/kconfig.h"
 #include "model/tcp_state.h"
 #include "kernel/companions.h"
 #include "sys/caps.h"
@@ -160,19 +161,18 @@ static int attach(struct tcptrail_bpf *skel, bool btf, bool relief)
  */
 static bool runtime_alloc_safe(const struct tt_loader_opts *o)
 {
-	struct btf *btf;
-	bool safe;
+	return !tt_refused("alloc") &&
+	       tt_kernel_has(o->btf_path, "bpf_mem_alloc", NULL) > 0;
+}
 
-	if (tt_refused("alloc"))
-		return false;
-	btf = o->btf_path ? btf__parse(o->btf_path, NULL) :
-			    btf__load_vmlinux_btf();
-	if (!btf)
-		return false;
-	safe = btf__find_by_name_kind(btf, "bpf_mem_alloc", BTF_KIND_STRUCT) >=
-	       0;
-	btf__free(btf);
-	return safe;
+/*
+ * The kernel skips a program already running on the CPU by its per-CPU
+ * run counter, bpf_prog.active (since 6.2, and Debian's 6.1): without
+ * it, nothing is skipped and the relief would only cost a run.
+ */
+static bool kernel_skips_busy(const struct tt_loader_opts *o)
+{
+	return tt_kernel_has(o->btf_path, "bpf_prog", "active") != 0;
 }
 
 /* callers that did not parse options (probes) get the default */
@@ -287,6 +287,12 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	bool relief = kind == TT_ATTACH_TP_BTF && o->relief;
 	int why = relief ? tt_refused("relief") : 0;
 	int err;
+
+	if (relief && !kernel_skips_busy(o)) {
+		p_info("no relief program: this kernel never skips a busy "
+		       "program");
+		relief = false;
+	}
 
 	if (relief && !why) {
 		why = try_load(t, kind, o, f, true);

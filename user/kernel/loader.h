@@ -35,7 +35,7 @@ struct tt_loader_opts {
 	bool max_sockets_set; /* by the user: kept even where preallocated */
 	enum tt_attach_request attach;
 	bool perf_buffer; /* a perf buffer even where the ring buffer exists */
-	bool relief; /* --relief: the second program */
+	bool relief; /* the second program (not with --no-relief) */
 	bool quiet; /* probing: no message on failure */
 };
 

@@ -291,6 +291,13 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 			   "(raise --ringbuf-size)");
 		out_end_line(o);
 	}
+	if (r->unseen) {
+		out_lit(o, "  unseen transitions: ");
+		out_u64(o, r->unseen);
+		out_lit(o, " missed or found missing by the socket's next one: "
+			   "the verdict may be incomplete");
+		out_end_line(o);
+	}
 	if (s->dropped) {
 		out_lit(o, "  ");
 		out_count(o, s->dropped, "connection", "connections");
@@ -445,6 +452,7 @@ void ck_report_json(struct out *o, const struct ck_report *r)
 	json_bool_field(&j, "max_closewait_default", r->max_closewait_default);
 	json_bool_field(&j, "fail_on_open", s->rules.fail_on_open);
 	json_u64_field(&j, "lost", r->lost);
+	json_u64_field(&j, "unseen", r->unseen);
 	json_u64_field(&j, "untracked", s->dropped);
 	json_u64_field(&j, "connections", s->connections);
 	json_u64_field(&j, "closewait_episodes", s->episodes);

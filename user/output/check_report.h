@@ -22,6 +22,8 @@ struct ck_report {
 	bool max_closewait_default; /* the limit was not given */
 	const char *watch; /* "cgroup", "process tree" or "host" */
 	__u64 lost; /* transitions the kernel dropped */
+	/* missed (no program ran), and gaps a socket's next transition showed */
+	__u64 unseen;
 	__u64 elapsed_ns;
 	__u64 grace_ns;
 	__u64 wall_start; /* CLOCK_REALTIME s, for JUnit's timestamp */

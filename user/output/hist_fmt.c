@@ -143,6 +143,18 @@ void hist_print_text(struct out *o, const struct hist_view *v)
 			"started: not in the histograms");
 		out_end_line(o);
 	}
+	if (v->missed) {
+		out_u64(o, v->missed);
+		out_lit(o, " transitions missed (the program was busy on that "
+			   "CPU): not counted");
+		out_end_line(o);
+	}
+	if (v->gaps) {
+		out_u64(o, v->gaps);
+		out_lit(o, " gaps: a socket left a state it was not seen "
+			   "entering");
+		out_end_line(o);
+	}
 	if (v->folded) {
 		out_u64(o, v->folded);
 		out_lit(o, " container label sets summed under container "
@@ -200,6 +212,8 @@ void hist_print_json(struct out *o, const struct hist_view *v)
 	json_word_field(&j, "key", key_mode_str(v->key));
 	json_u64_field(&j, "untimed", v->untimed);
 	json_u64_field(&j, "lost", v->lost);
+	json_u64_field(&j, "missed", v->missed);
+	json_u64_field(&j, "gaps", v->gaps);
 	if (v->sets)
 		json_u64_field(&j, "containers_folded", v->folded);
 	json_key(&j, "hists");

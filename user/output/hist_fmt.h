@@ -14,6 +14,8 @@ struct hist_view {
 	enum tt_key_mode key;
 	__u64 untimed; /* left a state entered before tcptrail started */
 	__u64 lost; /* kernel counters: dropped transitions */
+	__u64 missed; /* transitions no program ran for (busy on the CPU) */
+	__u64 gaps; /* sockets seen leaving a state they were not seen entering */
 	__u64 elapsed_ns;
 	/* --labels container: entries' key.cgroup_id is a set of these */
 	const struct label_sets *sets;

@@ -347,6 +347,11 @@ void prom_render(struct out *o, const struct prom_input *in)
 		"Transitions neither the program nor its relief ran for (the "
 		"kernel skips a program already running on that CPU).",
 		in->missed);
+	counter(o, "tcptrail_gaps_total",
+		"Sockets seen leaving a state they were not seen entering: a "
+		"transition between went unseen, counted as missed or one the "
+		"kernel ran no BPF program for.",
+		in->gaps);
 	if (in->sets) {
 		header(o, "tcptrail_label_sets_folded", "gauge",
 		       "Container label sets summed under container_id="

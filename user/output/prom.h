@@ -33,7 +33,7 @@ struct prom_input {
 	size_t nsocks;
 	__u32 sock_states; /* bit n: the gauge covers state n */
 	__u32 max_ports; /* port label values, beyond that "other" */
-	__u64 lost, untimed, untracked, missed;
+	__u64 lost, untimed, untracked, missed, gaps;
 	const char *attach; /* "tp_btf" or "tracepoint", for build_info */
 	struct prom_last *last; /* read and updated; NULL: none */
 	/*
