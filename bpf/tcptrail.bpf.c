@@ -105,15 +105,13 @@ struct tuple {
 };
 
 /*
- * Filters that depend only on the socket, not on its tracked state; its
- * cgroup was checked before (cgroup_rules_out()).
+ * Filters on the transition and the socket's ports, not on its tracked
+ * state; sock_ruled_out() and cgroup_rules_out() have passed it, which
+ * leaves the ports still 0 there and the states.
  */
-static __always_inline bool socket_matches(const struct sock *sk,
-					   const struct tuple *t, int oldstate,
+static __always_inline bool socket_matches(const struct tuple *t, int oldstate,
 					   int newstate)
 {
-	if (filter_family && t->family != filter_family)
-		return false;
 	if (filter_states && !(filter_states & ((1U << (oldstate & 31)) |
 						(1U << (newstate & 31)))))
 		return false;
@@ -121,9 +119,7 @@ static __always_inline bool socket_matches(const struct sock *sk,
 		return false;
 	if (filter_rport && !port_in(1, t->dport))
 		return false;
-	if (filter_anyport && !port_in(2, t->sport) && !port_in(2, t->dport))
-		return false;
-	return !filter_netns || t->netns == filter_netns;
+	return !filter_anyport || port_in(2, t->sport) || port_in(2, t->dport);
 }
 
 /*
@@ -274,12 +270,12 @@ static __always_inline void handle(void *ctx, struct sock *sk,
 		if (st && path)
 			p = path_transition(sk, t, st, path, oldstate, newstate,
 					    now, delta);
-		if (p && socket_matches(sk, t, oldstate, newstate) &&
+		if (p && socket_matches(t, oldstate, newstate) &&
 		    owner_matches(t, flags, owner, pid_tgid))
 			path_send(ctx, p);
 		return;
 	}
-	if (!socket_matches(sk, t, oldstate, newstate) ||
+	if (!socket_matches(t, oldstate, newstate) ||
 	    !owner_matches(t, flags, owner, pid_tgid))
 		return;
 
