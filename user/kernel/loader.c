@@ -166,9 +166,10 @@ static bool runtime_alloc_safe(const struct tt_loader_opts *o)
 }
 
 /*
- * The kernel skips a program already running on the CPU by its per-CPU
- * run counter, bpf_prog.active (since 6.2, and Debian's 6.1): without
- * it, nothing is skipped and the relief would only cost a run.
+ * The kernel skips a tp_btf program already running on the CPU by its
+ * per-CPU run counter, bpf_prog.active (since 6.2, and Debian's 6.1). A
+ * kernel without the counter (5.10) skips nothing, and the relief would
+ * only cost a run; one with it that skips nothing leaves the relief idle.
  */
 static bool kernel_skips_busy(const struct tt_loader_opts *o)
 {
