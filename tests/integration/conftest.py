@@ -101,6 +101,11 @@ class Tracer:
         m = re.search(r"(\d+) missed", self.stderr)
         return int(m.group(1)) if m else 0
 
+    def gaps(self):
+        """steps a socket's next transition showed were never seen"""
+        m = re.search(r"(\d+) gaps? \(", self.stderr)
+        return int(m.group(1)) if m else 0
+
     def summary(self):
         m = re.search(r"tcptrail: (\d+) events?, (\d+) lost", self.stderr)
         assert m, "no summary on stderr: " + self.stderr
@@ -245,6 +250,16 @@ def cgroup():
         yield cg
     finally:
         os.rmdir(cg)
+
+
+def holes(evs):
+    """steps the stream lacks that a socket's next step shows: a
+    transition from another state than the one it was seen entering"""
+    paths = {}
+    for e in sorted(evs, key=lambda e: e["ts_ns"]):
+        paths.setdefault(e["sock_id"], []).append(e)
+    return sum(b["old"] != a["new"]
+               for path in paths.values() for a, b in zip(path, path[1:]))
 
 
 def by_socket(events):

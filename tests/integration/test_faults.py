@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, TCPTRAIL, free_port, run_exchange
+from conftest import ROOT, TCPTRAIL, free_port, holes, run_exchange
 
 CHURN = os.path.join(ROOT, "build", "churn")
 
@@ -245,21 +245,6 @@ def burst(tracer, netns, n, *args, refuse="", close=False):
             p.wait(timeout=60)
 
 
-def holes(evs):
-    """steps the stream lacks that a socket's next step shows: a
-    transition from another state than the one it was seen entering"""
-    paths = {}
-    for e in sorted(evs, key=lambda e: e["ts_ns"]):
-        paths.setdefault(e["sock_id"], []).append(e)
-    return sum(b["old"] != a["new"]
-               for path in paths.values() for a, b in zip(path, path[1:]))
-
-
-def gaps(t):
-    m = re.search(r"(\d+) gaps? \(", t.stderr)
-    return int(m.group(1)) if m else 0
-
-
 def test_burst_without_the_relief_is_whole_or_counted(tracer, netns):
     """10,000 connections half-closed at once, without the relief:
     softirqs interrupt the program over process context and the kernel
@@ -280,8 +265,8 @@ def test_burst_without_the_relief_is_whole_or_counted(tracer, netns):
     fw2 = [e for e in evs if e["new"] == "FIN_WAIT2"]
     assert len(into) + t.missed() >= n, t.stderr
     assert len(fw2) + t.missed() >= n, t.stderr
-    assert gaps(t) == holes(evs), t.stderr
-    print("missed", t.missed(), "gaps", gaps(t))
+    assert t.gaps() == holes(evs), t.stderr
+    print("missed", t.missed(), "gaps", t.gaps())
 
 
 def test_burst_is_whole_by_default(tracer, netns):
@@ -304,10 +289,10 @@ def test_burst_is_whole_by_default(tracer, netns):
     assert "relief could not" not in t.stderr, t.stderr
     assert len([e for e in evs if e["new"] == "CLOSE_WAIT"]) == n
     fw2 = [e for e in evs if e["new"] == "FIN_WAIT2"]
-    assert gaps(t) == holes(evs), t.stderr
-    assert len(fw2) + gaps(t) == n, (len(fw2), t.stderr)
+    assert t.gaps() == holes(evs), t.stderr
+    assert len(fw2) + t.gaps() == n, (len(fw2), t.stderr)
     took = re.search(r"(\d+) taken by the relief program", t.stderr)
-    print("relief took", took.group(1) if took else 0, "gaps", gaps(t))
+    print("relief took", took.group(1) if took else 0, "gaps", t.gaps())
 
 
 def test_burst_without_relief_is_seen_or_counted(tracer, netns):

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from conftest import (PY, PEER, TCPTRAIL, by_socket, free_port, run_exchange)
+from conftest import (PY, PEER, TCPTRAIL, by_socket, free_port, holes,
+                      run_exchange)
 
 CLIENT_PATH = [("CLOSE", "SYN_SENT"), ("SYN_SENT", "ESTABLISHED"),
                ("ESTABLISHED", "FIN_WAIT1"), ("FIN_WAIT1", "FIN_WAIT2"),
@@ -48,17 +49,23 @@ def within(measured_ms, expected_ms):
 
 @pytest.mark.parametrize("family", ["4", "6"])
 def test_exact_paths_and_close_wait_time(tracer, family):
-    port = free_port(family)
-    t = tracer("trace", "-j", "--port", str(port))
-    # the server sleeps 0.1 s before reading: the FIN arrives in softirq
-    srv, cli, _ = run_exchange(port=port, family=family, hold=0.3,
-                               delay_read=0.1, server_comm=b"tt-server",
-                               client_comm=b"tt-client")
-    assert t.stop() == 0
+    # The kernel at times runs no BPF program for a transition (README,
+    # "What you see"): counted as a gap, the exchange is run once more
+    for attempt in range(2):
+        port = free_port(family)
+        t = tracer("trace", "-j", "--port", str(port), name=f"t{attempt}")
+        # the server sleeps 0.1 s before reading: the FIN arrives in softirq
+        srv, cli, _ = run_exchange(port=port, family=family, hold=0.3,
+                                   delay_read=0.1, server_comm=b"tt-server",
+                                   client_comm=b"tt-client")
+        assert t.stop() == 0
+        if not (t.gaps() or t.missed()) or attempt:
+            break
+        assert t.gaps() == holes(t.json_events()), t.stderr
     roles = classify(t.json_events(), port)
-    assert path(roles["client"]) == CLIENT_PATH
-    assert path(roles["accepted"]) == SERVER_PATH
-    assert path(roles["listener"]) == LISTENER_PATH
+    assert path(roles["client"]) == CLIENT_PATH, t.stderr
+    assert path(roles["accepted"]) == SERVER_PATH, t.stderr
+    assert path(roles["listener"]) == LISTENER_PATH, t.stderr
 
     fam = "ipv6" if family == "6" else "ipv4"
     lo = "::1" if family == "6" else "127.0.0.1"
