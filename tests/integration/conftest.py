@@ -180,9 +180,10 @@ def tracer(tmp_path, bpf):
 
 def run_exchange(port=0, family="4", hold=0.0, count=1, netns=None,
                  server_comm=None, client_comm=None, cgroup=None,
-                 client_cgroup=None, delay_read=0.0, reset=False):
-    """A server that holds CLOSE_WAIT for `hold` s; a client closing first.
-    Returns (server pid, client pid, port)."""
+                 client_cgroup=None, delay_read=0.0, reset=False,
+                 delay_close=0.0):
+    """A server that holds CLOSE_WAIT for `hold` s; a client closing first
+    (after `delay_close` s). Returns (server pid, client pid, port)."""
     pre = ["ip", "netns", "exec", netns] if netns else []
     holds = [str(h) for h in (hold if isinstance(hold, list) else [hold])]
     cmd = pre + [PY, PEER, "server", "--family", family, "--port", str(port),
@@ -199,7 +200,7 @@ def run_exchange(port=0, family="4", hold=0.0, count=1, netns=None,
     assert line and line[0] == "ready", "server did not start"
     port = int(line[1])
     cmd = pre + [PY, PEER, "client", "--family", family, "--port", str(port),
-                 "--count", str(count)]
+                 "--count", str(count), "--delay-close", str(delay_close)]
     if client_comm:
         cmd += ["--comm", client_comm.hex()]
     if client_cgroup:

@@ -167,8 +167,10 @@ def test_owner_of_an_accepted_socket_under_rport(tracer, netns):
     are ruled out, the accepted ones match only once their remote port is
     known, after they were made; their owner still comes from accept()"""
     t = tracer("trace", "-j", "--netns", netns, "--rport", "32768-60999")
+    # the client's FIN after accept() has returned: before it, the socket
+    # is still in the accept queue and its owner is the listener's
     srv, cli, port = run_exchange(port=P, netns=netns, hold=0.1, count=3,
-                                  server_comm=b"ro-server")
+                                  server_comm=b"ro-server", delay_close=0.2)
     assert t.stop() == 0
     evs = t.json_events()
     assert evs and all(e["lport"] == port for e in evs), evs
