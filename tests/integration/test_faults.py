@@ -264,7 +264,9 @@ def test_burst_without_the_relief_is_whole_or_counted(tracer, netns):
     into = [e for e in evs if e["new"] == "CLOSE_WAIT"]
     fw2 = [e for e in evs if e["new"] == "FIN_WAIT2"]
     assert len(into) + t.missed() >= n, t.stderr
-    assert len(fw2) + t.missed() >= n, t.stderr
+    # a FIN_WAIT2 not in the stream shows as a gap at the socket's reset,
+    # unless that was missed too (the kernel's own skip counts nowhere)
+    assert len(fw2) + t.gaps() + t.missed() >= n, t.stderr
     assert t.gaps() == holes(evs), t.stderr
     print("missed", t.missed(), "gaps", t.gaps())
 
