@@ -69,7 +69,10 @@ static __always_inline __u64 first_active(struct nesting *n)
  * here means this invocation found tt_state_btf running below it on this
  * CPU and skipped it; the relief is not running then (it runs after
  * tt_state_btf has ended), and takes the transition. 0 means it ran.
- * Before the skip existed, the counter stays 0 and the relief idle.
+ * Before the skip existed, the counter stays 0 and the relief idle. A
+ * layout proposed for arm64 (bpf-next, December 2025) keeps a byte per
+ * context level and skips when any other byte is set: read as one int,
+ * the four are non-zero exactly then.
  */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(tt_state_btf_relief, struct sock *sk, int oldstate, int newstate)

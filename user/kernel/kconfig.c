@@ -47,24 +47,33 @@ const char *tt_kconfig(void)
 	return text;
 }
 
-int tt_kernel_has(const char *btf_path, const char *name, const char *member)
+static int btf_has(const struct btf *btf, const struct tt_btf_query *q)
 {
+	int id = btf__find_by_name_kind(btf, q->name, BTF_KIND_STRUCT);
 	const struct btf_member *m;
 	const struct btf_type *t;
+
+	if (id < 0)
+		return 0;
+	if (!q->member)
+		return 1;
+	t = btf__type_by_id(btf, id);
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, m[i].name_off), q->member))
+			return 1;
+	return 0;
+}
+
+int tt_kernel_has(const char *btf_path, struct tt_btf_query *q, int n)
+{
 	struct btf *btf;
-	int id, found = 0;
 
 	btf = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	for (int i = 0; i < n; i++)
+		q[i].found = btf ? btf_has(btf, &q[i]) : -1;
 	if (!btf)
 		return -1;
-	id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
-	if (id >= 0 && !member)
-		found = 1;
-	t = id >= 0 && member ? btf__type_by_id(btf, id) : NULL;
-	m = t ? btf_members(t) : NULL;
-	for (int i = 0; m && i < btf_vlen(t) && !found; i++)
-		found = !strcmp(btf__name_by_offset(btf, m[i].name_off),
-				member);
 	btf__free(btf);
-	return found;
+	return 0;
 }

@@ -12,10 +12,16 @@
  */
 const char *tt_kconfig(void);
 
+struct tt_btf_query {
+	const char *name; /* a struct */
+	const char *member; /* one of its members, or NULL for the struct */
+	int found; /* out: 1 yes, 0 no, -1 no BTF to tell */
+};
+
 /*
- * Whether the kernel's BTF (btf_path's, if set) has struct 'name' (and
- * its 'member', if set): 1 yes, 0 no, -1 no BTF to tell.
+ * Answers the queries from the kernel's BTF (btf_path's, if set), loaded
+ * once for all of them (it takes tens of ms): 0, or -1 with no BTF.
  */
-int tt_kernel_has(const char *btf_path, const char *name, const char *member);
+int tt_kernel_has(const char *btf_path, struct tt_btf_query *q, int n);
 
 #endif /* __TT_KCONFIG_H */

@@ -153,27 +153,28 @@ static int attach(struct tcptrail_bpf *skel, bool btf, bool relief)
 }
 
 /*
- * Hash tables that allocate at run time are safe in tracing programs
- * only since 6.1's BPF memory allocator: before it, the verifier warns
- * with a stack trace in the kernel log (a panic under panic_on_warn) and
- * PREEMPT_RT kernels refuse them. The allocator's type in the kernel's
- * BTF tells which.
+ * What the kernel does that no program can test from inside, from its BTF
+ * (one load for both):
+ * - Hash tables that allocate at run time are safe in tracing programs
+ *   only since 6.1's BPF memory allocator (bpf_mem_alloc): before it, the
+ *   verifier warns with a stack trace in the kernel log (a panic under
+ *   panic_on_warn) and PREEMPT_RT kernels refuse them.
+ * - The kernel skips a tp_btf program already running on the CPU by its
+ *   per-CPU run counter, bpf_prog.active (since 6.2, and Debian's 6.1). A
+ *   kernel without the counter (5.10) skips nothing, and the relief would
+ *   only cost a run; one with it that skips nothing leaves the relief
+ *   idle. Without BTF to tell, the relief is tried.
  */
-static bool runtime_alloc_safe(const struct tt_loader_opts *o)
+static void read_kernel(struct tt_tracer *t, const struct tt_loader_opts *o)
 {
-	return !tt_refused("alloc") &&
-	       tt_kernel_has(o->btf_path, "bpf_mem_alloc", NULL) > 0;
-}
+	struct tt_btf_query q[] = {
+		{ .name = "bpf_mem_alloc" },
+		{ .name = "bpf_prog", .member = "active" },
+	};
 
-/*
- * The kernel skips a tp_btf program already running on the CPU by its
- * per-CPU run counter, bpf_prog.active (since 6.2, and Debian's 6.1). A
- * kernel without the counter (5.10) skips nothing, and the relief would
- * only cost a run; one with it that skips nothing leaves the relief idle.
- */
-static bool kernel_skips_busy(const struct tt_loader_opts *o)
-{
-	return tt_kernel_has(o->btf_path, "bpf_prog", "active") != 0;
+	tt_kernel_has(o->btf_path, q, ARRAY_SIZE(q));
+	t->prealloc = tt_refused("alloc") || q[0].found <= 0;
+	t->skips_busy = q[1].found != 0;
 }
 
 /* callers that did not parse options (probes) get the default */
@@ -289,7 +290,7 @@ static int try_kind(struct tt_tracer *t, enum tt_attach_kind kind,
 	int why = relief ? tt_refused("relief") : 0;
 	int err;
 
-	if (relief && !kernel_skips_busy(o)) {
+	if (relief && !t->skips_busy) {
 		p_info("no relief program: this kernel never skips a busy "
 		       "program");
 		relief = false;
@@ -366,7 +367,7 @@ int tt_tracer_start(struct tt_tracer *t, const struct tt_loader_opts *o,
 		p_err("cannot count CPUs: %s", strerror(-t->ncpus));
 		return TT_EXIT_FAILURE;
 	}
-	t->prealloc = !runtime_alloc_safe(o);
+	read_kernel(t, o);
 	t->perf = o->perf_buffer || tt_refused("ringbuf") ||
 		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) != 1;
 	if (o->attach != TT_ATTACH_FORCE_TP)

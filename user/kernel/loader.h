@@ -64,6 +64,7 @@ struct tt_tracer {
 	enum tt_mode mode; /* what the transition program does */
 	bool prealloc; /* per-socket tables allocated up front (before 6.1) */
 	bool perf; /* events through a perf buffer, not the ring buffer */
+	bool skips_busy; /* the kernel skips a program busy on its CPU */
 	int ncpus;
 };
 
