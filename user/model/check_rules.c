@@ -87,28 +87,44 @@ static struct ck_violation *violate(struct ck_state *s, enum ck_rule rule,
 	return v;
 }
 
-static struct ck_conn *conn_of(struct ck_state *s, const struct tt_event *e)
+/* what the event says of its socket, over what was kept of it */
+static void conn_fill(struct ck_state *s, struct ck_conn *c,
+		      const struct tt_event *e)
 {
-	struct ck_conn *c = idmap__lookup(s->conns, e->sock_id);
+	const char *comm;
+	__u32 pid;
 
-	if (c || e->newstate == TCP_CLOSE)
-		return c;
-	c = idmap__insert(s->conns, e->sock_id);
-	if (!c) {
-		s->dropped++;
-		return NULL;
-	}
-	c->opened_ns = e->ts_ns;
 	c->family = e->family;
 	c->netns = e->netns;
 	c->cgroup_id = e->cgroup_id;
 	c->service = service_port(s->rules.key, e->flags, e->sport, e->dport,
 				  s->eph_lo, s->eph_hi);
-	if (e->newstate != TCP_LISTEN) {
-		s->connections++;
-		s->port_conns[c->service]++;
+	/* the tuple fills in as the connection is set up */
+	c->lport = e->sport;
+	c->rport = e->dport;
+	memcpy(c->laddr, e->saddr, TT_ADDR_LEN);
+	memcpy(c->raddr, e->daddr, TT_ADDR_LEN);
+	pid = tt_event_who(e, &comm);
+	if (pid) {
+		c->pid = pid;
+		memcpy(c->comm, comm, TT_COMM_LEN);
 	}
-	return c;
+	c->state = e->newstate;
+}
+
+/*
+ * A record is kept only for what the end of the run must see: a socket
+ * in CLOSE_WAIT (a leak, if it stays), and with --fail-on-open every
+ * open one. The rest needs none: the kernel times each state, and the
+ * event names the socket. So memory follows the sockets in CLOSE_WAIT,
+ * not the connections open.
+ */
+static bool kept(const struct ck_state *s, __u8 state)
+{
+	if (state == TCP_CLOSE)
+		return false;
+	return state == TCP_CLOSE_WAIT ||
+	       (s->rules.fail_on_open && state != TCP_LISTEN);
 }
 
 /*
@@ -116,7 +132,7 @@ static struct ck_conn *conn_of(struct ck_state *s, const struct tt_event *e)
  * unseen) lasted at least since then: it breaks --max-closewait only if
  * even that lower bound does, never on a guess.
  */
-static void closewait_ended(struct ck_state *s, struct ck_conn *c,
+static void closewait_ended(struct ck_state *s, const struct ck_conn *c,
 			    const struct tt_event *e)
 {
 	__u64 max = s->rules.max_closewait_ns, ns;
@@ -136,36 +152,38 @@ static void closewait_ended(struct ck_state *s, struct ck_conn *c,
 		    (v = violate(s, CK_MAX_CLOSEWAIT, c, ns)))
 			v->at_least = true;
 	}
-	c->cw_since = 0;
 }
 
 void ck_event(struct ck_state *s, const struct tt_event *e)
 {
-	struct ck_conn *c;
-	const char *comm;
-	__u32 pid;
+	struct ck_conn tmp = { 0 }, *c;
 
 	if (!e->sock_id)
 		return; /* no per-socket state: counted by the kernel */
-	c = conn_of(s, e);
-	if (!c)
-		return;
-	/* the tuple fills in as the connection is set up */
-	c->lport = e->sport;
-	c->rport = e->dport;
-	memcpy(c->laddr, e->saddr, TT_ADDR_LEN);
-	memcpy(c->raddr, e->daddr, TT_ADDR_LEN);
-	pid = tt_event_who(e, &comm);
-	if (pid) {
-		c->pid = pid;
-		memcpy(c->comm, comm, TT_COMM_LEN);
+	c = idmap__lookup(s->conns, e->sock_id);
+	if (!c && kept(s, e->newstate)) {
+		c = idmap__insert(s->conns, e->sock_id);
+		if (c)
+			c->opened_ns = e->ts_ns;
+		else
+			s->dropped++;
 	}
-	c->state = e->newstate;
+	if (!c)
+		c = &tmp;
+	conn_fill(s, c, e);
+	/* the kernel's first sight of the socket: no time in its old state */
+	if (e->delta_ns == TT_DELTA_UNKNOWN && e->newstate != TCP_CLOSE &&
+	    e->newstate != TCP_LISTEN) {
+		s->connections++;
+		s->port_conns[c->service]++;
+	}
 	if (e->newstate == TCP_CLOSE_WAIT)
 		c->cw_since = e->ts_ns;
-	if (e->oldstate == TCP_CLOSE_WAIT)
+	if (e->oldstate == TCP_CLOSE_WAIT) {
 		closewait_ended(s, c, e);
-	if (e->newstate == TCP_CLOSE)
+		c->cw_since = 0;
+	}
+	if (c != &tmp && !kept(s, e->newstate))
 		idmap__delete(s->conns, e->sock_id);
 }
 
