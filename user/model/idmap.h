@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A bounded map from socket id to a fixed-size record, open addressing
- * with linear probing. Bounded so that no flood of connections grows it
+ * with linear probing over slots that point into a dense array of the
+ * records. Bounded so that no flood of connections grows it
  * without end: a full map refuses inserts, and the caller counts them.
  * Its memory follows the records held, up to the bound. A record's address
  * holds until the next insert or delete on the same map.
