@@ -20,7 +20,7 @@
 #
 # Environment:
 #   SCALE_N="10000 50000 100000 200000"   connection counts
-#   SCALE_MODES="baseline timeline timeline-cap closewait hist trace"
+#   SCALE_MODES="baseline timeline timeline-cap closewait check hist trace"
 #   TCPTRAIL=build/tcptrail  HOLD=build/hold (built with ${CC:-cc} if missing)
 #   SETTLE=1       seconds to wait after a tracer attached
 #   SHRINK=1       drop unused dentries/inodes and shrink slab caches before
@@ -41,7 +41,7 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 TCPTRAIL=${TCPTRAIL:-$ROOT/build/tcptrail}
 HOLD=${HOLD:-$ROOT/build/hold}
 SCALE_N=${SCALE_N:-10000 50000 100000 200000}
-DEFAULT_MODES="baseline timeline timeline-cap closewait hist trace"
+DEFAULT_MODES="baseline timeline timeline-cap closewait check hist trace"
 SCALE_MODES=${SCALE_MODES:-$DEFAULT_MODES}
 SETTLE=${SETTLE:-1}
 SHRINK=${SHRINK:-1}
@@ -71,7 +71,8 @@ note()
 #   CMD     tracer command line (empty: no tracer)
 #   VERIFY  how to check it followed everything at exit: open (timeline
 #           --open lines with "open":true), cwopen (closewait summary's
-#           still-open list), none
+#           still-open list), ckleak (check's count of sockets left in
+#           CLOSE_WAIT, from its JSON verdict), none
 #   WANT    how many of those to expect
 mode_def()
 {
@@ -99,6 +100,13 @@ mode_def()
 	closewait)
 		CMD=("$TCPTRAIL" closewait -j --max-open $((n + 4096)) "${filter[@]}")
 		VERIFY=cwopen
+		WANT=$n
+		;;
+	check)
+		# host mode: every held connection is a leak at the end
+		CMD=("$TCPTRAIL" check --max-closewait off
+			--json "${TMP:-/tmp}/check.$n.json" "${filter[@]}")
+		VERIFY=ckleak
 		WANT=$n
 		;;
 	hist)
@@ -396,6 +404,8 @@ run_one()
 		case $VERIFY in
 		open) got=$(grep -c '"open":true' "$out" || true) ;;
 		cwopen) got=$(grep -o '"age_ms":' "$out" | wc -l) ;;
+		ckleak) got=$(grep -oE '"leak":[0-9]+' "$TMP/check.$n.json" |
+			cut -d: -f2 || echo 0) ;;
 		esac
 		# what tcptrail said besides its banner and summary
 		msgs=$(grep -vE '^(Tracing|Measuring)|^tcptrail: [0-9]+ events' "$err" |
