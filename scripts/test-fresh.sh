@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The README's promise on a fresh Debian 12: a debootstrap'd minbase system
-# (cached in build/fresh/), the project copied in from `git archive HEAD`,
+# (its pristine tarball cached in /var/cache/tcptrail/, outside any clone,
+# for 30 days), the project copied in from `git archive HEAD`,
 # and inside it exactly the README's install-and-run line and test line,
 # read from the README itself. A missing install step fails here even when
 # the developer's machine has the package.
 #   scripts/test-fresh.sh            (make test-fresh; root)
-# Environment: FRESH_DIR (default build/fresh), DEBIAN_MIRROR (default: the
+# Environment: FRESH_DIR (default build/fresh: the system, unpacked anew
+# each run), FRESH_CACHE (default /var/cache/tcptrail), DEBIAN_MIRROR (default: the
 # host's own Debian source, scripts/debian-mirror.sh), FRESH_RUN_SECS (how long the
 # README's `make run` traces before SIGINT, default 5), CI (passed in).
 # Uncommitted changes are not tested: the copy is HEAD.
@@ -17,7 +19,8 @@ top=$(pwd)
 dir=${FRESH_DIR:-build/fresh}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
-base=$dir/bookworm-minbase.tar
+cache=${FRESH_CACHE:-/var/cache/tcptrail}
+base=$cache/bookworm-minbase.tar
 root=$dir/root
 run_secs=${FRESH_RUN_SECS:-5}
 
@@ -46,8 +49,13 @@ mirror=$(scripts/debian-mirror.sh) || exit 1
 rm -rf --one-file-system "$root"
 
 start=$(date +%s)
+# a month old, it is made again: a fresh install is of today's packages
+if [ -s "$base" ] && [ -n "$(find "$base" -mtime +30)" ]; then
+	rm -f "$base"
+fi
 if [ ! -s "$base" ]; then
 	echo "test-fresh: debootstrap bookworm minbase from $mirror (cached in $base)"
+	mkdir -p "$cache"
 	tmp=$dir/debootstrap.tmp
 	rm -rf --one-file-system "$tmp"
 	# sudo: the README's commands are typed as a user with sudo would
