@@ -156,7 +156,10 @@ static void closewait_ended(struct ck_state *s, const struct ck_conn *c,
 
 void ck_event(struct ck_state *s, const struct tt_event *e)
 {
-	struct ck_conn tmp = { 0 }, *c;
+	/* the kernel's first sight of the socket: no time in its old state */
+	bool first = e->delta_ns == TT_DELTA_UNKNOWN &&
+		     e->newstate != TCP_CLOSE && e->newstate != TCP_LISTEN;
+	struct ck_conn tmp, *c;
 
 	if (!e->sock_id)
 		return; /* no per-socket state: counted by the kernel */
@@ -168,12 +171,15 @@ void ck_event(struct ck_state *s, const struct tt_event *e)
 		else
 			s->dropped++;
 	}
-	if (!c)
+	if (!c) {
+		/* most steps: nothing to count, keep or judge */
+		if (!first && e->oldstate != TCP_CLOSE_WAIT)
+			return;
+		memset(&tmp, 0, sizeof(tmp));
 		c = &tmp;
+	}
 	conn_fill(s, c, e);
-	/* the kernel's first sight of the socket: no time in its old state */
-	if (e->delta_ns == TT_DELTA_UNKNOWN && e->newstate != TCP_CLOSE &&
-	    e->newstate != TCP_LISTEN) {
+	if (first) {
 		s->connections++;
 		s->port_conns[c->service]++;
 	}
