@@ -50,7 +50,8 @@ struct ck_violation {
 struct ck_state {
 	struct ck_rules rules;
 	__u16 eph_lo, eph_hi;
-	struct idmap *conns; /* sock_id -> struct ck_conn */
+	/* sock_id -> struct ck_conn: in CLOSE_WAIT, or open with fail_on_open */
+	struct idmap *conns;
 	struct portstats *cw; /* CLOSE_WAIT episodes per service port */
 	__u64 *port_conns; /* [65536]: connections per service port */
 	struct ck_violation *v; /* the first CK_MAX_VIOLATIONS */
