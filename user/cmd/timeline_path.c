@@ -63,35 +63,34 @@ int tl_paths_open(struct tl_run *r, const struct stream *s,
 	return 0;
 }
 
-static void print_one(struct tl_run *r, const struct tt_path *p, __u64 now)
+struct print_open {
+	struct tl_run *r;
+	__u64 now;
+};
+
+static bool print_one(void *ctx, const struct tt_path *p)
 {
-	const struct tt_filter *f = &r->env->filter;
+	struct print_open *po = ctx;
+	const struct tt_filter *f = &po->r->env->filter;
 	struct tl_conn c;
 
 	if (!tt_filter_match(f, p->family, p->sport, p->dport, p->netns,
 			     (p->flags & TT_F_OWNER_KNOWN) ? p->owner_tgid : 0))
-		return;
+		return true;
 	tl_conn_from_path(&c, p);
-	r->rep->conn(&r->fc, &c, now, true);
+	po->r->rep->conn(&po->r->fc, &c, po->now, true);
+	return true;
 }
 
 int tl_paths_print_open(struct tl_run *r, __u64 now)
 {
-	struct tt_path *v;
-	size_t n;
-	int err;
+	struct print_open po = { .r = r, .now = now };
 
 	if (!r->open_paths)
 		return -ENOENT;
 	if (r->open_no_cgroup)
 		return 0;
-	err = open_paths__read(r->open_paths, &v, &n);
-	if (err)
-		return err;
-	for (size_t i = 0; i < n; i++)
-		print_one(r, &v[i], now);
-	free(v);
-	return 0;
+	return open_paths__for_each(r->open_paths, print_one, &po);
 }
 
 void tl_paths_close(struct tl_run *r)

@@ -72,53 +72,89 @@ fail:
 	return NULL;
 }
 
+typedef bool (*iter_rec_fn)(void *ctx, const void *rec);
+
 /*
- * Every record an iterator link writes, whole: a read may end inside a
- * record, so the buffer grows and the count is taken at the end.
+ * Each record an iterator link writes, in turn, through a buffer of a
+ * fixed size: a read may end inside a record, whose start is kept for the
+ * next. fn returns false to stop early (not an error).
  */
-static int iter_read_all(struct bpf_link *link, size_t rec_size, void **out,
-			 size_t *n)
+static int iter_for_each(struct bpf_link *link, size_t rec_size, iter_rec_fn fn,
+			 void *ctx)
 {
-	size_t cap = 64 * rec_size, len = 0;
+	size_t cap = 256 * rec_size, len = 0, used;
 	char *buf = malloc(cap);
-	int fd = bpf_iter_create(bpf_link__fd(link));
+	int fd = bpf_iter_create(bpf_link__fd(link)), err = 0;
 	ssize_t got;
 
-	*out = NULL;
-	*n = 0;
 	if (fd < 0 || !buf) {
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		return fd < 0 ? -errno : -ENOMEM;
+		err = fd < 0 ? -errno : -ENOMEM;
+		goto out;
 	}
 	for (;;) {
-		if (len == cap) {
-			char *p = realloc(buf, 2 * cap);
-
-			if (!p) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = p;
-			cap *= 2;
-		}
 		got = read(fd, buf + len, cap - len);
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got < 0)
+			err = -errno;
 		if (got <= 0)
 			break;
 		len += got;
+		for (used = 0; len - used >= rec_size; used += rec_size)
+			if (!fn(ctx, buf + used))
+				goto out;
+		memmove(buf, buf + used, len - used);
+		len -= used;
 	}
-	close(fd);
-	if (got < 0) {
-		free(buf);
-		return -errno;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return err;
+}
+
+struct rec_vec {
+	char *v;
+	size_t rec_size, len, cap; /* len and cap in records */
+	int err;
+};
+
+static bool rec_vec_push(void *ctx, const void *rec)
+{
+	struct rec_vec *a = ctx;
+
+	if (a->len == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 64;
+		char *nv = realloc(a->v, cap * a->rec_size);
+
+		if (!nv) {
+			a->err = -ENOMEM;
+			return false;
+		}
+		a->v = nv;
+		a->cap = cap;
 	}
-	*out = buf;
-	*n = len / rec_size;
-	return 0;
+	memcpy(a->v + a->len++ * a->rec_size, rec, a->rec_size);
+	return true;
+}
+
+/* every record an iterator link writes, in one array */
+static int iter_read_all(struct bpf_link *link, size_t rec_size, void **out,
+			 size_t *n)
+{
+	struct rec_vec a = { .rec_size = rec_size };
+	int err = iter_for_each(link, rec_size, rec_vec_push, &a);
+
+	if (!err)
+		err = a.err;
+	if (err) {
+		free(a.v);
+		a.v = NULL;
+		a.len = 0;
+	}
+	*out = a.v;
+	*n = a.len;
+	return err;
 }
 
 /* append the sockets of one namespace (the iterator walks the one it is
@@ -126,9 +162,11 @@ static int iter_read_all(struct bpf_link *link, size_t rec_size, void **out,
 static int snapshot_in(struct sockets *s, const struct netns_ref *ns, bool ours,
 		       struct tt_sock_rec **out, size_t *n)
 {
-	struct tt_sock_rec *v, *all;
+	struct rec_vec a = { .v = (char *)*out,
+			     .rec_size = sizeof(**out),
+			     .len = *n,
+			     .cap = *n };
 	int err, back;
-	size_t k;
 
 	if (!ours) {
 		err = netns_enter(ns->path, &back);
@@ -140,7 +178,7 @@ static int snapshot_in(struct sockets *s, const struct netns_ref *ns, bool ours,
 			return 0;
 		}
 	}
-	err = iter_read_all(s->link, sizeof(*v), (void **)&v, &k);
+	err = iter_for_each(s->link, a.rec_size, rec_vec_push, &a);
 	if (!ours) {
 		int lerr = netns_leave(back);
 
@@ -151,18 +189,10 @@ static int snapshot_in(struct sockets *s, const struct netns_ref *ns, bool ours,
 			exit(TT_EXIT_FAILURE);
 		}
 	}
-	if (err)
-		return err;
-	all = realloc(*out, (*n + k + 1) * sizeof(*all));
-	if (!all) {
-		free(v);
-		return -ENOMEM;
-	}
-	memcpy(all + *n, v, k * sizeof(*v));
-	free(v);
-	*out = all;
-	*n += k;
-	return 0;
+	/* what was read stays the caller's, even on an error */
+	*out = (struct tt_sock_rec *)a.v;
+	*n = a.len;
+	return err ? err : a.err;
 }
 
 int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
@@ -348,12 +378,11 @@ int open_paths__refused(const struct open_paths *op)
  * programs are detached by now, so the table holds still while it is
  * walked.
  */
-static int walk_paths(int fd, struct tt_path **out, size_t *n)
+static int walk_paths(int fd, open_path_fn fn, void *ctx)
 {
 	struct sk_path_state ps;
 	__u64 key, *prev = NULL;
-	struct tt_path *p = &ps.path, *v = NULL;
-	size_t len = 0, cap = 0;
+	struct tt_path *p = &ps.path;
 
 	while (!bpf_map_get_next_key(fd, prev, &key)) {
 		prev = &key;
@@ -364,35 +393,34 @@ static int walk_paths(int fd, struct tt_path **out, size_t *n)
 		p->flags |= ps.st.flags & (TT_F_OPENER | TT_F_OWNER_KNOWN);
 		p->owner_tgid = ps.st.owner_tgid;
 		memcpy(p->owner_comm, ps.st.owner_comm, sizeof(p->owner_comm));
-		if (len == cap) {
-			struct tt_path *nv;
-
-			cap = cap ? 2 * cap : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		v[len++] = *p;
+		if (!fn(ctx, p))
+			return 0;
 	}
-	if (errno != ENOENT) {
-		free(v);
-		return -errno;
-	}
-	*out = v;
-	*n = len;
-	return 0;
+	return errno == ENOENT ? 0 : -errno;
 }
 
-int open_paths__read(struct open_paths *op, struct tt_path **out, size_t *n)
+struct path_cb {
+	open_path_fn fn;
+	void *ctx;
+};
+
+static bool path_rec(void *ctx, const void *rec)
 {
-	*out = NULL;
-	*n = 0;
+	struct path_cb *cb = ctx;
+	struct tt_path p;
+
+	memcpy(&p, rec, sizeof(p));
+	return cb->fn(cb->ctx, &p);
+}
+
+int open_paths__for_each(struct open_paths *op, open_path_fn fn, void *ctx)
+{
+	struct path_cb cb = { fn, ctx };
+
 	if (op->link)
-		return iter_read_all(op->link, sizeof(**out), (void **)out, n);
-	return walk_paths(op->map_fd, out, n);
+		return iter_for_each(op->link, sizeof(struct tt_path), path_rec,
+				     &cb);
+	return walk_paths(op->map_fd, fn, ctx);
 }
 
 void open_paths__close(struct open_paths *op)

@@ -3,6 +3,7 @@
 #ifndef __TT_ITERS_H
 #define __TT_ITERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "kernel/loader.h"
 #include "tcptrail.h"
@@ -58,8 +59,12 @@ struct open_paths *open_paths__open(const struct tt_tracer *t,
 				    __u64 cgroup);
 /* why the iterator is not there (-errno), 0 if it is */
 int open_paths__refused(const struct open_paths *op);
-/* the open paths, owner and opener filled in; caller frees *out */
-int open_paths__read(struct open_paths *op, struct tt_path **out, size_t *n);
+/*
+ * each open path in turn, owner and opener filled in, with nothing kept:
+ * fn returns false to stop
+ */
+typedef bool (*open_path_fn)(void *ctx, const struct tt_path *p);
+int open_paths__for_each(struct open_paths *op, open_path_fn fn, void *ctx);
 void open_paths__close(struct open_paths *op);
 
 #endif /* __TT_ITERS_H */
