@@ -120,6 +120,10 @@ _early = {}
 
 def pytest_configure(config):
     config.addinivalue_line(
+        "markers", "serial: run alone (make integration runs these after "
+        "the others, which run side by side): the test looks at the whole "
+        "machine, or needs it quiet")
+    config.addinivalue_line(
         "markers", "early(start=fn): fn(tmp_path) runs when the session "
         "starts; the test's 'early' fixture gets what it returned")
 
@@ -211,12 +215,43 @@ def run_exchange(port=0, family="4", hold=0.0, count=1, netns=None,
     return srv.pid, cli.pid, port
 
 
-def free_port(family="4"):
+_ports_given = set()
+
+
+def _outside_ephemeral():
+    """ports no connect() picks as its local port: below (or above) the
+    kernel's ip_local_port_range"""
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        lo, hi = map(int, f.read().split())
+    return range(10000, lo) if lo - 10000 >= 4096 else range(hi + 1, 65536)
+
+
+def free_port(family="4", ephemeral=False):
+    """A port nothing is bound to now. Outside the ephemeral range unless
+    asked: a filter on it then matches only the test's own sockets, never
+    another connection that happened to take it as its local port (other
+    tests run side by side: the Makefile)."""
+    import random
     import socket
     fam = socket.AF_INET6 if family == "6" else socket.AF_INET
-    with socket.socket(fam) as s:
-        s.bind(("::1" if family == "6" else "127.0.0.1", 0))
-        return s.getsockname()[1]
+    addr = "::1" if family == "6" else "127.0.0.1"
+    if ephemeral:
+        with socket.socket(fam) as s:
+            s.bind((addr, 0))
+            return s.getsockname()[1]
+    ports = _outside_ephemeral()
+    for _ in range(1000):
+        port = random.choice(ports)
+        if port in _ports_given:
+            continue
+        with socket.socket(fam) as s:
+            try:
+                s.bind((addr, port))
+            except OSError:
+                continue
+        _ports_given.add(port)
+        return port
+    raise RuntimeError("no free port outside the ephemeral range")
 
 
 @pytest.fixture

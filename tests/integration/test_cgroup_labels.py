@@ -8,6 +8,7 @@ drivers), containerd, CRI-O and docker name them, with a real process
 moved into each by writing its PID to cgroup.procs. The ground truth is
 the kernel's: /proc/PID/cgroup for the process, and ss -e's cgroup: for
 the socket itself."""
+import errno
 import json
 import os
 import re
@@ -130,13 +131,28 @@ class Hierarchy:
     def remove(self):
         back = os.path.join(self.root, own_cgroup().lstrip("/"))
         for d in reversed(self.made):
-            for pid in open(os.path.join(d, "cgroup.procs")).read().split():
+            # a process killed a moment ago keeps its cgroup busy until it
+            # is gone for good: longer on a loaded machine
+            for _ in range(100):
+                self._empty(d, back)
                 try:
-                    with open(os.path.join(back, "cgroup.procs"), "w") as f:
-                        f.write(pid)
-                except OSError:
-                    pass  # gone meanwhile
-            os.rmdir(d)
+                    os.rmdir(d)
+                    break
+                except OSError as e:
+                    if e.errno != errno.EBUSY:
+                        raise
+                    time.sleep(0.05)
+            else:
+                os.rmdir(d)
+
+    @staticmethod
+    def _empty(d, back):
+        for pid in open(os.path.join(d, "cgroup.procs")).read().split():
+            try:
+                with open(os.path.join(back, "cgroup.procs"), "w") as f:
+                    f.write(pid)
+            except OSError:
+                pass  # gone meanwhile
 
 
 @pytest.fixture
@@ -273,23 +289,23 @@ def test_cgroup_and_labels_everywhere(form, tracer, hierarchy, bpf):
 def test_container_labels_are_bounded(tracer, hierarchy, bpf):
     """two containers, --max-containers 1: the busier keeps its labels,
     the other is summed under "other" and counted"""
-    port = free_port()
+    port, port2 = sorted((free_port(), free_port()))
     ids = [secrets.token_hex(32) for _ in range(2)]
     hs = [hierarchy(f"system.slice/docker-{i}.scope") for i in ids]
     xport = free_port()
     ex = tracer("export", "--listen", f"127.0.0.1:{xport}", "--labels",
                 "container", "--max-containers", "1", "--port",
-                f"{port},{port + 1}", name="export", ready=SERVING)
+                f"{port},{port2}", name="export", ready=SERVING)
     hi = tracer("hist", "-j", "--labels", "container", "--max-containers",
-                "1", "--port", f"{port},{port + 1}", name="hist",
+                "1", "--port", f"{port},{port2}", name="hist",
                 ready=b"Measuring")
     holders = []
     try:
         # the first container: three sockets in CLOSE_WAIT, the other one
-        for n, (h, k) in enumerate(zip(hs, (3, 1))):
-            holders.append(start_holder(h, port + n, k))
+        for h, k, p in zip(hs, (3, 1), (port, port2)):
+            holders.append(start_holder(h, p, k))
             for _ in range(k):
-                socket.create_connection(("127.0.0.1", port + n)).close()
+                socket.create_connection(("127.0.0.1", p)).close()
             wait_line(holders[-1], "accepted")
         time.sleep(1.5)
         text = get(xport)[2]
@@ -298,7 +314,7 @@ def test_container_labels_are_bounded(tracer, hierarchy, bpf):
         assert value(s, "tcptrail_sockets", state="close_wait", port=port,
                      container_id=ids[0], pod_uid="", qos="") == 3
         assert value(s, "tcptrail_sockets", state="close_wait",
-                     port=port + 1, container_id="other", pod_uid="other",
+                     port=port2, container_id="other", pod_uid="other",
                      qos="other") == 1
         assert ids[1] not in text
         assert ex.stop() == 0
@@ -315,7 +331,7 @@ def test_container_labels_are_bounded(tracer, hierarchy, bpf):
                    r["count"]) for r in out["hists"]
                   if r["state"] == "CLOSE_WAIT")
     assert rows == [(port, ids[0], None, 3),
-                    (port + 1, "other", "other", 1)], out
+                    (port2, "other", "other", 1)], out
 
 
 def test_removed_cgroup_keeps_its_id(tracer, hierarchy, bpf):

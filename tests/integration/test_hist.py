@@ -68,7 +68,7 @@ def test_text_bars_and_percentiles(tracer):
 
 
 def test_us_all_states_and_interval(tracer):
-    p = free_port()
+    p = free_port(ephemeral=True)
     t = tracer("hist", "-j", "--us", "--all-states", "-i", "300ms",
                "--port", str(p), name="hist", ready=HIST)
     run_exchange(port=p, hold=0.05)
