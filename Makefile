@@ -110,8 +110,15 @@ unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san
 	$(Q)$(OUTPUT)/unit_tests
 	$(Q)$(OUTPUT)/unit_tests_san
 
+# Most files run side by side, a file to a worker (pytest-xdist): each
+# test traces only its own ports, namespace or cgroup, and spends most of
+# its time waiting on the kernel. The files marked serial look at the
+# whole machine or need it quiet: they run after, one test at a time.
+INTEGRATION_JOBS ?= 2
 integration: $(OUTPUT)/tcptrail
-	$(Q)$(PYTEST) --durations=25 tests/integration
+	$(Q)$(PYTEST) -n $(INTEGRATION_JOBS) --dist loadfile -m "not serial" \
+		--durations=15 tests/integration
+	$(Q)$(PYTEST) -m serial --durations=15 tests/integration
 
 # on an x86_64 host, the arm64 build on arm64 kernels too (cross.mk)
 ifeq ($(HOST_ARCH)$(CROSS),x86)
@@ -119,9 +126,10 @@ TEST_CROSS := test-vm-arm64
 endif
 NPROC := $(shell nproc 2>/dev/null || echo 1)
 # What the suites run is built first, a job per CPU; then the suites run
-# one after another, never side by side: their loads would overlap. The
-# guests are the exception: their load stays in qemu, so the arm64 ones
-# boot beside the x86_64 ones (each suite's output kept whole)
+# one after another, never side by side: their loads would overlap
+# (integration spreads its own files: see above). The guests are the
+# exception: their load stays in qemu, so the arm64 ones boot beside the
+# x86_64 ones (each suite's output kept whole)
 test:
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) test-build
 	$(Q)$(MAKE) --no-print-directory -j1 layers unit fuzz-short integration

@@ -14,7 +14,7 @@ pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libevent-dev"
 pkgs="$pkgs libyaml-dev libssl-dev libcrypt-dev"
 # test: unit tests, integration tests, netns, format check; promtool and a
 # real Prometheus server for export's tests
-pkgs="$pkgs libcmocka-dev python3 python3-pytest iproute2 tmux clang-format"
+pkgs="$pkgs libcmocka-dev python3 python3-pytest python3-pytest-xdist iproute2 tmux clang-format"
 pkgs="$pkgs prometheus"
 # export's TLS tests: openssl makes the certificate, python3-bcrypt the
 # basic auth hash (Python's crypt module is deprecated)

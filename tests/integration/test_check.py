@@ -13,6 +13,11 @@ import pytest
 
 from conftest import PY, TCPTRAIL, free_port, run_exchange
 
+# run alone, after the suites that run side by side (the Makefile):
+# bpftool's list of every attached program, and the cgroups left
+# behind, are the whole machine's
+pytestmark = pytest.mark.serial
+
 WORKLOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                         "ck_workload.py")
 

@@ -11,6 +11,11 @@ import pytest
 
 from conftest import TCPTRAIL, free_port
 
+# run alone, after the suites that run side by side (the Makefile):
+# the help's examples trace unfiltered, in a namespace named "blue", and
+# export on the default port
+pytestmark = pytest.mark.serial
+
 HINT = "use seconds, or a number with ns, us, ms, s, m or h"
 
 # every TIME option, each given a bare number, and with units

@@ -10,6 +10,10 @@ import pytest
 
 from conftest import ROOT
 
+# run alone, after the suites that run side by side (the Makefile):
+# apt installs and purges the package for the whole machine
+pytestmark = pytest.mark.serial
+
 
 def run(*args, **kw):
     p = subprocess.run(args, capture_output=True, text=True, timeout=600,

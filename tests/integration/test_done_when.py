@@ -27,6 +27,11 @@ import pytest
 
 from conftest import ROOT, free_port
 
+# run alone, after the suites that run side by side (the Makefile):
+# Prometheus' alerts fire on any port's CLOSE_WAIT, and apt
+# installs the package for the whole machine
+pytestmark = pytest.mark.serial
+
 UNIT = "/lib/systemd/system/tcptrail-export.service"
 RULES = "/usr/share/tcptrail/tcptrail.rules.yml"
 # the README's substitution: every for: of minutes becomes 2s, and the

@@ -14,6 +14,11 @@ import pytest
 
 from conftest import ROOT, TCPTRAIL, free_port, holes, run_exchange
 
+# run alone, after the suites that run side by side (the Makefile):
+# churn on both CPUs, exact counts under load, and every
+# attached program: the machine must be quiet
+pytestmark = pytest.mark.serial
+
 CHURN = os.path.join(ROOT, "build", "churn")
 
 

@@ -11,6 +11,11 @@ import pytest
 
 from conftest import ROOT, TCPTRAIL
 
+# run alone, after the suites that run side by side (the Makefile):
+# it runs make in this tree, as test_deb does: two at once would race
+# in build/
+pytestmark = pytest.mark.serial
+
 CMDS = ["trace", "timeline", "closewait", "hist", "export", "check",
         "version"]
 

@@ -12,6 +12,10 @@ import pytest
 
 from conftest import PY, ROOT, cgroup2_root, run_exchange
 
+# run alone, after the suites that run side by side (the Makefile):
+# fixed ports, churn, and the kernel's list of sockets (ss) compared whole
+pytestmark = pytest.mark.serial
+
 CHURN = os.path.join(ROOT, "build", "churn")
 P, Q, R = 4242, 4343, 4444  # held and matched, held and not, churned
 HELD_Q = 20

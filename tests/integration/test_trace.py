@@ -12,6 +12,11 @@ import pytest
 from conftest import (PY, PEER, TCPTRAIL, by_socket, free_port, holes,
                       run_exchange)
 
+# run alone, after the suites that run side by side (the Makefile):
+# bpftool's list of every program, and a stalled reader under
+# load, are the whole machine's
+pytestmark = pytest.mark.serial
+
 CLIENT_PATH = [("CLOSE", "SYN_SENT"), ("SYN_SENT", "ESTABLISHED"),
                ("ESTABLISHED", "FIN_WAIT1"), ("FIN_WAIT1", "FIN_WAIT2"),
                ("FIN_WAIT2", "CLOSE")]
