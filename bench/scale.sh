@@ -21,6 +21,7 @@
 # Environment:
 #   SCALE_N="10000 50000 100000 200000"   connection counts
 #   SCALE_MODES="baseline timeline timeline-cap closewait check hist trace"
+#                  (not by default: check-open, check with --fail-on-open)
 #   TCPTRAIL=build/tcptrail  HOLD=build/hold (built with ${CC:-cc} if missing)
 #   SETTLE=1       seconds to wait after a tracer attached
 #   SHRINK=1       drop unused dentries/inodes and shrink slab caches before
@@ -105,6 +106,13 @@ mode_def()
 	check)
 		# host mode: every held connection is a leak at the end
 		CMD=("$TCPTRAIL" check --max-closewait off
+			--json "${TMP:-/tmp}/check.$n.json" "${filter[@]}")
+		VERIFY=ckleak
+		WANT=$n
+		;;
+	check-open)
+		# and a record for every open socket (--fail-on-open)
+		CMD=("$TCPTRAIL" check --max-closewait off --fail-on-open
 			--json "${TMP:-/tmp}/check.$n.json" "${filter[@]}")
 		VERIFY=ckleak
 		WANT=$n
@@ -595,7 +603,7 @@ main()
 	[[ -x $TCPTRAIL ]] || die "$TCPTRAIL not found: run make first"
 	command -v bpftool >/dev/null || die "bpftool not found"
 	for m in $SCALE_MODES; do
-		NS=x mode_def "$m" 1 || die "unknown mode '$m' (known: $DEFAULT_MODES)"
+		NS=x mode_def "$m" 1 || die "unknown mode '$m' (known: $DEFAULT_MODES check-open)"
 	done
 	for n in $SCALE_N; do
 		[[ $n =~ ^[1-9][0-9]*$ ]] || die "SCALE_N: '$n' is not a count"
