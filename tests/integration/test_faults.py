@@ -194,7 +194,7 @@ def test_valgrind_finds_no_leak_in_a_real_run(bpf, tmp_path):
              "--errors-for-leak-kinds=definite,indirect",
              "--error-exitcode=9",
              f"--suppressions={ROOT}/tests/valgrind.supp",
-             TCPTRAIL, "trace", "-j", "-d", "12"],
+             TCPTRAIL, "trace", "-j", "-d", "60"],
             stdout=subprocess.PIPE, stderr=ef)
         deadline = time.monotonic() + 60
         while b"Tracing" not in err.read_bytes():
@@ -202,6 +202,9 @@ def test_valgrind_finds_no_leak_in_a_real_run(bpf, tmp_path):
             assert time.monotonic() < deadline
             time.sleep(0.1)
         run_exchange(hold=0.01, count=3)
+        # the events of the exchange out, then the usual stop: Ctrl-C
+        time.sleep(1)
+        p.send_signal(signal.SIGINT)
         out = p.communicate(timeout=120)[0]
     text = err.read_text()
     assert p.returncode == 0, text[-3000:]
