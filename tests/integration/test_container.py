@@ -20,7 +20,7 @@ import uuid
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, free_port
 from test_cgroup_labels import (CID, FORMS, hierarchy, say, socket_cgroup,
                                 start_holder, wait_line)
 from test_export import samples, value
@@ -112,12 +112,6 @@ def test_manifest_matches_what_podman_ran():
         cf = f.read()
     assert f'CMD ["--listen", "0.0.0.0:{port}"]' in cf
     assert 'ENTRYPOINT ["/tcptrail", "export"]' in cf
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def scrape(port, timeout=5):
@@ -222,7 +216,7 @@ def test_export_in_podman_with_only_bpf_and_perfmon(image, tmp_path):
             assert re.search(rf"^{field}:\s+000000c000000000$", status,
                              re.M), status
         # 3 sockets in CLOSE_WAIT held here: the server side closes first
-        lsock.bind(("127.0.0.1", 0))
+        lsock.bind(("127.0.0.1", free_port()))
         lsock.listen(8)
         sport = lsock.getsockname()[1]
         for _ in range(3):

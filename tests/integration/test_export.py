@@ -676,7 +676,7 @@ def test_user_runs_as_that_user_and_still_scrapes_right(exporter):
     CAP_SYS_ADMIN and CAP_SYS_PTRACE alone with no_new_privs, and its gauges still say
     what ss says of the same sockets"""
     srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
+    srv.bind(("127.0.0.1", free_port()))
     srv.listen(16)
     port = srv.getsockname()[1]
     held = []

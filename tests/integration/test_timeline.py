@@ -216,7 +216,7 @@ def test_time_wait_cut_short_by_reuse(tracer):
             pytest.skip("tcp_tw_reuse is off here")
     ls = socket.socket()
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", 0))
+    ls.bind(("127.0.0.1", free_port()))
     ls.listen(8)
     port = ls.getsockname()[1]
     cport = free_port()
@@ -262,7 +262,7 @@ def test_time_wait_handed_over_twice_within_a_look(tracer):
         if f.read().strip() == "0":
             pytest.skip("tcp_tw_reuse is off here")
     ls = socket.socket()
-    ls.bind(("127.0.0.1", 0))
+    ls.bind(("127.0.0.1", free_port()))
     ls.listen(8)
     port = ls.getsockname()[1]
     cport = free_port()
@@ -299,7 +299,7 @@ def test_time_wait_of_a_dual_stack_server(tracer):
     import socket
     ls = socket.socket(socket.AF_INET6)
     ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    ls.bind(("::", 0))
+    ls.bind(("::", free_port("6")))
     ls.listen(8)
     port = ls.getsockname()[1]
     t = tracer("timeline", "-j", "--port", str(port), name="tl")
