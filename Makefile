@@ -112,8 +112,8 @@ unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san
 
 # Most files run side by side, a file to a worker (pytest-xdist): each
 # test traces only its own ports, namespace or cgroup, and spends most of
-# its time waiting on the kernel. The files marked serial look at the
-# whole machine or need it quiet: they run after, one test at a time.
+# its time waiting on the kernel. The files and tests marked serial look
+# at the whole machine or need it quiet: they run after, one at a time.
 INTEGRATION_JOBS ?= 2
 integration: $(OUTPUT)/tcptrail
 	$(Q)$(PYTEST) -n $(INTEGRATION_JOBS) --dist loadfile -m "not serial" \

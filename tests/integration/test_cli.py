@@ -11,11 +11,6 @@ import pytest
 
 from conftest import TCPTRAIL, free_port
 
-# run alone, after the suites that run side by side (the Makefile):
-# the help's examples trace unfiltered, in a namespace named "blue", and
-# export on the default port
-pytestmark = pytest.mark.serial
-
 HINT = "use seconds, or a number with ns, us, ms, s, m or h"
 
 # every TIME option, each given a bare number, and with units
@@ -163,6 +158,10 @@ def example_argv(example):
     return argv[1:]
 
 
+# run alone, after the tests that run side by side (the Makefile): the
+# examples trace unfiltered, in a namespace named "blue", and export on
+# the default port
+@pytest.mark.serial
 def test_every_help_example_runs(bpf, tmp_path):
     """every example at once, each in a directory of its own, Ctrl-C after
     2 s for those that run until it or a long -d (not check -- CMD, which
