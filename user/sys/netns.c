@@ -17,6 +17,7 @@ struct nslist {
 	struct netns_ref *v;
 	size_t n, cap;
 	unsigned int hidden; /* processes whose namespace we may not see */
+	dev_t nsfs; /* the namespaces' file system: our own's, listed first */
 };
 
 #define PF_KTHREAD 0x00200000
@@ -60,6 +61,14 @@ static int add(struct nslist *l, const char *path)
 			l->hidden++;
 		return 0;
 	}
+	/*
+	 * not a namespace: `ip netns add` makes /run/netns/NAME a plain file
+	 * before it binds the namespace over it (and del leaves one a moment)
+	 */
+	if (!l->n)
+		l->nsfs = st.st_dev;
+	else if (st.st_dev != l->nsfs)
+		return 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].inum == st.st_ino)
 			return 0;
