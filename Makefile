@@ -111,14 +111,16 @@ unit: $(OUTPUT)/unit_tests $(OUTPUT)/unit_tests_san
 	$(Q)$(OUTPUT)/unit_tests_san
 
 # Most files run side by side, a file to a worker (pytest-xdist): each
-# test traces only its own ports, namespace or cgroup, and spends most of
-# its time waiting on the kernel. The files and tests marked serial look
-# at the whole machine or need it quiet: they run after, one at a time.
+# test asserts only on its own ports, namespace or cgroup, and spends most
+# of its time waiting on the kernel. The files and tests marked serial
+# look at the whole machine or need it quiet: they run after, one at a
+# time, even when the first part failed (the status is both parts')
 INTEGRATION_JOBS ?= 2
 integration: $(OUTPUT)/tcptrail
 	$(Q)$(PYTEST) -n $(INTEGRATION_JOBS) --dist loadfile -m "not serial" \
-		--durations=15 tests/integration
-	$(Q)$(PYTEST) -m serial --durations=15 tests/integration
+		--durations=15 tests/integration; a=$$?; \
+	$(PYTEST) -m serial --durations=15 tests/integration; b=$$?; \
+	[ $$a -eq 0 ] && [ $$b -eq 0 ]
 
 # on an x86_64 host, the arm64 build on arm64 kernels too (cross.mk)
 ifeq ($(HOST_ARCH)$(CROSS),x86)

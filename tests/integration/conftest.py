@@ -223,7 +223,11 @@ def _outside_ephemeral():
     kernel's ip_local_port_range"""
     with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
         lo, hi = map(int, f.read().split())
-    return range(10000, lo) if lo - 10000 >= 4096 else range(hi + 1, 65536)
+    if lo - 10000 >= 4096:
+        return range(10000, lo)
+    if 65535 - hi >= 4096:
+        return range(hi + 1, 65536)
+    raise RuntimeError(f"ip_local_port_range {lo}-{hi} leaves no room")
 
 
 def free_port(family="4", ephemeral=False):
@@ -240,6 +244,11 @@ def free_port(family="4", ephemeral=False):
             s.bind((addr, 0))
             return s.getsockname()[1]
     ports = _outside_ephemeral()
+    # pytest-xdist's workers (gw0, gw1, ...) each draw from a slice of
+    # their own: no two of them can hand out the same port
+    w = os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:]
+    ports = ports[int(w)::int(os.environ.get("PYTEST_XDIST_WORKER_COUNT",
+                                              "1"))]
     for _ in range(1000):
         port = random.choice(ports)
         if port in _ports_given:

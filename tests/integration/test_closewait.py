@@ -105,8 +105,9 @@ def test_still_in_close_wait_at_exit_in_another_namespace(tracer, netns):
 @pytest.mark.parametrize("key", ["service", "lport"])
 def test_active_side_service_port(tracer, key):
     """Our host opened the connection and the server closed first: the
-    client's socket sits in CLOSE_WAIT, its service port is the remote."""
-    port = free_port()
+    client's socket sits in CLOSE_WAIT, its service port is the remote.
+    Both ports ephemeral: the opener, not the port, tells the service."""
+    port = free_port(ephemeral=True)
     t = tracer("closewait", "-j", "--port", str(port), "--key", key)
     srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
                             "--close-first"], stdout=subprocess.PIPE, text=True)

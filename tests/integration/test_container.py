@@ -263,6 +263,9 @@ def test_export_in_podman_with_only_bpf_and_perfmon(image, tmp_path):
                        capture_output=True, timeout=60)
 
 
+# alone (the Makefile): test_cgroup_labels.py makes and removes the same
+# kubepods.slice parents
+@pytest.mark.serial
 def test_export_in_podman_names_the_pod(image, hierarchy):
     """The DaemonSet's arguments and mounts: a socket held in a cgroup
     named as kubelet and containerd name a pod's container gets its

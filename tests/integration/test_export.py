@@ -330,6 +330,8 @@ def test_curl_head(exporter, tmp_path):
     assert t.stop() == 0
 
 
+# alone (the Makefile): its bounds are tight times under a crowd
+@pytest.mark.serial
 def test_slow_client_times_out_and_stalls_nobody(exporter):
     t = exporter("--timeout", "2")
     slow = socket.create_connection(("127.0.0.1", t.port))
@@ -346,6 +348,8 @@ def test_slow_client_times_out_and_stalls_nobody(exporter):
     assert t.stop() == 0
 
 
+# alone (the Makefile): its bounds are tight times under a crowd
+@pytest.mark.serial
 def test_connection_limit_closes_the_longest_waiting(exporter):
     t = exporter("--max-conns", "2", "--timeout", "30")
     idle = [socket.create_connection(("127.0.0.1", t.port))
@@ -432,6 +436,8 @@ def curl_scrape(port):
     return time.monotonic() - t0, p.stdout
 
 
+# alone (the Makefile): its bounds are tight times under a crowd
+@pytest.mark.serial
 def test_slow_and_idle_clients_never_hold_up_a_scrape(exporter):
     """100 idle and 100 slow clients against the default --max-conns 16
     and --timeout 10s: scrapes are still answered at once"""
@@ -454,6 +460,8 @@ def test_slow_and_idle_clients_never_hold_up_a_scrape(exporter):
     assert re.search(r"\b[1-9]\d* closed at --max-conns", t.stderr), t.stderr
 
 
+# alone (the Makefile): its bounds are tight times under a crowd
+@pytest.mark.serial
 def test_timeout_bounds_the_whole_request(exporter):
     """one header byte a second does not keep a connection past
     --timeout, nor does sending nothing"""
@@ -559,6 +567,8 @@ def test_real_prometheus_scrapes_and_answers_queries(exporter, tmp_path):
     assert t.stop() == 0
 
 
+# alone (the Makefile): its bounds are tight times under a crowd
+@pytest.mark.serial
 def test_real_prometheus_scrapes_past_a_crowd(exporter, tmp_path):
     """100 idle and 100 slow clients against the default limits: every
     scrape of a real Prometheus (1 s interval, so a 1 s scrape timeout)

@@ -3,6 +3,7 @@
 import json
 import re
 import subprocess
+import sys
 import time
 
 import pytest
@@ -81,37 +82,58 @@ def test_churn_never_merges_connections(tracer):
     assert len({c["lport"] for c in act}) == n
 
 
-@pytest.mark.parametrize("refuse", ["", "iter_map"])
-def test_open_connections_at_exit(tracer, refuse):
-    """the same answer whether the kernel walks the table of paths
-    (iter/bpf_map_elem) or user space does, where that iterator is
-    refused (as some kernels and lockdown policies do)"""
+def open_at_exit(tracer, refuse, name):
+    """a server holds its CLOSE_WAIT 4 s; timeline stops 1.5 s in: its
+    output, and the client's state then as ss says"""
     port = free_port()
     t = tracer("timeline", "-j", "--open", "--port", str(port),
-               refuse=refuse)
+               refuse=refuse, name=name)
     srv = subprocess.Popen([PY, PEER, "server", "--port", str(port),
                             "--hold", "4"], stdout=subprocess.PIPE, text=True)
     try:
         assert srv.stdout.readline().startswith("ready")
         cli = subprocess.Popen([PY, PEER, "client", "--port", str(port)])
         time.sleep(1.5)
+        ss = subprocess.run(["ss", "-tanH", "state", "fin-wait-2",
+                             f"dport = :{port}"], capture_output=True,
+                            text=True).stdout
         assert t.stop() == 0
-        cs = conns(t)
+        return t, conns(t), bool(ss.strip())
+    finally:
+        srv.kill()
+        srv.wait()
+        cli.wait(timeout=10)
+
+
+@pytest.mark.parametrize("refuse", ["", "iter_map"])
+def test_open_connections_at_exit(tracer, refuse):
+    """the same answer whether the kernel walks the table of paths
+    (iter/bpf_map_elem) or user space does, where that iterator is
+    refused (as some kernels and lockdown policies do)"""
+    for attempt in (1, 2):
+        t, cs, fw2 = open_at_exit(tracer, refuse, f"timeline{attempt}")
+        assert fw2  # the kernel's view: the client waits in FIN_WAIT2
         held = [c for c in cs if c["opened"] == "passive"]
         assert len(held) == 1 and held[0]["open"]
         assert states(held[0]) == ["SYN_RECV", "ESTABLISHED", "CLOSE_WAIT"]
         assert 1000 <= held[0]["path"][-1]["ms"] <= 4000
         # the client waits for the server's FIN: open too, in FIN_WAIT2
         (act,) = [c for c in cs if c["opened"] == "active"]
-        assert act["open"] and states(act)[-1] == "FIN_WAIT2"
-        if refuse:
-            warn = [ln for ln in t.stderr.splitlines() if "iterator" in ln]
-            assert len(warn) == 1 and "read from user space" in warn[0], \
-                t.stderr
-    finally:
-        srv.kill()
-        srv.wait()
-        cli.wait(timeout=10)
+        assert act["open"]
+        # A step the kernel ran no program for, with no later step to
+        # show it, stays uncounted (the README, "N gaps"): once, in CI,
+        # the path ended in FIN_WAIT1 while the client was in FIN_WAIT2.
+        # Once more then; twice is a failure.
+        if states(act)[-1] == "FIN_WAIT1" and attempt == 1:
+            print("RETRY: the client's FIN_WAIT2 step is not in the path",
+                  file=sys.stderr)
+            continue
+        assert states(act)[-1] == "FIN_WAIT2", act
+        break
+    if refuse:
+        warn = [ln for ln in t.stderr.splitlines() if "iterator" in ln]
+        assert len(warn) == 1 and "read from user space" in warn[0], \
+            t.stderr
 
 
 def test_text_output(tracer):
