@@ -6,6 +6,8 @@ import re
 import subprocess
 import time
 
+import pytest
+
 from conftest import PY, PEER, TCPTRAIL, free_port
 
 
@@ -106,3 +108,25 @@ def test_namespace_found_through_its_processes(bpf, netns):
         assert o["pid"] == want[0]
     finally:
         stop(srv, cli)
+
+
+# alone (the Makefile): it puts a file in /run/netns, which every walk of
+# the namespaces on the host reads
+@pytest.mark.serial
+def test_a_plain_file_in_run_netns_is_no_namespace(bpf):
+    """`ip netns add` makes /run/netns/NAME a plain file before it binds
+    the namespace over it: a walk of every namespace meeting one must not
+    take it for a namespace that refused setns"""
+    import os
+    import uuid
+    os.makedirs("/run/netns", exist_ok=True)
+    path = f"/run/netns/tt-plain-{uuid.uuid4().hex[:8]}"
+    open(path, "w").close()
+    try:
+        p = subprocess.run([TCPTRAIL, "closewait", "--live", "-j", "-d",
+                            "0.5"], capture_output=True, text=True,
+                           timeout=30)
+    finally:
+        os.unlink(path)
+    assert p.returncode == 0, p.stderr
+    assert "refused setns" not in p.stderr, p.stderr
