@@ -27,8 +27,9 @@ struct sockets *sockets__open(const struct tt_tracer *t,
 			      const struct tt_loader_opts *lo, __u32 states,
 			      __u32 netns);
 /*
- * every wanted socket now; caller frees *out. -ENOENT: the namespace
- * asked for has no process in it and no /run/netns entry to enter by.
+ * every wanted socket now; caller frees *out (NULL when *n is 0).
+ * -ENOENT: the namespace asked for has no process in it and no
+ * /run/netns entry to enter by.
  */
 int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n);
 void sockets__close(struct sockets *s);
