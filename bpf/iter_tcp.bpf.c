@@ -77,8 +77,14 @@ int tt_iter_tcp(struct bpf_iter__tcp *ctx)
 	if (e && e->state == r.state)
 		r.since_ns = e->since;
 	st = bpf_map_lookup_elem(&sk_states_hash, &key);
-	if (st)
+	if (st) {
+		__u64 since = r.since_ns;
+
 		rec_from_state(&r, st);
+		/* a step no program ran for: that time is another state's */
+		if (st->state != r.state)
+			r.since_ns = since;
+	}
 out:
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
 	return 0;

@@ -26,6 +26,8 @@ struct sockets {
 	__u32 refused; /* namespaces setns refused, this walk */
 	bool warned; /* said so once */
 	bool warned_hidden; /* and of processes' namespaces unreadable */
+	__u32 *walked; /* the namespaces the last walk went through */
+	size_t nwalked;
 };
 
 struct sockets *sockets__open(const struct tt_tracer *t,
@@ -157,15 +159,28 @@ static int iter_read_all(struct bpf_link *link, size_t rec_size, void **out,
 	return err;
 }
 
-/* append the sockets of one namespace (the iterator walks the one it is
- * created in) */
-static int snapshot_in(struct sockets *s, const struct netns_ref *ns, bool ours,
-		       struct tt_sock_rec **out, size_t *n)
+/* a walk's callback, and whether it asked to stop */
+struct sock_cb {
+	sock_rec_fn fn;
+	void *ctx;
+	bool stopped;
+};
+
+static bool sock_rec(void *ctx, const void *rec)
 {
-	struct rec_vec a = { .v = (char *)*out,
-			     .rec_size = sizeof(**out),
-			     .len = *n,
-			     .cap = *n };
+	struct sock_cb *cb = ctx;
+
+	/* records lie at multiples of their size in a malloc()ed buffer */
+	if (cb->fn(cb->ctx, rec))
+		return true;
+	cb->stopped = true;
+	return false;
+}
+
+/* the sockets of one namespace (the iterator walks the one it is created in) */
+static int walk_in(struct sockets *s, const struct netns_ref *ns, bool ours,
+		   struct sock_cb *cb)
+{
 	int err, back;
 
 	if (!ours) {
@@ -178,7 +193,9 @@ static int snapshot_in(struct sockets *s, const struct netns_ref *ns, bool ours,
 			return 0;
 		}
 	}
-	err = iter_for_each(s->link, a.rec_size, rec_vec_push, &a);
+	err = iter_for_each(s->link, sizeof(struct tt_sock_rec), sock_rec, cb);
+	if (!err && !cb->stopped)
+		s->walked[s->nwalked++] = ns->inum;
 	if (!ours) {
 		int lerr = netns_leave(back);
 
@@ -189,31 +206,35 @@ static int snapshot_in(struct sockets *s, const struct netns_ref *ns, bool ours,
 			exit(TT_EXIT_FAILURE);
 		}
 	}
-	/* what was read stays the caller's, even on an error */
-	*out = (struct tt_sock_rec *)a.v;
-	*n = a.len;
-	return err ? err : a.err;
+	return err;
 }
 
-int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
+int sockets__for_each(struct sockets *s, sock_rec_fn fn, void *ctx)
 {
+	struct sock_cb cb = { fn, ctx, false };
 	struct netns_ref *ns;
 	size_t nns, walked = 0;
 	unsigned int hidden = 0;
 	int err;
 
+	s->nwalked = 0;
 	if (s->netns == TT_NETNS_SELF)
-		return iter_read_all(s->link, sizeof(**out), (void **)out, n);
-	*out = NULL;
-	*n = 0;
+		return iter_for_each(s->link, sizeof(struct tt_sock_rec),
+				     sock_rec, &cb);
 	err = netns_list(&ns, &nns, &hidden);
 	if (err)
 		return err;
+	free(s->walked);
+	s->walked = calloc(nns + 1, sizeof(*s->walked));
+	if (!s->walked) {
+		free(ns);
+		return -ENOMEM;
+	}
 	/* ns[0] is ours: no setns there */
-	for (size_t i = 0; !err && i < nns; i++) {
+	for (size_t i = 0; !err && !cb.stopped && i < nns; i++) {
 		if (s->netns && ns[i].inum != s->netns)
 			continue;
-		err = snapshot_in(s, &ns[i], i == 0, out, n);
+		err = walk_in(s, &ns[i], i == 0, &cb);
 		walked++;
 	}
 	free(ns);
@@ -235,11 +256,28 @@ int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
 	}
 	if (!err && !walked)
 		err = -ENOENT; /* the namespace asked for has no way in */
+	return err;
+}
+
+static bool snap_push(void *ctx, const struct tt_sock_rec *r)
+{
+	return rec_vec_push(ctx, r);
+}
+
+int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n)
+{
+	struct rec_vec a = { .rec_size = sizeof(**out) };
+	int err = sockets__for_each(s, snap_push, &a);
+
+	if (!err)
+		err = a.err;
 	if (err) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
+		free(a.v);
+		a.v = NULL;
+		a.len = 0;
 	}
+	*out = (struct tt_sock_rec *)a.v;
+	*n = a.len;
 	return err;
 }
 
@@ -303,10 +341,19 @@ void closewait_socks__close(struct closewait_socks *k)
 	free(k);
 }
 
+bool sockets__walked(const struct sockets *s, __u32 netns)
+{
+	for (size_t i = 0; i < s->nwalked; i++)
+		if (s->walked[i] == netns)
+			return true;
+	return false;
+}
+
 void sockets__close(struct sockets *s)
 {
 	if (!s)
 		return;
+	free(s->walked);
 	bpf_link__destroy(s->link);
 	iter_tcp_bpf__destroy(s->skel);
 	free(s);

@@ -32,6 +32,17 @@ struct sockets *sockets__open(const struct tt_tracer *t,
  * /run/netns entry to enter by.
  */
 int sockets__snapshot(struct sockets *s, struct tt_sock_rec **out, size_t *n);
+/*
+ * each wanted socket now, in turn, with nothing kept; fn returns false to
+ * stop. The errors are sockets__snapshot()'s.
+ */
+typedef bool (*sock_rec_fn)(void *ctx, const struct tt_sock_rec *r);
+int sockets__for_each(struct sockets *s, sock_rec_fn fn, void *ctx);
+/*
+ * the last sockets__for_each() or sockets__snapshot() went through the
+ * namespace netns (its inode) to its end; always false for TT_NETNS_SELF
+ */
+bool sockets__walked(const struct sockets *s, __u32 netns);
 void sockets__close(struct sockets *s);
 
 /*
