@@ -17,6 +17,8 @@
 #include "tw.bpf.h"
 
 const volatile __u32 want_states; /* bit n: TCP state n */
+/* only sockets in this cgroup v2 or below it (0: any) */
+const volatile __u64 want_cgroup;
 /* the tracer keeps no per-socket state (hist, export): guess the opener */
 const volatile bool stateless;
 const volatile __u16 eph_lo = 32768;
@@ -56,6 +58,10 @@ int tt_iter_tcp(struct bpf_iter__tcp *ctx)
 	r.netns = skc->skc_net.net->ns.inum;
 	/* time-wait and request sockets have the tuple and nothing more */
 	tp = bpf_skc_to_tcp_sock(skc);
+	/* nor a cgroup */
+	if (want_cgroup &&
+	    (!tp || !sk_in_cgroup(&tp->inet_conn.icsk_inet.sk, want_cgroup)))
+		return 0;
 	if (!tp)
 		goto out;
 	r.rx_queue = tp->rcv_nxt - tp->copied_seq;

@@ -140,6 +140,33 @@ static void read_event(struct fuzz_in *in, struct tt_event *e)
 	fuzz_bytes(in, e->daddr, e->family == AF_INET ? 4 : 16);
 	fuzz_bytes(in, e->comm, TT_COMM_LEN);
 	fuzz_bytes(in, e->owner_comm, TT_COMM_LEN);
+	e->netns = fuzz_u8(in) & 3;
+}
+
+/* an event's socket as iter/tcp would list it after that event */
+static void kernel_rec(struct tt_sock_rec *r, const struct tt_event *e)
+{
+	memset(r, 0, sizeof(*r));
+	r->sock_id = e->sock_id;
+	r->since_ns = e->delta_ns & 1 ? e->ts_ns : 0;
+	r->owner_tgid = e->owner_tgid;
+	r->netns = e->netns;
+	memcpy(r->saddr, e->saddr, TT_ADDR_LEN);
+	memcpy(r->daddr, e->daddr, TT_ADDR_LEN);
+	r->sport = e->sport;
+	r->dport = e->dport;
+	r->family = e->family;
+	r->state = e->newstate;
+	r->flags = e->flags;
+	memcpy(r->owner_comm, e->owner_comm, TT_COMM_LEN);
+	r->cgroup_id = e->cgroup_id;
+}
+
+/* the walk went through the odd namespaces */
+static bool odd_walked(void *ctx, __u32 netns)
+{
+	(void)ctx;
+	return netns & 1;
 }
 
 /* the ports a report lists: with a connection or a violation */
@@ -175,6 +202,7 @@ static void build(struct fuzz_in *in, struct run *x)
 	size_t nev = 0, rounds = 1;
 	__u64 now;
 	__u8 key, conns, stop;
+	enum ck_ends ends;
 
 	memset(x, 0, sizeof(*x));
 	x->opts = fuzz_u8(in);
@@ -207,7 +235,8 @@ static void build(struct fuzz_in *in, struct run *x)
 		rounds = 1 + fuzz_u16(in) % 1200;
 	while (in->n && nev < MAX_RECORDS)
 		read_event(in, &ev[nev++]);
-	FUZZ_CHECK(!ck_init(&x->s, &rules, 1 + conns % 16), "ck_init");
+	ends = stop >> 7 ? CK_ENDS_KERNEL : CK_ENDS_RECORDS;
+	FUZZ_CHECK(!ck_init(&x->s, &rules, 1 + conns % 16, ends), "ck_init");
 	x->r.s = &x->s;
 	/* a long run: the same connections again and again */
 	for (size_t round = 0; round < rounds; round++) {
@@ -219,7 +248,14 @@ static void build(struct fuzz_in *in, struct run *x)
 			ck_event(&x->s, &e);
 		}
 	}
-	ck_finish(&x->s, now);
+	/* the kernel's list: each event's socket, in its new state */
+	for (size_t i = 0; ends != CK_ENDS_RECORDS && i < nev; i++) {
+		struct tt_sock_rec rec;
+
+		kernel_rec(&rec, &ev[i]);
+		ck_finish_sock(&x->s, &rec, now);
+	}
+	ck_finish(&x->s, now, odd_walked, NULL);
 	x->nports = report_ports(&x->s, x->ports);
 }
 
@@ -415,7 +451,7 @@ static void check_json(const struct run *x, const char *out, size_t len,
 	err = json_parse_object(out, len, &d);
 	FUZZ_CHECK(!err, "not strict JSON (%s): %.*s", err,
 		   (int)(len < 2000 ? len : 2000), out);
-	FUZZ_CHECK(d.n == 19, "%zu members", d.n);
+	FUZZ_CHECK(d.n == 21, "%zu members", d.n);
 	need_qstr(&d, "result", verdict(x));
 	if (x->r.interrupted && x->r.interrupted_by)
 		need_qstr(&d, "interrupted_by", sig_name(x->r.interrupted_by));
@@ -453,6 +489,8 @@ static void check_json(const struct run *x, const char *out, size_t len,
 	need_u64(&d, "lost", x->r.lost);
 	need_u64(&d, "unseen", x->r.unseen);
 	need_u64(&d, "untracked", s->dropped);
+	need_u64(&d, "leaks_not_found", s->leaks_not_found);
+	need_u64(&d, "open_not_found", s->open_not_found);
 	need_u64(&d, "connections", s->connections);
 	need_u64(&d, "closewait_episodes", s->episodes);
 	need_u64(&d, "closewait_predating", s->predating);
@@ -518,6 +556,7 @@ struct xml {
 	int tc_rule;
 	long tc_port;
 	__u64 tc_bad;
+	bool tc_unwalked; /* "namespaces not walked": a count, no lines */
 	char *command;
 	bool command_seen;
 	bool truncated; /* more broken than listed */
@@ -631,6 +670,14 @@ static __u64 attr_u64(const struct attr *a, int n, const char *name)
 	return u;
 }
 
+#define UNWALKED "namespaces not walked: "
+
+/* counted in a namespace the kernel's list did not walk: not listed */
+static __u64 not_found(const struct ck_state *s)
+{
+	return s->leaks_not_found + s->open_not_found;
+}
+
 /* "port 80: ..." or "all ports: ..." */
 static long tc_port(const char *name)
 {
@@ -687,7 +734,15 @@ static void xml_start(struct xml *x, const char *el, const struct attr *a,
 		for (int k = 0; k < CK_RULES; k++)
 			if (!strcmp(cls + 9, rules[k]))
 				x->tc_rule = k;
-		if (x->tc_rule >= 0) {
+		x->tc_unwalked = x->tc_rule >= 0 &&
+				 !strncmp(name, UNWALKED, strlen(UNWALKED));
+		if (x->tc_unwalked) {
+			x->tc_bad =
+				x->tc_rule == CK_LEAK ? r->s.leaks_not_found :
+				x->tc_rule == CK_OPEN ? r->s.open_not_found :
+							0;
+			FUZZ_CHECK(x->tc_bad, "XML: '%s' for none", name);
+		} else if (x->tc_rule >= 0) {
 			x->tc_port = tc_port(name);
 			x->tc_bad = x->tc_port < 0 ? 0 :
 						     listed(&r->s, x->tc_rule,
@@ -707,7 +762,7 @@ static void xml_start(struct xml *x, const char *el, const struct attr *a,
 				   name);
 	} else if (!strcmp(el, "failure")) {
 		const char *msg = attr(a, n, "message");
-		char want[64];
+		char want[128];
 
 		FUZZ_CHECK(!strcmp(parent, "testcase") && !x->tc_failed && msg,
 			   "XML: a bad failure");
@@ -717,8 +772,17 @@ static void xml_start(struct xml *x, const char *el, const struct attr *a,
 		snprintf(want, sizeof(want), "%llu connection%s broke it",
 			 (unsigned long long)x->tc_bad,
 			 x->tc_bad == 1 ? "" : "s");
+		if (x->tc_unwalked)
+			snprintf(want, sizeof(want),
+				 "%llu socket%s seen %s, in no network "
+				 "namespace walked",
+				 (unsigned long long)x->tc_bad,
+				 x->tc_bad == 1 ? "" : "s",
+				 x->tc_rule == CK_LEAK ?
+					 "entering CLOSE_WAIT and not leaving" :
+					 "opening and not closing");
 		/* past CK_MAX_VIOLATIONS the count per port is not known */
-		if (x->tc_rule >= 0 && !x->truncated)
+		if (x->tc_rule >= 0 && (!x->truncated || x->tc_unwalked))
 			FUZZ_CHECK(!strcmp(msg, want),
 				   "XML: message '%s', want "
 				   "'%s'",
@@ -898,7 +962,8 @@ static void check_junit(const struct run *r, const char *out, size_t len)
 	struct xml x = {
 		.p = out,
 		.end = out + len,
-		.truncated = s->nv < s->broken[0] + s->broken[1] + s->broken[2],
+		.truncated = s->nv < s->broken[0] + s->broken[1] +
+					     s->broken[2] - not_found(s),
 		.interrupted = r->r.interrupted,
 	};
 	const __u32 *ports = r->ports;
@@ -949,6 +1014,8 @@ static void check_junit(const struct run *r, const char *out, size_t len)
 		}
 	}
 	fails += r->r.lost != 0;
+	tests += (s->leaks_not_found != 0) + (s->open_not_found != 0);
+	fails += (s->leaks_not_found != 0) + (s->open_not_found != 0);
 	tests += r->r.cmd != NULL;
 	fails += !r->r.interrupted && cmd_failed(r);
 	for (int k = 0; k < 2; k++)
@@ -1038,7 +1105,7 @@ static void check_text(const struct run *r, const char *out, size_t len,
 	const struct ck_state *s = &r->s;
 	const char *p = out, *end = out + len;
 	char want[512], predating[48], why[192];
-	size_t n = 0, summary = 0;
+	size_t n = 0, summary = 0, nf_lines = 0;
 
 	for (size_t i = 0; i < len; i++)
 		FUZZ_CHECK((out[i] >= 0x20 && out[i] < 0x7f) || out[i] == '\n',
@@ -1118,7 +1185,8 @@ static void check_text(const struct run *r, const char *out, size_t len,
 				   (int)l, p);
 			continue;
 		}
-		if (s->nv < s->broken[0] + s->broken[1] + s->broken[2] &&
+		if (s->nv < s->broken[0] + s->broken[1] + s->broken[2] -
+				    not_found(s) &&
 		    n == s->nv + 2) {
 			snprintf(want, sizeof(want),
 				 "  (only the first %d are listed)",
@@ -1129,6 +1197,28 @@ static void check_text(const struct run *r, const char *out, size_t len,
 		}
 		if (l > 7 && !memcmp(p, "  port ", 7)) {
 			summary++;
+			continue;
+		}
+		snprintf(want, sizeof(want),
+			 "  not found: %llu socket%s seen entering CLOSE_WAIT "
+			 "and not leaving, in no network namespace walked: "
+			 "counted as leaks",
+			 (unsigned long long)s->leaks_not_found,
+			 s->leaks_not_found == 1 ? "" : "s");
+		if (s->leaks_not_found && l == strlen(want) &&
+		    !memcmp(p, want, l)) {
+			nf_lines++;
+			continue;
+		}
+		snprintf(want, sizeof(want),
+			 "  not found: %llu socket%s seen opening and not "
+			 "closing, in no network namespace walked: counted as "
+			 "open",
+			 (unsigned long long)s->open_not_found,
+			 s->open_not_found == 1 ? "" : "s");
+		if (s->open_not_found && l == strlen(want) &&
+		    !memcmp(p, want, l)) {
+			nf_lines++;
 			continue;
 		}
 		snprintf(want, sizeof(want),
@@ -1147,6 +1237,9 @@ static void check_text(const struct run *r, const char *out, size_t len,
 	}
 	FUZZ_CHECK(summary >= cw_ports, "text: %zu port summaries, JSON %zu",
 		   summary, cw_ports);
+	FUZZ_CHECK(nf_lines ==
+			   (s->leaks_not_found != 0) + (s->open_not_found != 0),
+		   "text: %zu lines of sockets not found", nf_lines);
 }
 
 static char *render(const struct run *r,

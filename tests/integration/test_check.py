@@ -22,13 +22,15 @@ WORKLOAD = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                         "ck_workload.py")
 
 
-def check(tmp_path, *args, cmd=None, timeout=60, pre=()):
+def check(tmp_path, *args, cmd=None, timeout=60, pre=(), refuse=""):
     j, x = tmp_path / "r.json", tmp_path / "r.xml"
     argv = list(pre) + [TCPTRAIL, "check", "--json", str(j), "--junit",
                         str(x)] + list(args)
     if cmd:
         argv += ["--"] + cmd
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    env = dict(os.environ, TCPTRAIL_REFUSE=refuse)
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                       env=env)
     rep = json.loads(j.read_text()) if j.exists() and j.stat().st_size \
         else None
     xml = ET.parse(x).getroot() if x.exists() and x.stat().st_size else None
@@ -133,16 +135,71 @@ def test_slow_close_breaks_max_closewait(tmp_path, bpf):
     assert p.returncode == 0 and rep["violations"] == []
 
 
-def test_fail_on_open(tmp_path, bpf):
+# the end's list: the kernel's (iter/tcp), or the records of each socket
+# where iter/tcp is refused
+ENDS = ["", "iter_tcp"]
+
+
+@pytest.mark.parametrize("refuse", ENDS)
+def test_fail_on_open(tmp_path, bpf, refuse):
     port = free_port()
-    p, rep, _ = check(tmp_path, "--fail-on-open", cmd=work("open", port, 6))
+    p, rep, _ = check(tmp_path, "--fail-on-open", cmd=work("open", port, 6),
+                      refuse=refuse)
     assert p.returncode == 3, p.stderr
     rules = sorted((v["rule"], v["state"]) for v in rep["violations"])
     # both ends of the connection, and not the listener (closed anyway)
     assert rules == [("open", "ESTABLISHED"), ("open", "ESTABLISHED")]
+    ends = {(v["lport"], v["rport"]) for v in rep["violations"]}
+    assert len(ends) == 2 and all(port in e for e in ends), ends
+    # opened in the command's run, a few seconds before the grace ended
+    assert all(900 <= v["duration_ms"] < 10000 and
+               not v["duration_at_least"] for v in rep["violations"])
     # without the flag, an open connection is no failure
-    p, rep, _ = check(tmp_path, cmd=work("open", free_port(), 6))
+    p, rep, _ = check(tmp_path, cmd=work("open", free_port(), 6),
+                      refuse=refuse)
     assert p.returncode == 0, p.stderr
+
+
+@pytest.mark.parametrize("refuse", ENDS)
+@pytest.mark.parametrize("open_too", [False, True])
+def test_leak_in_a_namespace_nothing_leads_into(tmp_path, bpf, refuse,
+                                                open_too):
+    """The sockets' namespace outlives every process in it (they were
+    passed out): the kernel's list cannot walk it, so what it would find
+    there is counted unnamed; the records name them. Either way the check
+    fails. With --fail-on-open, an ESTABLISHED connection goes out too."""
+    port = free_port()
+    script = os.path.join(os.path.dirname(WORKLOAD), "orphan_ns.py")
+    args = ["--fail-on-open"] if open_too else []
+    p, rep, xml = check(tmp_path, *args,
+                        cmd=[PY, script, str(port), "20"] +
+                        (["open"] if open_too else []), refuse=refuse)
+    m = re.search(r"holder (\d+)", p.stdout)
+    if m:
+        os.kill(int(m.group(1)), signal.SIGKILL)
+    assert m, p.stdout
+    assert p.returncode == 3, p.stderr
+    nopen = 2 if open_too else 0
+    assert rep["broken"] == {"leak": 1, "open": nopen, "max_closewait": 0}
+    if refuse:
+        assert sorted((v["rule"], v["state"]) for v in rep["violations"]) \
+            == [("leak", "CLOSE_WAIT")] + [("open", "ESTABLISHED")] * nopen
+        assert all(port in (v["lport"], v["rport"])
+                   for v in rep["violations"])
+        assert rep["leaks_not_found"] == rep["open_not_found"] == 0
+    else:
+        assert rep["violations"] == [] and rep["leaks_not_found"] == 1
+        assert rep["open_not_found"] == nopen
+        assert "not found: 1 socket seen entering CLOSE_WAIT" in p.stderr
+        assert ("not found: 2 sockets seen opening" in p.stderr) == open_too
+        assert "only the first" not in p.stderr
+        fails = {tc.get("classname"): tc.find("failure")
+                 for tc in xml.iter("testcase")
+                 if tc.get("name", "").startswith("namespaces not walked")}
+        assert sorted(fails) == ["tcptrail.leak"] + \
+            ["tcptrail.open"] * open_too
+        assert all(f is not None for f in fails.values())
+    assert xml.get("failures") == str(1 + open_too)
 
 
 def test_command_failure_is_the_verdict(tmp_path, bpf):
@@ -310,17 +367,25 @@ def test_only_the_command_is_watched(tmp_path, bpf):
     assert all(x["port"] != outside for x in rep["ports"]), rep
 
 
-def test_process_tree_when_cgroup_is_read_only(tmp_path, bpf):
+@pytest.mark.parametrize("refuse", ENDS)
+def test_process_tree_when_cgroup_is_read_only(tmp_path, bpf, refuse):
     port = free_port()
     cg = cgroup2_mount()
-    p, rep, _ = check(tmp_path, cmd=work("leak", port, 8),
-                      pre=["unshare", "-m", "sh", "-c",
-                           f"mount -o remount,bind,ro {cg} && "
-                           "exec \"$0\" \"$@\""])
+    # a leak outside the command's tree, at the same time, is not its
+    outside = subprocess.Popen(work("leak", free_port(), 8))
+    try:
+        p, rep, _ = check(tmp_path, cmd=work("leak", port, 8),
+                          pre=["unshare", "-m", "sh", "-c",
+                               f"mount -o remount,bind,ro {cg} && "
+                               "exec \"$0\" \"$@\""], refuse=refuse)
+    finally:
+        outside.wait(timeout=20)
     assert "following the command's process tree instead" in p.stderr
     assert p.returncode == 3, p.stderr
     assert rep["watch"] == "process tree"
-    assert [v["rule"] for v in rep["violations"]] == ["leak"]
+    assert [(v["rule"], v["lport"]) for v in rep["violations"]] == \
+        [("leak", port)]
+    assert rep["broken"]["leak"] == 1
 
 
 def test_host_mode_with_duration(tmp_path, tracer):

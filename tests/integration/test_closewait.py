@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """tcptrail closewait against real CLOSE_WAIT holds on loopback."""
 import json
+import os
 import re
+import signal
 import subprocess
 import time
 
@@ -100,6 +102,35 @@ def test_still_in_close_wait_at_exit_in_another_namespace(tracer, netns):
         srv.kill()
         srv.wait()
         cli.wait(timeout=10)
+
+
+@pytest.mark.parametrize("refuse", ["iter_map", "iter_tcp,iter_map"])
+def test_still_in_close_wait_in_a_namespace_nothing_leads_into(tracer,
+                                                               refuse):
+    """The socket's namespace outlives every process in it (the socket was
+    passed out). Where iter/tcp lists the sockets at exit it cannot walk
+    that namespace, and says how many it left out; where the sockets are
+    kept here, it is listed."""
+    port = free_port()
+    t = tracer("closewait", "-j", "--port", str(port), refuse=refuse)
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "orphan_ns.py")
+    p = subprocess.run([PY, script, str(port), "20"], check=True,
+                       timeout=20, capture_output=True, text=True)
+    holder = int(re.search(r"holder (\d+)", p.stdout).group(1))
+    try:
+        time.sleep(0.5)
+        assert t.stop() == 0
+    finally:
+        os.kill(holder, signal.SIGKILL)
+    (summary,) = records(t, "summary")
+    if refuse == "iter_map":
+        assert summary["open"] == []
+        assert "1 socket seen entering CLOSE_WAIT, in network namespaces " \
+            "iter/tcp could not walk, not listed" in t.stderr
+    else:
+        (o,) = summary["open"]
+        assert o["lport"] == port and "could not walk" not in t.stderr
 
 
 @pytest.mark.parametrize("key", ["service", "lport"])
@@ -337,3 +368,29 @@ def test_filters_apply_to_sockets_that_predate_us(bpf):
         assert summary["open"][0]["age_estimated"]
     finally:
         stop(sa, ca, sb, cb)
+
+
+def test_cgroup_applies_to_sockets_that_predate_us(bpf, cgroup):
+    """--cgroup reaches the sockets the kernel's walk lists too: of two
+    sockets in CLOSE_WAIT since before tcptrail, only the one in the
+    cgroup is listed"""
+    a, b = free_port(), free_port()
+    sa = subprocess.Popen([PY, PEER, "server", "--port", str(a), "--hold",
+                           "30", "--comm", b"in-cg".hex(), "--cgroup",
+                           cgroup], stdout=subprocess.PIPE, text=True)
+    sb, cb, _ = hold_close_wait(b, 30, b"out-cg")
+    ca = None
+    try:
+        assert sa.stdout.readline().startswith("ready")
+        ca = subprocess.Popen([PY, PEER, "client", "--port", str(a)])
+        time.sleep(1)
+        p = subprocess.run([TCPTRAIL, "closewait", "-j", "-d", "500ms",
+                            "--cgroup", cgroup], capture_output=True,
+                           text=True, timeout=20)
+        assert p.returncode == 0, p.stderr
+        (summary,) = [json.loads(ln) for ln in p.stdout.splitlines()
+                      if '"summary"' in ln]
+        assert [(o["lport"], o["comm"]) for o in summary["open"]] == [
+            (a, "in-cg")]
+    finally:
+        stop(*[x for x in (sa, ca, sb, cb) if x])

@@ -23,6 +23,9 @@
 #include "util/parse.h"
 #include "sys/proctree.h"
 #include "kernel/who_holds.h"
+#include "kernel/iters.h"
+#include "model/filter.h"
+#include "model/tcp_state.h"
 #include "cmd/stream.h"
 #include "cli/filter_opts.h"
 #include "cli/loader_opts.h"
@@ -54,6 +57,7 @@ struct check_run {
 	struct stream *s;
 	struct ck_state ck;
 	struct proctree *tree; /* no cgroup: follow CMD's process tree */
+	struct sockets *socks; /* the kernel's list at the end, or NULL */
 	struct cmd_child child;
 	int status; /* CMD's exit status to pass on, -1 while running */
 };
@@ -245,8 +249,8 @@ static void leak_holders(struct check_run *r, struct who_holds *w)
 		for (size_t i = 0; i < ck->nv; i++) {
 			const struct ck_violation *v = &ck->v[i];
 
-			who_key_set(&k[i], 0, v->netns, v->family, v->laddr,
-				    v->lport, v->raddr, v->rport);
+			who_key_set(&k[i], v->ino, v->netns, v->family,
+				    v->laddr, v->lport, v->raddr, v->rport);
 		}
 		if (!who_holds__find(w, k, ck->nv, found))
 			for (size_t i = 0; i < ck->nv; i++) {
@@ -258,6 +262,73 @@ static void leak_holders(struct check_run *r, struct who_holds *w)
 	}
 	free(found);
 	free(k);
+}
+
+/*
+ * The kernel's list of the sockets the end must see: those in CLOSE_WAIT,
+ * and with --fail-on-open the open ones, by iter/tcp. Where it loads, no
+ * socket needs a record of its tuple; elsewhere every one does.
+ */
+static enum ck_ends end_list_open(struct check_run *r,
+				  const struct check_env *env)
+{
+	__u32 states = 1U << TCP_CLOSE_WAIT;
+
+	if (env->rules.fail_on_open)
+		for (int st = TCP_ESTABLISHED; st <= TCP_CLOSING; st++)
+			if (st != TCP_CLOSE && st != TCP_LISTEN)
+				states |= 1U << st;
+	r->socks = sockets__open(&r->s->tracer, &env->lo, states, 0,
+				 env->filter.cgroup);
+	if (!r->socks)
+		return CK_ENDS_RECORDS;
+	return r->tree ? CK_ENDS_KERNEL_TREE : CK_ENDS_KERNEL;
+}
+
+struct end_walk {
+	struct check_run *r;
+	__u64 now;
+};
+
+static bool end_sock(void *ctx, const struct tt_sock_rec *rec)
+{
+	struct end_walk *w = ctx;
+
+	/*
+	 * The kernel made the tracer's table entries (sock_id) only for
+	 * sockets the address, namespace and cgroup filters let through,
+	 * and the walk only gives those in --cgroup; ports and --pid it
+	 * applies per event, so they are applied here again: the owner is
+	 * the tracer's, unchanged since the socket's last transition.
+	 */
+	if (tt_filter_match(&w->r->env->filter, rec->family, rec->sport,
+			    rec->dport, rec->netns, rec->owner_tgid))
+		ck_finish_sock(&w->r->ck, rec, w->now);
+	return true;
+}
+
+static bool walked(void *ctx, __u32 netns)
+{
+	return sockets__walked(ctx, netns);
+}
+
+/* what is still in CLOSE_WAIT, or open, when the grace ends */
+static void end_list(struct check_run *r)
+{
+	struct end_walk w = { r, now_ns() };
+	int err;
+
+	if (r->socks) {
+		err = sockets__for_each(r->socks, end_sock, &w);
+		if (err == -ENOENT)
+			p_warn("no process is in the --netns namespace and no "
+			       "/run/netns entry names it: its sockets cannot "
+			       "be walked");
+		else if (err)
+			p_warn("cannot list the sockets still open: %s",
+			       strerror(-err));
+	}
+	ck_finish(&r->ck, w.now, walked, r->socks);
 }
 
 static void open_report(struct report_file *f, const char *opt,
@@ -393,15 +464,15 @@ int do_check(int argc, char **argv)
 		if (err)
 			goto out;
 	}
-	if (ck_init(&r.ck, &env.rules, MAX_CONNS)) {
-		p_err("out of memory");
-		err = TT_EXIT_FAILURE;
-		goto out;
-	}
 	r.s = &s;
 	err = stream_open(&s, &env.lo, &env.filter, &check_ops, &r);
 	if (err)
 		goto cleanup;
+	if (ck_init(&r.ck, &env.rules, MAX_CONNS, end_list_open(&r, &env))) {
+		p_err("out of memory");
+		err = TT_EXIT_FAILURE;
+		goto cleanup;
+	}
 	/* attached: a CLOSE_WAIT that began later was seen beginning */
 	r.ck.start_ns = now_ns();
 	rep.wall_start = time(NULL);
@@ -415,7 +486,7 @@ int do_check(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	finish_run(&r, &rep);
-	ck_finish(&r.ck, now_ns());
+	end_list(&r);
 	if (r.ck.broken[CK_LEAK]) {
 		struct who_holds *w = who_holds__open(&s.tracer, &env.lo, 0);
 
@@ -443,6 +514,7 @@ int do_check(int argc, char **argv)
 cleanup:
 	if (r.child.pid)
 		cmd_child_stop(&r.child, SIGTERM, false, STOP_WAIT_NS);
+	sockets__close(r.socks);
 	stream_close(&s);
 	ck_free(&r.ck);
 out:

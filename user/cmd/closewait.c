@@ -135,9 +135,17 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	__u16 service =
 		service_rule_port(&r->svc, e->flags, e->sport, e->dport);
 
+	/*
+	 * iter/tcp lists them at exit: a namespace it cannot walk is said.
+	 * One in CLOSE_WAIT since before tcptrail was never counted in.
+	 */
+	if (!r->in_cw && r->socks && e->sock_id &&
+	    (e->newstate == TCP_CLOSE_WAIT || e->delta_ns != TT_DELTA_UNKNOWN))
+		netns_count_add(&r->cw_netns, e->netns,
+				e->newstate == TCP_CLOSE_WAIT ? 1 : -1);
 	if (e->newstate == TCP_CLOSE_WAIT) {
 		/* the kernel lists it at exit: nothing kept here meanwhile */
-		if (r->in_cw && e->sock_id)
+		if ((r->in_cw || r->socks) && e->sock_id)
 			return true;
 		c = idmap__insert(r->open, e->sock_id);
 		if (!c) {
@@ -230,43 +238,109 @@ static int by_age(const void *a, const void *b)
 	return x->since_ns < y->since_ns ? -1 : x->since_ns > y->since_ns;
 }
 
-/* the tracked ones, from the kernel, as the open table would hold them */
+struct tracked {
+	struct cw_run *r;
+	struct cw_open *v;
+	size_t n, cap;
+	bool oom;
+	__u64 now;
+	struct netns_count found; /* per namespace, those listed */
+};
+
+/* one the tracer follows, as the open table would hold it */
+static bool tracked_rec(void *ctx, const struct tt_sock_rec *s)
+{
+	struct tracked *t = ctx;
+	struct cw_open *c;
+
+	/* sock_id 0: predates tcptrail, adopted at start if at all */
+	if (!s->sock_id || !tt_filter_match(t->r->filter, s->family, s->sport,
+					    s->dport, s->netns, s->owner_tgid))
+		return true;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		struct cw_open *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v) {
+			t->oom = true;
+			return false;
+		}
+		t->v = v;
+		t->cap = cap;
+	}
+	c = &t->v[t->n++];
+	memset(c, 0, sizeof(*c));
+	c->since_ns = s->since_ns;
+	/* not seen entering it (after detaching): from its last segment */
+	if (!s->since_ns) {
+		c->since_ns = t->now > s->idle_ns ? t->now - s->idle_ns : 0;
+		c->estimated = true;
+	}
+	netns_count_add(&t->found, s->netns, 1);
+	c->fd = -1;
+	c->pid = s->owner_tgid;
+	memcpy(c->comm, s->owner_comm, TT_COMM_LEN);
+	c->family = s->family;
+	c->netns = s->netns;
+	c->ino = s->ino;
+	c->cgroup_id = s->cgroup_id;
+	c->lport = s->sport;
+	c->rport = s->dport;
+	c->service =
+		service_rule_port(&t->r->svc, s->flags, s->sport, s->dport);
+	memcpy(c->laddr, s->saddr, TT_ADDR_LEN);
+	memcpy(c->raddr, s->daddr, TT_ADDR_LEN);
+	return true;
+}
+
+static bool walked(void *ctx, __u32 netns)
+{
+	return sockets__walked(ctx, netns);
+}
+
+/*
+ * The tracked ones, from the kernel: the tracer's own list, or else the
+ * sockets iter/tcp finds in CLOSE_WAIT that the tracer follows.
+ */
 static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
 {
+	struct tracked t = { .r = r, .now = now_ns() };
 	struct tt_sock_rec *recs;
-	struct cw_open *v;
-	size_t m = 0;
+	size_t nrec;
+	__u64 unwalked;
+	int err;
 
 	*n = 0;
-	if (!r->in_cw || closewait_socks__snapshot(r->in_cw, &recs, n))
-		return NULL;
-	v = calloc(*n + 1, sizeof(*v));
-	for (size_t i = 0; v && i < *n; i++) {
-		const struct tt_sock_rec *s = &recs[i];
-		struct cw_open *c = &v[m];
-
-		if (!tt_filter_match(r->filter, s->family, s->sport, s->dport,
-				     s->netns, s->owner_tgid))
-			continue;
-		c->since_ns = s->since_ns;
-		c->fd = -1;
-		c->pid = s->owner_tgid;
-		memcpy(c->comm, s->owner_comm, TT_COMM_LEN);
-		c->family = s->family;
-		c->netns = s->netns;
-		c->ino = s->ino;
-		c->cgroup_id = s->cgroup_id;
-		c->lport = s->sport;
-		c->rport = s->dport;
-		c->service = service_rule_port(&r->svc, s->flags, s->sport,
-					       s->dport);
-		memcpy(c->laddr, s->saddr, TT_ADDR_LEN);
-		memcpy(c->raddr, s->daddr, TT_ADDR_LEN);
-		m++;
+	if (r->in_cw) {
+		if (closewait_socks__snapshot(r->in_cw, &recs, &nrec))
+			return NULL;
+		for (size_t i = 0; i < nrec && !t.oom; i++)
+			tracked_rec(&t, &recs[i]);
+		free(recs);
+	} else if (r->socks) {
+		err = sockets__for_each(r->socks, tracked_rec, &t);
+		if (err == -ENOENT)
+			p_warn("no process is in the --netns namespace and no "
+			       "/run/netns entry names it: its sockets cannot "
+			       "be walked");
+		else if (err && !t.oom)
+			p_warn("cannot list the sockets in CLOSE_WAIT: %s",
+			       strerror(-err));
+		unwalked = netns_count_unwalked(&r->cw_netns, &t.found, walked,
+						r->socks);
+		if (unwalked)
+			p_warn("%llu socket%s seen entering CLOSE_WAIT, in "
+			       "network namespaces iter/tcp could not walk, "
+			       "not listed",
+			       (unsigned long long)unwalked,
+			       unwalked == 1 ? "" : "s");
 	}
-	free(recs);
-	*n = m;
-	return v;
+	if (t.oom)
+		p_warn("out of memory: not every socket in CLOSE_WAIT is "
+		       "listed");
+	netns_count_free(&t.found);
+	*n = t.n;
+	return t.v;
 }
 
 /* who holds each socket still in CLOSE_WAIT now: ss -p's answer */
@@ -362,7 +436,7 @@ int do_closewait(int argc, char **argv)
 	r.fc.cg = cgroup_fmt_new(env.out.json && !env.live);
 	r.rep = env.out.json ? &cw_report_json : &cw_report_text;
 	r.socks = sockets__open(&s.tracer, &env.lo, 1U << TCP_CLOSE_WAIT,
-				env.filter.netns);
+				env.filter.netns, env.filter.cgroup);
 	if (!r.socks)
 		p_warn("iter/tcp refused (%s): sockets already in CLOSE_WAIT "
 		       "are not listed%s",
@@ -372,7 +446,8 @@ int do_closewait(int argc, char **argv)
 				  "");
 	r.filter = &env.filter;
 	r.in_cw = closewait_socks__open(&s.tracer, &env.lo, env.filter.cgroup);
-	if (!r.in_cw)
+	/* iter/tcp lists them at exit instead, in every namespace it walks */
+	if (!r.in_cw && !r.socks)
 		p_warn("iterator over the tracer's table refused (%s): the "
 		       "sockets now in CLOSE_WAIT are kept here, up to "
 		       "--max-open (%llu; more are counted as dropped)",
@@ -403,5 +478,6 @@ cleanup:
 out:
 	idmap__free(r.open);
 	portstats__free(r.stats);
+	netns_count_free(&r.cw_netns);
 	return err;
 }

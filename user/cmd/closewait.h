@@ -9,6 +9,7 @@
 #include "model/closewait.h"
 #include "model/filter.h"
 #include "model/idmap.h"
+#include "model/netns_count.h"
 #include "kernel/loader.h"
 #include "cli/outopts.h"
 #include "model/portstats.h"
@@ -47,9 +48,14 @@ struct cw_run {
 	size_t nended;
 	__u64 dropped; /* did not fit in the open table */
 	struct sockets *socks; /* iter/tcp snapshots, NULL if unavailable */
-	/* the tracer's own list of sockets in CLOSE_WAIT: then 'open' holds
-	 * only those that predate tcptrail; NULL: every one is kept there */
+	/*
+	 * the tracer's own list of sockets in CLOSE_WAIT. With it, or with
+	 * socks, 'open' holds only those that predate tcptrail; with
+	 * neither, every one is kept there.
+	 */
 	struct closewait_socks *in_cw;
+	/* socks without in_cw: what its walk must find, per namespace */
+	struct netns_count cw_netns;
 	bool warned_netns; /* the --netns namespace cannot be entered */
 	struct who_holds *who; /* who holds a socket now; NULL: /proc only */
 	const struct tt_filter *filter; /* applied to snapshots in user space */

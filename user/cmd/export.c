@@ -279,7 +279,8 @@ int do_export(int argc, char **argv)
 		err = tt_tracer_start(&x.t, &env.lo, &env.filter);
 	if (err)
 		goto out;
-	x.socks = sockets__open(&x.t, &env.lo, x.sock_states, env.filter.netns);
+	x.socks = sockets__open(&x.t, &env.lo, x.sock_states, env.filter.netns,
+				env.filter.cgroup);
 	if (!x.socks)
 		p_warn("iter/tcp unavailable (%s): no tcptrail_sockets or "
 		       "tcptrail_closewait_oldest_seconds",

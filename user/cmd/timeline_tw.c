@@ -59,7 +59,7 @@ static struct sockets *tw_walk(struct stream *s,
 {
 	return sockets__open(&s->tracer, lo,
 			     1U << TCP_TIME_WAIT | 1U << TCP_FIN_WAIT2,
-			     TT_NETNS_SELF);
+			     TT_NETNS_SELF, 0);
 }
 
 /*

@@ -63,7 +63,8 @@ static void probe_extras(int *iter_tcp, int *iter_map, int *tc)
 	if (tt_tracer_start(&t, &lo, &f)) {
 		*iter_tcp = *iter_map = 0;
 	} else {
-		s = sockets__open(&t, &lo, 1U << TCP_CLOSE_WAIT, TT_NETNS_SELF);
+		s = sockets__open(&t, &lo, 1U << TCP_CLOSE_WAIT, TT_NETNS_SELF,
+				  0);
 		*iter_tcp = s != NULL;
 		sockets__close(s);
 		k = closewait_socks__open(&t, &lo, 0);

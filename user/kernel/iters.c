@@ -32,7 +32,7 @@ struct sockets {
 
 struct sockets *sockets__open(const struct tt_tracer *t,
 			      const struct tt_loader_opts *lo, __u32 states,
-			      __u32 netns)
+			      __u32 netns, __u64 cgroup)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = lo->btf_path,
 		    .kconfig = tt_kconfig());
@@ -51,6 +51,7 @@ struct sockets *sockets__open(const struct tt_tracer *t,
 		goto fail;
 	}
 	s->skel->rodata->want_states = states;
+	s->skel->rodata->want_cgroup = cgroup;
 	s->skel->rodata->stateless = t->mode == TT_MODE_AGGREGATE_STATELESS;
 	ephemeral_range(&s->skel->rodata->eph_lo, &s->skel->rodata->eph_hi);
 	err = bpf_map__reuse_fd(s->skel->maps.sk_states_hash,

@@ -17,7 +17,8 @@ struct sockets;
  * Every TCP socket in one of the states (bit n: state n), by the iter/tcp
  * iterator (bpf/iter_tcp.bpf.c), in the network namespace netns (its
  * inode), or in every namespace a process is in or /run/netns names when
- * netns is 0, or only in ours (TT_NETNS_SELF). The iterator walks the
+ * netns is 0, or only in ours (TT_NETNS_SELF); with cgroup, only the
+ * sockets in that cgroup v2 or below it. The iterator walks the
  * namespace it is created in: the calling thread steps into each (setns,
  * which needs CAP_SYS_ADMIN) and back. Shares the tracer's per-socket
  * tables, so that a snapshot gives exact state times and owners for
@@ -25,7 +26,7 @@ struct sockets;
  */
 struct sockets *sockets__open(const struct tt_tracer *t,
 			      const struct tt_loader_opts *lo, __u32 states,
-			      __u32 netns);
+			      __u32 netns, __u64 cgroup);
 /*
  * every wanted socket now; caller frees *out (NULL when *n is 0).
  * -ENOENT: the namespace asked for has no process in it and no

@@ -29,7 +29,7 @@ struct who_holds *who_holds__open(const struct tt_tracer *t,
 	if (!w)
 		return NULL;
 	w->walk = sockets__open(t, lo, 1U << TCP_CLOSE_WAIT | 1U << TCP_LISTEN,
-				netns);
+				netns, 0);
 	if (!w->walk) {
 		int err = errno;
 

@@ -7,7 +7,8 @@
 #include "model/tcp_state.h"
 
 struct ck_conn {
-	__u64 opened_ns;
+	/* entered its current state: all a record keeps in CK_ENDS_KERNEL_TREE */
+	__u64 since_ns;
 	__u64 cw_since; /* entered CLOSE_WAIT, or 0 */
 	__u32 pid;
 	char comm[TT_COMM_LEN];
@@ -33,12 +34,17 @@ const char *ck_rule_str(enum ck_rule r)
 	return r < CK_RULES ? rule_names[r] : "?";
 }
 
-int ck_init(struct ck_state *s, const struct ck_rules *r, size_t max_conns)
+int ck_init(struct ck_state *s, const struct ck_rules *r, size_t max_conns,
+	    enum ck_ends ends)
 {
 	memset(s, 0, sizeof(*s));
 	s->rules = *r;
+	s->ends = ends;
+	s->rec_size = ends == CK_ENDS_RECORDS ?
+			      sizeof(struct ck_conn) :
+			      sizeof(((struct ck_conn *)0)->since_ns);
 	ephemeral_range(&s->eph_lo, &s->eph_hi);
-	s->conns = idmap__new(max_conns, sizeof(struct ck_conn));
+	s->conns = idmap__new(max_conns, s->rec_size);
 	s->cw = portstats__new(1 << 20);
 	s->port_conns = calloc(65536, sizeof(*s->port_conns));
 	s->v = calloc(CK_MAX_VIOLATIONS, sizeof(*s->v));
@@ -57,6 +63,10 @@ void ck_free(struct ck_state *s)
 	for (size_t i = 0; s->v && i < s->nv; i++)
 		who_free(&s->v[i].now, 1);
 	free(s->v);
+	netns_count_free(&s->cw_netns);
+	netns_count_free(&s->cw_found);
+	netns_count_free(&s->open_netns);
+	netns_count_free(&s->open_found);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -110,6 +120,7 @@ static void conn_fill(struct ck_state *s, struct ck_conn *c,
 		memcpy(c->comm, comm, TT_COMM_LEN);
 	}
 	c->state = e->newstate;
+	c->since_ns = e->ts_ns;
 }
 
 /*
@@ -117,11 +128,13 @@ static void conn_fill(struct ck_state *s, struct ck_conn *c,
  * in CLOSE_WAIT (a leak, if it stays), and with --fail-on-open every
  * open one. The rest needs none: the kernel times each state, and the
  * event names the socket. So memory follows the sockets in CLOSE_WAIT,
- * not the connections open.
+ * not the connections open. Where the kernel lists the sockets at the
+ * end, none is needed, but to say which are CMD's when its process tree
+ * is followed.
  */
 static bool kept(const struct ck_state *s, __u8 state)
 {
-	if (state == TCP_CLOSE)
+	if (state == TCP_CLOSE || s->ends == CK_ENDS_KERNEL)
 		return false;
 	return state == TCP_CLOSE_WAIT ||
 	       (s->rules.fail_on_open && state != TCP_LISTEN);
@@ -154,28 +167,64 @@ static void closewait_ended(struct ck_state *s, const struct ck_conn *c,
 	}
 }
 
+/* open, and not in CLOSE_WAIT: what --fail-on-open alone fails on */
+static bool open_state(__u8 state)
+{
+	return state != TCP_CLOSE && state != TCP_LISTEN &&
+	       state != TCP_CLOSE_WAIT;
+}
+
+/*
+ * Where the kernel lists the sockets at the end, a namespace the walk
+ * cannot enter must hide no leak (nor open socket): the events count them
+ * per namespace. A state left counts only if the tracer saw it entered:
+ * a socket in CLOSE_WAIT since before tcptrail was never counted in.
+ */
+static void count_netns(struct ck_state *s, const struct tt_event *e)
+{
+	bool seen = e->delta_ns != TT_DELTA_UNKNOWN;
+	int d;
+
+	if (s->ends == CK_ENDS_RECORDS)
+		return;
+	d = (e->newstate == TCP_CLOSE_WAIT) -
+	    (seen && e->oldstate == TCP_CLOSE_WAIT);
+	if (d)
+		netns_count_add(&s->cw_netns, e->netns, d);
+	if (!s->rules.fail_on_open)
+		return;
+	d = open_state(e->newstate) - (seen && open_state(e->oldstate));
+	if (d)
+		netns_count_add(&s->open_netns, e->netns, d);
+}
+
 void ck_event(struct ck_state *s, const struct tt_event *e)
 {
 	/* the kernel's first sight of the socket: no time in its old state */
 	bool first = e->delta_ns == TT_DELTA_UNKNOWN &&
 		     e->newstate != TCP_CLOSE && e->newstate != TCP_LISTEN;
 	struct ck_conn tmp, *c;
+	void *rec;
 
 	if (!e->sock_id)
 		return; /* no per-socket state: counted by the kernel */
-	c = idmap__lookup(s->conns, e->sock_id);
-	if (!c && kept(s, e->newstate)) {
-		c = idmap__insert(s->conns, e->sock_id);
-		if (c)
-			c->opened_ns = e->ts_ns;
-		else
+	count_netns(s, e);
+	rec = idmap__lookup(s->conns, e->sock_id);
+	if (!rec && kept(s, e->newstate)) {
+		rec = idmap__insert(s->conns, e->sock_id);
+		if (!rec)
 			s->dropped++;
 	}
-	if (!c) {
-		/* most steps: nothing to count, keep or judge */
-		if (!first && e->oldstate != TCP_CLOSE_WAIT)
-			return;
+	/* most steps: nothing to count, keep or judge */
+	if (!rec && !first && e->oldstate != TCP_CLOSE_WAIT)
+		return;
+	/* a whole record is used in place; a part, through a copy */
+	if (rec && s->rec_size == sizeof(*c)) {
+		c = rec;
+	} else {
 		memset(&tmp, 0, sizeof(tmp));
+		if (rec)
+			memcpy(&tmp, rec, s->rec_size);
 		c = &tmp;
 	}
 	conn_fill(s, c, e);
@@ -189,8 +238,10 @@ void ck_event(struct ck_state *s, const struct tt_event *e)
 		closewait_ended(s, c, e);
 		c->cw_since = 0;
 	}
-	if (c != &tmp && !kept(s, e->newstate))
+	if (rec && !kept(s, e->newstate))
 		idmap__delete(s->conns, e->sock_id);
+	else if (rec && c == &tmp)
+		memcpy(rec, c, s->rec_size);
 }
 
 struct finish_ctx {
@@ -207,14 +258,68 @@ static void finish_one(void *ctx, __u64 id, void *value)
 	if (c->state == TCP_CLOSE_WAIT)
 		violate(f->s, CK_LEAK, c, f->now - c->cw_since);
 	else if (f->s->rules.fail_on_open && c->state != TCP_LISTEN)
-		violate(f->s, CK_OPEN, c, f->now - c->opened_ns);
+		violate(f->s, CK_OPEN, c, f->now - c->since_ns);
 }
 
-void ck_finish(struct ck_state *s, __u64 now_ns)
+void ck_finish_sock(struct ck_state *s, const struct tt_sock_rec *r,
+		    __u64 now_ns)
+{
+	struct ck_conn c = { 0 };
+	struct ck_violation *v;
+	const __u64 *kept_since;
+	bool leak = r->state == TCP_CLOSE_WAIT;
+	__u64 since;
+
+	/* never in the tracer's table: before it, or ruled out there */
+	if (!r->sock_id || r->state == TCP_LISTEN)
+		return;
+	kept_since = idmap__lookup(s->conns, r->sock_id);
+	if (!kept_since && s->ends == CK_ENDS_KERNEL_TREE)
+		return; /* not CMD's */
+	if (!leak && !s->rules.fail_on_open)
+		return;
+	netns_count_add(leak ? &s->cw_found : &s->open_found, r->netns, 1);
+	c.family = r->family;
+	c.netns = r->netns;
+	c.cgroup_id = r->cgroup_id;
+	c.service = service_port(s->rules.key, r->flags, r->sport, r->dport,
+				 s->eph_lo, s->eph_hi);
+	c.lport = r->sport;
+	c.rport = r->dport;
+	memcpy(c.laddr, r->saddr, TT_ADDR_LEN);
+	memcpy(c.raddr, r->daddr, TT_ADDR_LEN);
+	c.pid = r->owner_tgid;
+	memcpy(c.comm, r->owner_comm, TT_COMM_LEN);
+	c.state = r->state;
+	/* the time in its state: the kernel's, or the record's */
+	since = r->since_ns ? r->since_ns : kept_since ? *kept_since : 0;
+	/* unknown (a step no program ran for, a full table): at least 0 */
+	v = violate(s, leak ? CK_LEAK : CK_OPEN, &c,
+		    since && since <= now_ns ? now_ns - since : 0);
+	if (!v)
+		return;
+	v->ino = r->ino;
+	v->at_least = v->start_unseen = !since;
+}
+
+void ck_finish(struct ck_state *s, __u64 now_ns,
+	       bool (*walked)(void *ctx, __u32 netns), void *ctx)
 {
 	struct finish_ctx f = { s, now_ns };
 
-	idmap__for_each(s->conns, finish_one, &f);
+	if (s->ends == CK_ENDS_RECORDS) {
+		idmap__for_each(s->conns, finish_one, &f);
+		return;
+	}
+	/* what the list could not name: counted, never passed over */
+	s->leaks_not_found =
+		netns_count_unwalked(&s->cw_netns, &s->cw_found, walked, ctx);
+	s->broken[CK_LEAK] += s->leaks_not_found;
+	if (!s->rules.fail_on_open)
+		return;
+	s->open_not_found = netns_count_unwalked(&s->open_netns, &s->open_found,
+						 walked, ctx);
+	s->broken[CK_OPEN] += s->open_not_found;
 }
 
 bool ck_passed(const struct ck_state *s)

@@ -49,6 +49,23 @@ static void testcase(struct out *o, const struct ck_report *r,
 	out_lit(o, "</failure>\n    </testcase>\n");
 }
 
+/* what the kernel's list could not walk to: no port known */
+static void unwalked_testcase(struct out *o, enum ck_rule rule, __u64 n)
+{
+	out_lit(o, "    <testcase classname=\"tcptrail.");
+	out_str(o, ck_rule_str(rule));
+	out_lit(o, "\" name=\"namespaces not walked: ");
+	out_str(o, ck_rule_text(rule));
+	out_lit(o, "\" time=\"0\">\n      <failure type=\"");
+	out_str(o, ck_rule_str(rule));
+	out_lit(o, "\" message=\"");
+	out_count(o, n, "socket", "sockets");
+	out_str(o, rule == CK_LEAK ?
+			   " seen entering CLOSE_WAIT and not leaving" :
+			   " seen opening and not closing");
+	out_lit(o, ", in no network namespace walked\"/>\n    </testcase>\n");
+}
+
 /* the command ran to its end and succeeded: an error if interrupted */
 static void cmd_testcase(struct out *o, const struct ck_report *r)
 {
@@ -97,6 +114,8 @@ void ck_report_junit(struct out *o, const struct ck_report *r)
 	}
 	tests++; /* no lost transitions */
 	failures += r->lost != 0;
+	tests += (s->leaks_not_found != 0) + (s->open_not_found != 0);
+	failures += (s->leaks_not_found != 0) + (s->open_not_found != 0);
 	if (r->cmd) {
 		tests++;
 		failures += !r->interrupted && r->cmd_status > 0;
@@ -139,6 +158,10 @@ void ck_report_junit(struct out *o, const struct ck_report *r)
 		for (size_t i = 0; i < (n ? n : 1); i++)
 			testcase(o, r, rule, n ? ports[i] : -1);
 	}
+	if (s->leaks_not_found)
+		unwalked_testcase(o, CK_LEAK, s->leaks_not_found);
+	if (s->open_not_found)
+		unwalked_testcase(o, CK_OPEN, s->open_not_found);
 	if (r->cmd)
 		cmd_testcase(o, r);
 	out_lit(o, "    <testcase classname=\"tcptrail.events\" "

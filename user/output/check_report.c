@@ -239,7 +239,9 @@ void ck_violation_words(struct out *o, const struct ck_violation *v, bool xml)
 		tcp_state_str(v->rule == CK_OPEN ? v->state : TCP_CLOSE_WAIT));
 	out_str(o, v->at_least ? (xml ? " &gt;=" : " >=") : " ");
 	out_human(o, v->ns);
-	if (v->at_least)
+	if (v->start_unseen)
+		out_lit(o, " (its start was not seen)");
+	else if (v->at_least)
 		out_lit(o, " (began before tcptrail)");
 	if (v->rule != CK_MAX_CLOSEWAIT)
 		out_lit(o, " when the grace ended");
@@ -279,8 +281,10 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 		ck_violation_words(o, &s->v[i], false);
 		out_end_line(o);
 	}
+	/* those not found are not listed: they are said below */
 	if (s->nv < s->broken[CK_MAX_CLOSEWAIT] + s->broken[CK_LEAK] +
-			    s->broken[CK_OPEN]) {
+			    s->broken[CK_OPEN] - s->leaks_not_found -
+			    s->open_not_found) {
 		out_lit(o, "  (only the first ");
 		out_u64(o, CK_MAX_VIOLATIONS);
 		out_lit(o, " are listed)");
@@ -289,6 +293,20 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 	if (r->lost) {
 		out_lit(o, "  lost transitions: the verdict is incomplete "
 			   "(raise --ringbuf-size)");
+		out_end_line(o);
+	}
+	if (s->leaks_not_found) {
+		out_lit(o, "  not found: ");
+		out_count(o, s->leaks_not_found, "socket", "sockets");
+		out_lit(o, " seen entering CLOSE_WAIT and not leaving, in no "
+			   "network namespace walked: counted as leaks");
+		out_end_line(o);
+	}
+	if (s->open_not_found) {
+		out_lit(o, "  not found: ");
+		out_count(o, s->open_not_found, "socket", "sockets");
+		out_lit(o, " seen opening and not closing, in no network "
+			   "namespace walked: counted as open");
 		out_end_line(o);
 	}
 	if (r->unseen) {
@@ -454,6 +472,8 @@ void ck_report_json(struct out *o, const struct ck_report *r)
 	json_u64_field(&j, "lost", r->lost);
 	json_u64_field(&j, "unseen", r->unseen);
 	json_u64_field(&j, "untracked", s->dropped);
+	json_u64_field(&j, "leaks_not_found", s->leaks_not_found);
+	json_u64_field(&j, "open_not_found", s->open_not_found);
 	json_u64_field(&j, "connections", s->connections);
 	json_u64_field(&j, "closewait_episodes", s->episodes);
 	json_u64_field(&j, "closewait_predating", s->predating);

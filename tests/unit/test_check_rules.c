@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+#include "unit.h"
+#include "model/check_rules.h"
+#include "model/tcp_state.h"
+
+#define NS_A 4026532000U
+#define NS_B 4026532001U
+
+static bool walked_b(void *ctx, __u32 netns)
+{
+	(void)ctx;
+	return netns == NS_B;
+}
+
+static void step(struct ck_state *s, __u64 id, __u32 netns, __u8 from, __u8 to,
+		 __u64 delta)
+{
+	struct tt_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.type = TT_REC_EVENT;
+	e.sock_id = id;
+	e.netns = netns;
+	e.family = 2; /* AF_INET */
+	e.sport = 8080;
+	e.dport = 40000 + id;
+	e.oldstate = from;
+	e.newstate = to;
+	e.delta_ns = delta;
+	e.ts_ns = 1000000000ULL + id;
+	e.flags = TT_F_PASSIVE;
+	ck_event(s, &e);
+}
+
+static void kernel_rec(struct tt_sock_rec *r, __u64 id, __u32 netns, __u8 state)
+{
+	memset(r, 0, sizeof(*r));
+	r->sock_id = id;
+	r->netns = netns;
+	r->family = 2;
+	r->sport = 8080;
+	r->dport = 40000 + id;
+	r->state = state;
+	r->since_ns = 1000000000ULL + id;
+	r->flags = TT_F_PASSIVE;
+}
+
+/*
+ * A socket in CLOSE_WAIT since before tcptrail leaves it: it was never
+ * counted in, so it must not cancel a leak that was, in a namespace the
+ * walk does not reach.
+ */
+static void test_predating_does_not_hide_a_leak(void **state)
+{
+	struct ck_rules rules = { .max_closewait_ns = 0 };
+	struct ck_state s;
+
+	(void)state;
+	assert_int_equal(ck_init(&s, &rules, 64, CK_ENDS_KERNEL), 0);
+	step(&s, 1, NS_A, TCP_CLOSE_WAIT, TCP_LAST_ACK, TT_DELTA_UNKNOWN);
+	step(&s, 2, NS_A, TCP_ESTABLISHED, TCP_CLOSE_WAIT, 5000);
+	/* nothing kept per socket: the kernel lists the end */
+	assert_int_equal(idmap__count(s.conns), 0);
+	ck_finish(&s, 3000000000ULL, walked_b, NULL);
+	assert_int_equal(s.leaks_not_found, 1);
+	assert_int_equal(s.broken[CK_LEAK], 1);
+	assert_int_equal(s.nv, 0);
+	ck_free(&s);
+}
+
+/* found by a walk that then failed in that namespace: named, not twice */
+static void test_found_before_a_failed_walk_counts_once(void **state)
+{
+	struct ck_rules rules = { .max_closewait_ns = 0 };
+	struct tt_sock_rec r;
+	struct ck_state s;
+
+	(void)state;
+	assert_int_equal(ck_init(&s, &rules, 64, CK_ENDS_KERNEL), 0);
+	step(&s, 2, NS_A, TCP_ESTABLISHED, TCP_CLOSE_WAIT, 5000);
+	step(&s, 3, NS_A, TCP_ESTABLISHED, TCP_CLOSE_WAIT, 5000);
+	step(&s, 4, NS_B, TCP_ESTABLISHED, TCP_CLOSE_WAIT, 5000);
+	kernel_rec(&r, 2, NS_A, TCP_CLOSE_WAIT);
+	ck_finish_sock(&s, &r, 3000000000ULL);
+	kernel_rec(&r, 4, NS_B, TCP_CLOSE_WAIT);
+	ck_finish_sock(&s, &r, 3000000000ULL);
+	ck_finish(&s, 3000000000ULL, walked_b, NULL);
+	assert_int_equal(s.nv, 2);
+	assert_int_equal(s.v[0].rule, CK_LEAK);
+	assert_int_equal(s.v[0].lport, 8080);
+	assert_int_equal(s.v[0].rport, 40002);
+	assert_int_equal(s.v[0].ns, 2000000000ULL - 2);
+	assert_false(s.v[0].at_least);
+	assert_int_equal(s.leaks_not_found, 1);
+	assert_int_equal(s.broken[CK_LEAK], 3);
+	ck_free(&s);
+}
+
+/* --fail-on-open: open sockets are counted per namespace the same way */
+static void test_open_counted_per_namespace(void **state)
+{
+	struct ck_rules rules = { .fail_on_open = true };
+	struct ck_state s;
+
+	(void)state;
+	assert_int_equal(ck_init(&s, &rules, 64, CK_ENDS_KERNEL), 0);
+	/* a connection that closes: counted in, then out */
+	step(&s, 5, NS_A, TCP_CLOSE, TCP_SYN_SENT, TT_DELTA_UNKNOWN);
+	step(&s, 5, NS_A, TCP_SYN_SENT, TCP_ESTABLISHED, 100);
+	step(&s, 5, NS_A, TCP_ESTABLISHED, TCP_FIN_WAIT1, 100);
+	step(&s, 5, NS_A, TCP_FIN_WAIT1, TCP_FIN_WAIT2, 100);
+	step(&s, 5, NS_A, TCP_FIN_WAIT2, TCP_CLOSE, 100);
+	/* one seen first mid-life, still open */
+	step(&s, 6, NS_A, TCP_ESTABLISHED, TCP_FIN_WAIT1, TT_DELTA_UNKNOWN);
+	/* one that goes to CLOSE_WAIT: a leak, not also open */
+	step(&s, 7, NS_A, TCP_LISTEN, TCP_SYN_RECV, TT_DELTA_UNKNOWN);
+	step(&s, 7, NS_A, TCP_SYN_RECV, TCP_ESTABLISHED, 100);
+	step(&s, 7, NS_A, TCP_ESTABLISHED, TCP_CLOSE_WAIT, 100);
+	/* a listener is not open */
+	step(&s, 8, NS_A, TCP_CLOSE, TCP_LISTEN, TT_DELTA_UNKNOWN);
+	ck_finish(&s, 3000000000ULL, walked_b, NULL);
+	assert_int_equal(s.open_not_found, 1);
+	assert_int_equal(s.leaks_not_found, 1);
+	assert_int_equal(s.broken[CK_OPEN], 1);
+	assert_int_equal(s.broken[CK_LEAK], 1);
+	ck_free(&s);
+}
+
+/* where the records name the end, nothing is counted per namespace */
+static void test_records_name_every_one(void **state)
+{
+	struct ck_rules rules = { .fail_on_open = true };
+	struct ck_state s;
+
+	(void)state;
+	assert_int_equal(ck_init(&s, &rules, 64, CK_ENDS_RECORDS), 0);
+	step(&s, 2, NS_A, TCP_ESTABLISHED, TCP_CLOSE_WAIT, 5000);
+	step(&s, 6, NS_A, TCP_ESTABLISHED, TCP_FIN_WAIT1, TT_DELTA_UNKNOWN);
+	assert_int_equal(idmap__count(s.conns), 2);
+	ck_finish(&s, 3000000000ULL, NULL, NULL);
+	assert_int_equal(s.nv, 2);
+	assert_int_equal(s.leaks_not_found + s.open_not_found, 0);
+	assert_int_equal(s.broken[CK_OPEN], 1);
+	assert_int_equal(s.broken[CK_LEAK], 1);
+	ck_free(&s);
+}
+
+UNIT_GROUP(check_rules)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_predating_does_not_hide_a_leak),
+		cmocka_unit_test(test_found_before_a_failed_walk_counts_once),
+		cmocka_unit_test(test_open_counted_per_namespace),
+		cmocka_unit_test(test_records_name_every_one),
+	};
+
+	return cmocka_run_group_tests_name("check_rules", tests, NULL, NULL);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sockets in some states by the events, counted per network namespace:
+ * what a walk of the kernel's sockets (iter/tcp, namespace by namespace)
+ * must find, so that a namespace it could not enter hides nothing unsaid.
+ */
+#ifndef __TT_NETNS_COUNT_H
+#define __TT_NETNS_COUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+struct netns_count {
+	struct netns_count_ent {
+		__u32 netns;
+		__s64 n; /* entered minus left */
+	} * v;
+	size_t len, cap;
+	bool oom; /* a namespace could not be added: its count is lost */
+};
+
+/* d: +1 entered, -1 left */
+void netns_count_add(struct netns_count *c, __u32 netns, int d);
+__s64 netns_count_get(const struct netns_count *c, __u32 netns);
+/*
+ * What c counts in the namespaces walked(ctx, netns) says were not walked
+ * whole, past what found (may be NULL) counts found there by the part
+ * walked; one more where a namespace could not be counted (out of memory).
+ */
+__u64 netns_count_unwalked(const struct netns_count *c,
+			   const struct netns_count *found,
+			   bool (*walked)(void *ctx, __u32 netns), void *ctx);
+void netns_count_free(struct netns_count *c);
+
+#endif /* __TT_NETNS_COUNT_H */
