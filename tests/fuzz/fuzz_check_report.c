@@ -15,7 +15,8 @@
  *             exit status (a u32)
  *   u8 key (% 3), u8 max_conns (1 + % 16), u8 cap (output buffer 1 + 8 *)
  *   u8 stop   bit 0 interrupted (with a command), bits 1-5 the signal (0:
- *             a failed output), bit 6 the limit was the default
+ *             a failed output), bit 6 the limit was the default, bit 7
+ *             the kernel lists the end (CK_ENDS_KERNEL; else the records)
  *   [u64 max_closewait_ns] [u64 lost] [u32 cmd_status]
  *   u64 elapsed_ns, grace_ns, wall_start, now_ns (ck_finish), unseen
  *   [argv: u8 argc (% 9), each a u8 length and the bytes (NULs cut it
@@ -26,7 +27,13 @@
  *   AF_INET6, else a u16 follows), u16 sport, u16 dport, u64 ts_ns, u64
  *   delta_ns, u32 tgid (pid too), u32 owner_tgid, saddr and daddr (4
  *   bytes each for AF_INET, else 16), comm[16], owner_comm[16] (any
- *   bytes, 0x00-0xff)
+ *   bytes, 0x00-0xff), u8 netns (% 4)
+ *
+ * With the kernel's end, the list it gives is each socket of the last
+ * round in the state of its last record there (since_ns from its ts_ns
+ * when delta_ns is odd), and the walk goes through the odd namespaces
+ * only: the counts left in the even ones are checked against a
+ * reference model of their own.
  *
  * Checked: the JSON is one strict object (RFC 8259, UTF-8, unique keys)
  * with every member as the state says, cmd decoding to each argument
@@ -169,6 +176,91 @@ static bool odd_walked(void *ctx, __u32 netns)
 	return netns & 1;
 }
 
+/* each socket's last record, in the last round */
+static int last_of(const struct tt_event *ev, size_t nev, __u64 id)
+{
+	int last = -1;
+
+	for (size_t i = 0; i < nev; i++)
+		if (ev[i].sock_id == id)
+			last = i;
+	return last;
+}
+
+/* the kernel's list at the end: each socket once, as iter/tcp lists it */
+static void kernel_end(struct run *x, const struct tt_event *ev, size_t nev,
+		       size_t rounds, __u64 now)
+{
+	for (__u64 id = 1; id < 12; id++) {
+		struct tt_sock_rec rec;
+		int i = last_of(ev, nev, id);
+
+		/* iter/tcp lists no socket in CLOSE: it is gone */
+		if (i < 0 || ev[i].newstate == TCP_CLOSE)
+			continue;
+		kernel_rec(&rec, &ev[i]);
+		rec.sock_id = id + (rounds - 1) * 12;
+		ck_finish_sock(&x->s, &rec, now);
+	}
+}
+
+static bool ref_open(__u8 st)
+{
+	return st != TCP_CLOSE && st != TCP_LISTEN && st != TCP_CLOSE_WAIT;
+}
+
+/*
+ * The counts of what the walk could not name, the plain way: per
+ * namespace, entered minus left (a state left counts if its time is
+ * known), less what the list found there, in the namespaces not walked.
+ */
+static void check_not_found(const struct run *x, const struct tt_event *ev,
+			    size_t nev, size_t rounds, enum ck_ends ends)
+{
+	__s64 cw[4] = { 0 }, open[4] = { 0 };
+	__u64 want_cw = 0, want_open = 0;
+	bool fo = x->s.rules.fail_on_open;
+
+	for (size_t r = 0; ends != CK_ENDS_RECORDS && r < rounds; r++) {
+		for (size_t i = 0; i < nev; i++) {
+			const struct tt_event *e = &ev[i];
+			bool seen = e->delta_ns != TT_DELTA_UNKNOWN;
+
+			if (!e->sock_id)
+				continue;
+			cw[e->netns] += (e->newstate == TCP_CLOSE_WAIT) -
+					(seen && e->oldstate == TCP_CLOSE_WAIT);
+			if (fo)
+				open[e->netns] +=
+					ref_open(e->newstate) -
+					(seen && ref_open(e->oldstate));
+		}
+	}
+	for (__u64 id = 1; ends != CK_ENDS_RECORDS && id < 12; id++) {
+		int i = last_of(ev, nev, id);
+		__u8 st = i < 0 ? TCP_CLOSE : ev[i].newstate;
+
+		if (i < 0 || st == TCP_CLOSE || (ev[i].netns & 1))
+			continue;
+		/* found in a namespace not walked whole: taken off */
+		if (st == TCP_CLOSE_WAIT && cw[ev[i].netns] > 0)
+			cw[ev[i].netns]--;
+		else if (st != TCP_CLOSE_WAIT && fo && ref_open(st) &&
+			 open[ev[i].netns] > 0)
+			open[ev[i].netns]--;
+	}
+	for (int ns = 0; ns < 4; ns += 2) {
+		want_cw += cw[ns] > 0 ? cw[ns] : 0;
+		want_open += open[ns] > 0 ? open[ns] : 0;
+	}
+	FUZZ_CHECK(x->s.leaks_not_found == want_cw &&
+			   x->s.open_not_found == want_open,
+		   "not found: %llu leaks and %llu open, want %llu and %llu",
+		   (unsigned long long)x->s.leaks_not_found,
+		   (unsigned long long)x->s.open_not_found,
+		   (unsigned long long)want_cw, (unsigned long long)want_open);
+}
+
 /* the ports a report lists: with a connection or a violation */
 static size_t report_ports(const struct ck_state *s, __u32 *ports)
 {
@@ -248,14 +340,10 @@ static void build(struct fuzz_in *in, struct run *x)
 			ck_event(&x->s, &e);
 		}
 	}
-	/* the kernel's list: each event's socket, in its new state */
-	for (size_t i = 0; ends != CK_ENDS_RECORDS && i < nev; i++) {
-		struct tt_sock_rec rec;
-
-		kernel_rec(&rec, &ev[i]);
-		ck_finish_sock(&x->s, &rec, now);
-	}
+	if (ends != CK_ENDS_RECORDS)
+		kernel_end(x, ev, nev, rounds, now);
 	ck_finish(&x->s, now, odd_walked, NULL);
+	check_not_found(x, ev, nev, rounds, ends);
 	x->nports = report_ports(&x->s, x->ports);
 }
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """A leak in a network namespace no process is in: a child in a namespace
-of its own leaves a socket in CLOSE_WAIT, passes it out over a unix
-socket and exits; a holder here keeps it for HOLD seconds. No process and
+of its own leaves a socket in CLOSE_WAIT (its peer in FIN_WAIT2), passes
+both out over a unix socket and exits; a holder here keeps it for HOLD seconds. No process and
 no /run/netns entry leads into that namespace any more. With 'open', an
 ESTABLISHED connection (both ends) goes out with it. Prints the holder's
 pid, for the caller to end it sooner.
@@ -22,9 +22,10 @@ l.bind(("127.0.0.1", port))
 l.listen()
 c = socket.create_connection(("127.0.0.1", port))
 s, _ = l.accept()
-c.close()
-time.sleep(0.2)  # the FIN arrives: s is in CLOSE_WAIT
-fds = [s.fileno()]
+# its FIN, and c stays whole: closed, it could linger in FIN_WAIT2 or not
+c.shutdown(socket.SHUT_WR)
+time.sleep(0.2)  # the FIN arrives: s is in CLOSE_WAIT, c in FIN_WAIT2
+fds = [s.fileno(), c.fileno()]
 if more:
     c2 = socket.create_connection(("127.0.0.1", port))
     s2, _ = l.accept()
@@ -38,7 +39,7 @@ a, b = socket.socketpair()
 subprocess.run(["unshare", "-n", sys.executable, "-c", CHILD, str(port),
                 str(b.fileno()), "open" if more else "-"],
                pass_fds=[b.fileno()], check=True)
-_, fds, _, _ = socket.recv_fds(a, 1, 3)
+_, fds, _, _ = socket.recv_fds(a, 1, 4)
 pid = os.fork()
 if pid == 0:
     # no pipe of the caller's held open: its reads end with us

@@ -279,8 +279,9 @@ int do_export(int argc, char **argv)
 		err = tt_tracer_start(&x.t, &env.lo, &env.filter);
 	if (err)
 		goto out;
+	/* not --cgroup: a time-wait socket has none, and would be left out */
 	x.socks = sockets__open(&x.t, &env.lo, x.sock_states, env.filter.netns,
-				env.filter.cgroup);
+				0);
 	if (!x.socks)
 		p_warn("iter/tcp unavailable (%s): no tcptrail_sockets or "
 		       "tcptrail_closewait_oldest_seconds",

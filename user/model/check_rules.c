@@ -266,15 +266,15 @@ void ck_finish_sock(struct ck_state *s, const struct tt_sock_rec *r,
 {
 	struct ck_conn c = { 0 };
 	struct ck_violation *v;
-	const __u64 *kept_since;
+	const void *kept;
 	bool leak = r->state == TCP_CLOSE_WAIT;
 	__u64 since;
 
 	/* never in the tracer's table: before it, or ruled out there */
-	if (!r->sock_id || r->state == TCP_LISTEN)
+	if (!r->sock_id || (!leak && !open_state(r->state)))
 		return;
-	kept_since = idmap__lookup(s->conns, r->sock_id);
-	if (!kept_since && s->ends == CK_ENDS_KERNEL_TREE)
+	kept = idmap__lookup(s->conns, r->sock_id);
+	if (!kept && s->ends == CK_ENDS_KERNEL_TREE)
 		return; /* not CMD's */
 	if (!leak && !s->rules.fail_on_open)
 		return;
@@ -291,8 +291,8 @@ void ck_finish_sock(struct ck_state *s, const struct tt_sock_rec *r,
 	c.pid = r->owner_tgid;
 	memcpy(c.comm, r->owner_comm, TT_COMM_LEN);
 	c.state = r->state;
-	/* the time in its state: the kernel's, or the record's */
-	since = r->since_ns ? r->since_ns : kept_since ? *kept_since : 0;
+	/* the kernel's time in its state, 0 if it did not see it entered */
+	since = r->since_ns;
 	/* unknown (a step no program ran for, a full table): at least 0 */
 	v = violate(s, leak ? CK_LEAK : CK_OPEN, &c,
 		    since && since <= now_ns ? now_ns - since : 0);

@@ -25,7 +25,7 @@ enum ck_rule {
  * which sockets are CMD's when its process tree is followed (_TREE).
  */
 enum ck_ends {
-	CK_ENDS_RECORDS,
+	CK_ENDS_RECORDS, /* also with --pid: an owner the table may not know */
 	CK_ENDS_KERNEL,
 	CK_ENDS_KERNEL_TREE,
 };

@@ -21,8 +21,8 @@ struct tt_filter {
 /*
  * The same filters in user space, for sockets listed by the iterator
  * rather than seen in a transition; pid 0: owner unknown, no match on
- * --pid. --cgroup is not checked here: the iterator applies it
- * (sockets__open()).
+ * --pid. --cgroup is not checked here: check's and closewait's walks
+ * apply it in the kernel (sockets__open()).
  */
 bool tt_filter_match(const struct tt_filter *f, __u16 family, __u16 sport,
 		     __u16 dport, __u32 netns, __u32 owner_pid);

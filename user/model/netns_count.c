@@ -7,7 +7,9 @@ void netns_count_add(struct netns_count *c, __u32 netns, int d)
 {
 	struct netns_count_ent *e = NULL;
 
-	/* a few namespaces, and only CLOSE_WAIT's steps come here */
+	/* a few namespaces, scanned from the last one added to */
+	if (c->last < c->len && c->v[c->last].netns == netns)
+		e = &c->v[c->last];
 	for (size_t i = 0; i < c->len && !e; i++)
 		if (c->v[i].netns == netns)
 			e = &c->v[i];
@@ -29,6 +31,7 @@ void netns_count_add(struct netns_count *c, __u32 netns, int d)
 		e->n = 0;
 	}
 	e->n += d;
+	c->last = e - c->v;
 }
 
 __s64 netns_count_get(const struct netns_count *c, __u32 netns)

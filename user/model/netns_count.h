@@ -17,6 +17,7 @@ struct netns_count {
 		__s64 n; /* entered minus left */
 	} * v;
 	size_t len, cap;
+	size_t last; /* the entry added to last: most steps are its again */
 	bool oom; /* a namespace could not be added: its count is lost */
 };
 

@@ -247,6 +247,21 @@ void ck_violation_words(struct out *o, const struct ck_violation *v, bool xml)
 		out_lit(o, " when the grace ended");
 }
 
+/* sockets counted in a namespace the kernel's list did not walk */
+static void not_found_line(struct out *o, __u64 n, const char *seen,
+			   const char *as)
+{
+	if (!n)
+		return;
+	out_lit(o, "  not found: ");
+	out_count(o, n, "socket", "sockets");
+	out_lit(o, " seen ");
+	out_str(o, seen);
+	out_lit(o, ", in no network namespace walked: counted as ");
+	out_str(o, as);
+	out_end_line(o);
+}
+
 void ck_report_text(struct out *o, const struct ck_report *r)
 {
 	const struct ck_state *s = r->s;
@@ -295,20 +310,9 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 			   "(raise --ringbuf-size)");
 		out_end_line(o);
 	}
-	if (s->leaks_not_found) {
-		out_lit(o, "  not found: ");
-		out_count(o, s->leaks_not_found, "socket", "sockets");
-		out_lit(o, " seen entering CLOSE_WAIT and not leaving, in no "
-			   "network namespace walked: counted as leaks");
-		out_end_line(o);
-	}
-	if (s->open_not_found) {
-		out_lit(o, "  not found: ");
-		out_count(o, s->open_not_found, "socket", "sockets");
-		out_lit(o, " seen opening and not closing, in no network "
-			   "namespace walked: counted as open");
-		out_end_line(o);
-	}
+	not_found_line(o, s->leaks_not_found,
+		       "entering CLOSE_WAIT and not leaving", "leaks");
+	not_found_line(o, s->open_not_found, "opening and not closing", "open");
 	if (r->unseen) {
 		out_lit(o, "  unseen transitions: ");
 		out_u64(o, r->unseen);
