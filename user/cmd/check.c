@@ -22,10 +22,8 @@
 #include "cli/outopts.h"
 #include "util/parse.h"
 #include "sys/proctree.h"
-#include "kernel/who_holds.h"
 #include "kernel/iters.h"
-#include "model/filter.h"
-#include "model/tcp_state.h"
+#include "cmd/check_end.h"
 #include "cmd/stream.h"
 #include "cli/filter_opts.h"
 #include "cli/loader_opts.h"
@@ -238,102 +236,6 @@ static int split_cmd(int argc, char **argv, struct check_env *env)
 	return argc;
 }
 
-/* who holds each leaked socket now: ss -p's answer, not the opener */
-static void leak_holders(struct check_run *r, struct who_holds *w)
-{
-	struct ck_state *ck = &r->ck;
-	struct who_key *k = calloc(ck->nv + 1, sizeof(*k));
-	struct who *found = calloc(ck->nv + 1, sizeof(*found));
-
-	if (k && found) {
-		for (size_t i = 0; i < ck->nv; i++) {
-			const struct ck_violation *v = &ck->v[i];
-
-			who_key_set(&k[i], v->ino, v->netns, v->family,
-				    v->laddr, v->lport, v->raddr, v->rport);
-		}
-		if (!who_holds__find(w, k, ck->nv, found))
-			for (size_t i = 0; i < ck->nv; i++) {
-				if (ck->v[i].rule == CK_LEAK)
-					ck->v[i].now = found[i];
-				else
-					who_free(&found[i], 1);
-			}
-	}
-	free(found);
-	free(k);
-}
-
-/*
- * The kernel's list of the sockets the end must see: those in CLOSE_WAIT,
- * and with --fail-on-open the open ones, by iter/tcp. Where it loads, no
- * socket needs a record of its tuple; elsewhere every one does.
- */
-static enum ck_ends end_list_open(struct check_run *r,
-				  const struct check_env *env)
-{
-	__u32 states = 1U << TCP_CLOSE_WAIT;
-
-	/*
-	 * --pid: the kernel matched some transitions by the task holding the
-	 * socket's lock, an owner its table may not know; the records keep
-	 * exactly the sockets whose transitions matched
-	 */
-	if (env->filter.tgid)
-		return CK_ENDS_RECORDS;
-	if (env->rules.fail_on_open)
-		for (int st = TCP_ESTABLISHED; st <= TCP_CLOSING; st++)
-			if (st != TCP_CLOSE && st != TCP_LISTEN)
-				states |= 1U << st;
-	r->socks = sockets__open(&r->s->tracer, &env->lo, states, 0,
-				 env->filter.cgroup);
-	if (!r->socks)
-		return CK_ENDS_RECORDS;
-	return r->tree ? CK_ENDS_KERNEL_TREE : CK_ENDS_KERNEL;
-}
-
-struct end_walk {
-	struct check_run *r;
-	__u64 now;
-};
-
-static bool end_sock(void *ctx, const struct tt_sock_rec *rec)
-{
-	struct end_walk *w = ctx;
-
-	/*
-	 * The kernel made the tracer's table entries (sock_id) only for
-	 * sockets the address, namespace and cgroup filters let through,
-	 * and the walk only gives those in --cgroup; ports and --pid it
-	 * applies per event, so they are applied here again: the owner is
-	 * the tracer's, unchanged since the socket's last transition.
-	 */
-	if (tt_filter_match(&w->r->env->filter, rec->family, rec->sport,
-			    rec->dport, rec->netns, rec->owner_tgid))
-		ck_finish_sock(&w->r->ck, rec, w->now);
-	return true;
-}
-
-static bool walked(void *ctx, __u32 netns)
-{
-	return sockets__walked(ctx, netns);
-}
-
-/* what is still in CLOSE_WAIT, or open, when the grace ends */
-static void end_list(struct check_run *r)
-{
-	struct end_walk w = { r, now_ns() };
-	int err;
-
-	if (r->socks) {
-		err = sockets__for_each(r->socks, end_sock, &w);
-		if (err)
-			p_warn("cannot list the sockets still open: %s",
-			       strerror(-err));
-	}
-	ck_finish(&r->ck, w.now, walked, r->socks);
-}
-
 static void open_report(struct report_file *f, const char *opt,
 			const char *path)
 {
@@ -471,7 +373,18 @@ int do_check(int argc, char **argv)
 	err = stream_open(&s, &env.lo, &env.filter, &check_ops, &r);
 	if (err)
 		goto cleanup;
-	if (ck_init(&r.ck, &env.rules, MAX_CONNS, end_list_open(&r, &env))) {
+	/*
+	 * --pid keeps the records: the kernel matched some transitions by
+	 * the task holding the socket's lock, an owner its table may not
+	 * know, where the records keep exactly the sockets whose did
+	 */
+	if (!env.filter.tgid)
+		r.socks = check_end_open(&s.tracer, &env.lo, &env.filter,
+					 &env.rules);
+	if (ck_init(&r.ck, &env.rules, MAX_CONNS,
+		    !r.socks ? CK_ENDS_RECORDS :
+		    r.tree   ? CK_ENDS_KERNEL_TREE :
+			       CK_ENDS_KERNEL)) {
 		p_err("out of memory");
 		err = TT_EXIT_FAILURE;
 		goto cleanup;
@@ -489,13 +402,9 @@ int do_check(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	finish_run(&r, &rep);
-	end_list(&r);
-	if (r.ck.broken[CK_LEAK]) {
-		struct who_holds *w = who_holds__open(&s.tracer, &env.lo, 0);
-
-		leak_holders(&r, w);
-		who_holds__close(w);
-	}
+	check_end_walk(r.socks, &env.filter, &r.ck);
+	if (r.ck.broken[CK_LEAK])
+		check_end_holders(&s.tracer, &env.lo, &r.ck);
 	rep.s = &r.ck;
 	rep.cmd = env.cmd;
 	rep.lost = s.counters.c[TT_CNT_LOST];
