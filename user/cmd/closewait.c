@@ -125,6 +125,11 @@ static void keep_ended(struct cw_predated *p, const struct tt_event *e,
 	memcpy(p->raddr, e->daddr, TT_ADDR_LEN);
 }
 
+static bool closewait_state(__u8 state)
+{
+	return state == TCP_CLOSE_WAIT;
+}
+
 static bool on_event(void *ctx, const struct tt_event *e)
 {
 	struct cw_run *r = ctx;
@@ -135,14 +140,9 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	__u16 service =
 		service_rule_port(&r->svc, e->flags, e->sport, e->dport);
 
-	/*
-	 * iter/tcp lists them at exit: a namespace it cannot walk is said.
-	 * One in CLOSE_WAIT since before tcptrail was never counted in.
-	 */
-	if (!r->in_cw && r->socks && e->sock_id &&
-	    (e->newstate == TCP_CLOSE_WAIT || e->delta_ns != TT_DELTA_UNKNOWN))
-		netns_count_add(&r->cw_netns, e->netns,
-				e->newstate == TCP_CLOSE_WAIT ? 1 : -1);
+	/* iter/tcp lists them at exit: a namespace it cannot walk is said */
+	if (!r->in_cw && r->socks && e->sock_id)
+		netns_count_step(&r->cw_netns, e, closewait_state);
 	if (e->newstate == TCP_CLOSE_WAIT) {
 		/* the kernel lists it at exit: nothing kept here meanwhile */
 		if ((r->in_cw || r->socks) && e->sock_id)

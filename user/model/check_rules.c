@@ -174,28 +174,23 @@ static bool open_state(__u8 state)
 	       state != TCP_CLOSE_WAIT;
 }
 
+static bool closewait_state(__u8 state)
+{
+	return state == TCP_CLOSE_WAIT;
+}
+
 /*
  * Where the kernel lists the sockets at the end, a namespace the walk
  * cannot enter must hide no leak (nor open socket): the events count them
- * per namespace. A state left counts only if the tracer saw it entered:
- * a socket in CLOSE_WAIT since before tcptrail was never counted in.
+ * per namespace.
  */
 static void count_netns(struct ck_state *s, const struct tt_event *e)
 {
-	bool seen = e->delta_ns != TT_DELTA_UNKNOWN;
-	int d;
-
 	if (s->ends == CK_ENDS_RECORDS)
 		return;
-	d = (e->newstate == TCP_CLOSE_WAIT) -
-	    (seen && e->oldstate == TCP_CLOSE_WAIT);
-	if (d)
-		netns_count_add(&s->cw_netns, e->netns, d);
-	if (!s->rules.fail_on_open)
-		return;
-	d = open_state(e->newstate) - (seen && open_state(e->oldstate));
-	if (d)
-		netns_count_add(&s->open_netns, e->netns, d);
+	netns_count_step(&s->cw_netns, e, closewait_state);
+	if (s->rules.fail_on_open)
+		netns_count_step(&s->open_netns, e, open_state);
 }
 
 void ck_event(struct ck_state *s, const struct tt_event *e)

@@ -34,6 +34,16 @@ void netns_count_add(struct netns_count *c, __u32 netns, int d)
 	c->last = e - c->v;
 }
 
+void netns_count_step(struct netns_count *c, const struct tt_event *e,
+		      bool (*counted)(__u8 state))
+{
+	int d = counted(e->newstate) -
+		(e->delta_ns != TT_DELTA_UNKNOWN && counted(e->oldstate));
+
+	if (d)
+		netns_count_add(c, e->netns, d);
+}
+
 __s64 netns_count_get(const struct netns_count *c, __u32 netns)
 {
 	for (size_t i = 0; i < c->len; i++)

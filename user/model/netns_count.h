@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "tcptrail.h"
 
 struct netns_count {
 	struct netns_count_ent {
@@ -23,6 +24,14 @@ struct netns_count {
 
 /* d: +1 entered, -1 left */
 void netns_count_add(struct netns_count *c, __u32 netns, int d);
+/*
+ * One transition, for the sockets in the states counted(state) says: in
+ * if it enters one, out if it leaves one the tracer saw it enter (a time
+ * in the old state): a socket in it since before tcptrail was never
+ * counted in, and must not cancel one that was.
+ */
+void netns_count_step(struct netns_count *c, const struct tt_event *e,
+		      bool (*counted)(__u8 state));
 __s64 netns_count_get(const struct netns_count *c, __u32 netns);
 /*
  * What c counts in the namespaces walked(ctx, netns) says were not walked
