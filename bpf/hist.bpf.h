@@ -173,7 +173,7 @@ static __always_inline int agg_btf(struct sock *sk, int oldstate, int newstate)
 		}
 		if (cgroup_rules_out(sk))
 			return 0;
-		match = socket_matches(&t, oldstate, newstate);
+		match = socket_matches(&t, oldstate, oldstate, newstate);
 	}
 	if (match) {
 		if (newstate == TCP_CLOSE &&

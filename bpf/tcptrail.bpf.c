@@ -107,13 +107,16 @@ struct tuple {
 /*
  * Filters on the transition and the socket's ports, not on its tracked
  * state; sock_ruled_out() and cgroup_rules_out() have passed it, which
- * leaves the ports still 0 there and the states.
+ * leaves the ports still 0 there and the states. A transition after an
+ * unseen one also matches the state it was last seen in (seen; else the
+ * old state): it is how a socket is seen to have left that state.
  */
-static __always_inline bool socket_matches(const struct tuple *t, int oldstate,
-					   int newstate)
+static __always_inline bool socket_matches(const struct tuple *t, int seen,
+					   int oldstate, int newstate)
 {
-	if (filter_states && !(filter_states & ((1U << (oldstate & 31)) |
-						(1U << (newstate & 31)))))
+	if (filter_states &&
+	    !(filter_states & ((1U << (seen & 31)) | (1U << (oldstate & 31)) |
+			       (1U << (newstate & 31)))))
 		return false;
 	if (filter_lport && !port_in(0, t->sport))
 		return false;
@@ -146,20 +149,25 @@ static __always_inline bool made_before_ports(const struct tuple *t,
  * Per-socket bookkeeping common to both attach points: time in the old
  * state, a fresh id for each new connection, and the owner, taken when
  * the socket lock is held (process context: the current task uses it).
+ * *seen is the state the socket was last seen entering (tt_event.seen_state).
  */
 static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 				   int oldstate, int newstate, __u64 now,
-				   bool process_ctx, __u64 pid_tgid)
+				   bool process_ctx, __u64 pid_tgid, __u8 *seen)
 {
 	__u64 delta = now - st->ts_ns;
 
+	*seen = st->id ? st->state : 0;
 	/*
 	 * Leaving another state than the one it was seen entering: a
-	 * transition between went unseen. An entry left by an unseen CLOSE,
-	 * found by the next socket at that address, is one too.
+	 * transition between went unseen, and the time since then spans
+	 * states that cannot be told apart. An entry left by an unseen
+	 * CLOSE, found by the next socket at that address, is one too.
 	 */
-	if (st->id && st->state != oldstate)
+	if (st->id && st->state != oldstate) {
 		count(TT_CNT_GAP);
+		delta = TT_DELTA_UNKNOWN;
+	}
 	/*
 	 * A new entry (zeroed: no id yet), a socket leaving CLOSE, or an
 	 * accepted one's first transition: a new connection, even at a
@@ -174,6 +182,7 @@ static __always_inline __u64 track(struct sk_state *st, const struct sock *sk,
 			       TT_F_OWNER_ACCEPT | TT_F_OPENER);
 		st->owner_tgid = 0;
 		delta = TT_DELTA_UNKNOWN;
+		*seen = 0;
 	}
 	if (newstate == TCP_SYN_SENT)
 		st->flags |= TT_F_ACTIVE;
@@ -240,12 +249,12 @@ static __always_inline void handle(void *ctx, struct sock *sk,
 	__u64 pid_tgid = track_owner ? bpf_get_current_pid_tgid() : 0;
 	struct tt_event *e;
 	__u32 owner = 0;
-	__u8 flags = 0;
+	__u8 flags = 0, seen = 0;
 
 	/* state is kept for filtered-out events too: the next may match */
 	if (st) {
 		delta = track(st, sk, oldstate, newstate, now,
-			      track_owner && t->owned, pid_tgid);
+			      track_owner && t->owned, pid_tgid, &seen);
 		if (track_owner &&
 		    (newstate == TCP_LISTEN || oldstate == TCP_LISTEN))
 			listener_update(sk, t->netns, t->sport, st, oldstate,
@@ -270,12 +279,12 @@ static __always_inline void handle(void *ctx, struct sock *sk,
 		if (st && path)
 			p = path_transition(sk, t, st, path, oldstate, newstate,
 					    now, delta);
-		if (p && socket_matches(t, oldstate, newstate) &&
+		if (p && socket_matches(t, seen, oldstate, newstate) &&
 		    owner_matches(t, flags, owner, pid_tgid))
 			path_send(ctx, p);
 		return;
 	}
-	if (!socket_matches(t, oldstate, newstate) ||
+	if (!socket_matches(t, seen, oldstate, newstate) ||
 	    !owner_matches(t, flags, owner, pid_tgid))
 		return;
 
@@ -302,6 +311,7 @@ static __always_inline void handle(void *ctx, struct sock *sk,
 	e->family = t->family;
 	e->oldstate = oldstate;
 	e->newstate = newstate;
+	e->seen_state = seen;
 	e->flags = flags | (t->owned ? TT_F_PROCESS_CTX : 0) |
 		   (t->time_wait ? TT_F_TIME_WAIT : 0);
 	e->tw_substate = t->tw_substate;

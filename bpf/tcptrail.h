@@ -13,7 +13,10 @@
 #define TT_COMM_LEN 16
 #define TT_ADDR_LEN 16
 
-/* delta_ns when the socket was first seen at this transition */
+/*
+ * delta_ns when the socket was first seen at this transition, or after a
+ * transition that went unseen (tt_event.seen_state != oldstate)
+ */
 #define TT_DELTA_UNKNOWN (~0ULL)
 
 /* tt_event.flags */
@@ -148,7 +151,14 @@ struct tt_event {
 	 * closed). 0 otherwise.
 	 */
 	__u8 tw_substate;
-	__u8 __pad[5];
+	/*
+	 * The state the tracer last saw the socket enter: oldstate, unless
+	 * a transition between went unseen (counted as a gap; delta_ns is
+	 * then unknown). 0 at the tracer's first sight of the socket, and
+	 * for a new connection.
+	 */
+	__u8 seen_state;
+	__u8 __pad[4];
 	__u64 ts_ns; /* CLOCK_MONOTONIC */
 	__u64 sock_id; /* tcptrail's own id: never reused */
 	__u64 delta_ns; /* time in oldstate, or TT_DELTA_UNKNOWN */

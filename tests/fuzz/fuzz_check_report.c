@@ -141,6 +141,13 @@ static void read_event(struct fuzz_in *in, struct tt_event *e)
 	e->dport = fuzz_u16(in);
 	e->ts_ns = fuzz_u64(in);
 	e->delta_ns = fuzz_u64(in);
+	/*
+	 * As the kernel: the old state when timed; untimed, a first sight
+	 * (0) or a step unseen (another state, from ts_ns's low bits).
+	 */
+	e->seen_state = e->delta_ns != TT_DELTA_UNKNOWN ? e->oldstate :
+			e->ts_ns & 1			? 0 :
+							  (e->ts_ns >> 1) % 13;
 	e->tgid = e->pid = fuzz_u32(in);
 	e->owner_tgid = fuzz_u32(in);
 	fuzz_bytes(in, e->saddr, e->family == AF_INET ? 4 : 16);
@@ -224,16 +231,15 @@ static void check_not_found(const struct run *x, const struct tt_event *ev,
 	for (size_t r = 0; ends != CK_ENDS_RECORDS && r < rounds; r++) {
 		for (size_t i = 0; i < nev; i++) {
 			const struct tt_event *e = &ev[i];
-			bool seen = e->delta_ns != TT_DELTA_UNKNOWN;
+			__u8 seen = e->seen_state;
 
 			if (!e->sock_id)
 				continue;
 			cw[e->netns] += (e->newstate == TCP_CLOSE_WAIT) -
-					(seen && e->oldstate == TCP_CLOSE_WAIT);
+					(seen == TCP_CLOSE_WAIT);
 			if (fo)
-				open[e->netns] +=
-					ref_open(e->newstate) -
-					(seen && ref_open(e->oldstate));
+				open[e->netns] += ref_open(e->newstate) -
+						  (seen && ref_open(seen));
 		}
 	}
 	for (__u64 id = 1; ends != CK_ENDS_RECORDS && id < 12; id++) {

@@ -307,6 +307,17 @@ def holes(evs):
                for path in paths.values() for a, b in zip(path, path[1:]))
 
 
+def timed_across_holes(evs):
+    """steps after a hole (see holes()) that carry a time: there should
+    be none, as the time since the last step seen spans states that
+    cannot be told apart"""
+    paths = {}
+    for e in sorted(evs, key=lambda e: e["ts_ns"]):
+        paths.setdefault(e["sock_id"], []).append(e)
+    return [b for path in paths.values() for a, b in zip(path, path[1:])
+            if b["old"] != a["new"] and b["ms"] is not None]
+
+
 def by_socket(events):
     """sock_id -> list of (old, new) in order"""
     socks = {}

@@ -125,11 +125,6 @@ static void keep_ended(struct cw_predated *p, const struct tt_event *e,
 	memcpy(p->raddr, e->daddr, TT_ADDR_LEN);
 }
 
-static bool closewait_state(__u8 state)
-{
-	return state == TCP_CLOSE_WAIT;
-}
-
 static bool on_event(void *ctx, const struct tt_event *e)
 {
 	struct cw_run *r = ctx;
@@ -142,7 +137,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 
 	/* iter/tcp lists them at exit: a namespace it cannot walk is said */
 	if (!r->in_cw && r->socks && e->sock_id)
-		netns_count_step(&r->cw_netns, e, closewait_state);
+		netns_count_step(&r->cw_netns, e, netns_count_closewait);
 	if (e->newstate == TCP_CLOSE_WAIT) {
 		/* the kernel lists it at exit: nothing kept here meanwhile */
 		if ((r->in_cw || r->socks) && e->sock_id)
@@ -168,13 +163,13 @@ static bool on_event(void *ctx, const struct tt_event *e)
 		memcpy(c->raddr, e->daddr, TT_ADDR_LEN);
 		return true;
 	}
-	if (e->oldstate != TCP_CLOSE_WAIT)
+	if (e->oldstate != TCP_CLOSE_WAIT && e->seen_state != TCP_CLOSE_WAIT)
 		return true;
 
 	known = e->delta_ns != TT_DELTA_UNKNOWN;
 	key = e->sock_id;
 	c = idmap__lookup(r->open, key);
-	if (!c && !known) {
+	if (!c && !e->seen_state) {
 		/* adopted at start: it predates us, and has no id of ours */
 		key = tt_tuple_key(e->family, e->saddr, e->sport, e->daddr,
 				   e->dport);
@@ -189,6 +184,9 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	if (known) {
 		ns = e->delta_ns;
 		portstats__add(r->stats, service, ns);
+	} else if (e->seen_state) {
+		/* a step unseen on either side (a gap): at least 0 */
+		ns = 0;
 	} else {
 		ns = e->ts_ns > since ? e->ts_ns - since : 0;
 		if (r->predating++ < CW_ENDED_MAX)

@@ -143,7 +143,8 @@ static bool kept(const struct ck_state *s, __u8 state)
 /*
  * A CLOSE_WAIT episode ends. One that began before tracing did (its start
  * unseen) lasted at least since then: it breaks --max-closewait only if
- * even that lower bound does, never on a guess.
+ * even that lower bound does, never on a guess. One with a step unseen
+ * on either side has no time: the report says the steps unseen.
  */
 static void closewait_ended(struct ck_state *s, const struct ck_conn *c,
 			    const struct tt_event *e)
@@ -152,6 +153,8 @@ static void closewait_ended(struct ck_state *s, const struct ck_conn *c,
 	struct ck_violation *v;
 
 	s->episodes++;
+	if (e->seen_state != e->oldstate && e->seen_state)
+		return;
 	if (e->delta_ns != TT_DELTA_UNKNOWN || c->cw_since) {
 		ns = e->delta_ns != TT_DELTA_UNKNOWN ? e->delta_ns :
 						       e->ts_ns - c->cw_since;
@@ -174,11 +177,6 @@ static bool open_state(__u8 state)
 	       state != TCP_CLOSE_WAIT;
 }
 
-static bool closewait_state(__u8 state)
-{
-	return state == TCP_CLOSE_WAIT;
-}
-
 /*
  * Where the kernel lists the sockets at the end, a namespace the walk
  * cannot enter must hide no leak (nor open socket): the events count them
@@ -188,7 +186,7 @@ static void count_netns(struct ck_state *s, const struct tt_event *e)
 {
 	if (s->ends == CK_ENDS_RECORDS)
 		return;
-	netns_count_step(&s->cw_netns, e, closewait_state);
+	netns_count_step(&s->cw_netns, e, netns_count_closewait);
 	if (s->rules.fail_on_open)
 		netns_count_step(&s->open_netns, e, open_state);
 }
@@ -196,8 +194,10 @@ static void count_netns(struct ck_state *s, const struct tt_event *e)
 void ck_event(struct ck_state *s, const struct tt_event *e)
 {
 	/* the kernel's first sight of the socket: no time in its old state */
-	bool first = e->delta_ns == TT_DELTA_UNKNOWN &&
-		     e->newstate != TCP_CLOSE && e->newstate != TCP_LISTEN;
+	bool first = !e->seen_state && e->newstate != TCP_CLOSE &&
+		     e->newstate != TCP_LISTEN;
+	bool cw_left = e->oldstate == TCP_CLOSE_WAIT ||
+		       e->seen_state == TCP_CLOSE_WAIT;
 	struct ck_conn tmp, *c;
 	void *rec;
 
@@ -211,7 +211,7 @@ void ck_event(struct ck_state *s, const struct tt_event *e)
 			s->dropped++;
 	}
 	/* most steps: nothing to count, keep or judge */
-	if (!rec && !first && e->oldstate != TCP_CLOSE_WAIT)
+	if (!rec && !first && !cw_left)
 		return;
 	/* a whole record is used in place; a part, through a copy */
 	if (rec && s->rec_size == sizeof(*c)) {
@@ -229,7 +229,7 @@ void ck_event(struct ck_state *s, const struct tt_event *e)
 	}
 	if (e->newstate == TCP_CLOSE_WAIT)
 		c->cw_since = e->ts_ns;
-	if (e->oldstate == TCP_CLOSE_WAIT) {
+	if (cw_left) {
 		closewait_ended(s, c, e);
 		c->cw_since = 0;
 	}

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/netns_count.h"
+#include "model/tcp_state.h"
 
 void netns_count_add(struct netns_count *c, __u32 netns, int d)
 {
@@ -37,11 +38,17 @@ void netns_count_add(struct netns_count *c, __u32 netns, int d)
 void netns_count_step(struct netns_count *c, const struct tt_event *e,
 		      bool (*counted)(__u8 state))
 {
+	/* left through an unseen step, it still leaves what it entered */
 	int d = counted(e->newstate) -
-		(e->delta_ns != TT_DELTA_UNKNOWN && counted(e->oldstate));
+		(e->seen_state && counted(e->seen_state));
 
 	if (d)
 		netns_count_add(c, e->netns, d);
+}
+
+bool netns_count_closewait(__u8 state)
+{
+	return state == TCP_CLOSE_WAIT;
 }
 
 __s64 netns_count_get(const struct netns_count *c, __u32 netns)

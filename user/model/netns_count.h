@@ -26,12 +26,14 @@ struct netns_count {
 void netns_count_add(struct netns_count *c, __u32 netns, int d);
 /*
  * One transition, for the sockets in the states counted(state) says: in
- * if it enters one, out if it leaves one the tracer saw it enter (a time
- * in the old state): a socket in it since before tcptrail was never
+ * if it enters one, out if it leaves one the tracer saw it enter
+ * (tt_event.seen_state): a socket in it since before tcptrail was never
  * counted in, and must not cancel one that was.
  */
 void netns_count_step(struct netns_count *c, const struct tt_event *e,
 		      bool (*counted)(__u8 state));
+/* counted(state) for the sockets in CLOSE_WAIT: check's and closewait's */
+bool netns_count_closewait(__u8 state);
 __s64 netns_count_get(const struct netns_count *c, __u32 netns);
 /*
  * What c counts in the namespaces walked(ctx, netns) says were not walked
