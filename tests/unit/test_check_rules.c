@@ -3,6 +3,7 @@
 #include "unit.h"
 #include "model/check_rules.h"
 #include "model/tcp_state.h"
+#include "output/check_report.h"
 
 #define NS_A 4026532000U
 #define NS_B 4026532001U
@@ -192,6 +193,31 @@ static void test_steps_unseen_around_close_wait(void **state)
 	}
 }
 
+/* a namespace that could not be counted: assumed, and said why */
+static void test_out_of_memory_counting_is_said(void **state)
+{
+	struct ck_rules rules = { .max_closewait_ns = 0 };
+	struct ck_report r = { .watch = "host", .cmd_status = -1 };
+	struct out *o = *state;
+	struct ck_state s;
+
+	assert_int_equal(ck_init(&s, &rules, 64, CK_ENDS_KERNEL), 0);
+	s.cw_netns.oom = true;
+	ck_finish(&s, 3000000000ULL, walked_b, NULL);
+	assert_int_equal(s.leaks_not_found, 1);
+	assert_true(s.not_found_oom);
+	r.s = &s;
+	ck_report_text(o, &r);
+	assert_non_null(strstr(out_cstr(o),
+			       "in no network namespace walked (or where "
+			       "memory ran out counting): counted as leaks"));
+	out_clear(o);
+	ck_report_junit(o, &r);
+	assert_non_null(strstr(out_cstr(o), "(or where memory ran out "
+					    "counting)\"/>"));
+	ck_free(&s);
+}
+
 UNIT_GROUP(check_rules)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +226,9 @@ UNIT_GROUP(check_rules)
 		cmocka_unit_test(test_open_counted_per_namespace),
 		cmocka_unit_test(test_records_name_every_one),
 		cmocka_unit_test(test_steps_unseen_around_close_wait),
+		cmocka_unit_test_setup_teardown(
+			test_out_of_memory_counting_is_said, unit_out_setup,
+			unit_out_teardown),
 	};
 
 	return cmocka_run_group_tests_name("check_rules", tests, NULL, NULL);

@@ -83,6 +83,8 @@ struct ck_state {
 	struct netns_count cw_netns, cw_found, open_netns, open_found;
 	/* counted so, in a namespace the list did not walk whole: unnamed */
 	__u64 leaks_not_found, open_not_found;
+	/* some of those were not counted, for lack of memory, but assumed */
+	bool not_found_oom;
 	struct portstats *cw; /* CLOSE_WAIT episodes per service port */
 	__u64 *port_conns; /* [65536]: connections per service port */
 	struct ck_violation *v; /* the first CK_MAX_VIOLATIONS */

@@ -50,7 +50,8 @@ static void testcase(struct out *o, const struct ck_report *r,
 }
 
 /* what the kernel's list could not walk to: no port known */
-static void unwalked_testcase(struct out *o, enum ck_rule rule, __u64 n)
+static void unwalked_testcase(struct out *o, enum ck_rule rule, __u64 n,
+			      bool oom)
 {
 	out_lit(o, "    <testcase classname=\"tcptrail.");
 	out_str(o, ck_rule_str(rule));
@@ -63,7 +64,10 @@ static void unwalked_testcase(struct out *o, enum ck_rule rule, __u64 n)
 	out_str(o, rule == CK_LEAK ?
 			   " seen entering CLOSE_WAIT and not leaving" :
 			   " seen opening and not closing");
-	out_lit(o, ", in no network namespace walked\"/>\n    </testcase>\n");
+	out_lit(o, ", in no network namespace walked");
+	if (oom)
+		out_lit(o, " (or where memory ran out counting)");
+	out_lit(o, "\"/>\n    </testcase>\n");
 }
 
 /* the command ran to its end and succeeded: an error if interrupted */
@@ -159,9 +163,11 @@ void ck_report_junit(struct out *o, const struct ck_report *r)
 			testcase(o, r, rule, n ? ports[i] : -1);
 	}
 	if (s->leaks_not_found)
-		unwalked_testcase(o, CK_LEAK, s->leaks_not_found);
+		unwalked_testcase(o, CK_LEAK, s->leaks_not_found,
+				  s->not_found_oom);
 	if (s->open_not_found)
-		unwalked_testcase(o, CK_OPEN, s->open_not_found);
+		unwalked_testcase(o, CK_OPEN, s->open_not_found,
+				  s->not_found_oom);
 	if (r->cmd)
 		cmd_testcase(o, r);
 	out_lit(o, "    <testcase classname=\"tcptrail.events\" "

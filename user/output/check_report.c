@@ -249,7 +249,7 @@ void ck_violation_words(struct out *o, const struct ck_violation *v, bool xml)
 
 /* sockets counted in a namespace the kernel's list did not walk */
 static void not_found_line(struct out *o, __u64 n, const char *seen,
-			   const char *as)
+			   const char *as, bool oom)
 {
 	if (!n)
 		return;
@@ -257,7 +257,10 @@ static void not_found_line(struct out *o, __u64 n, const char *seen,
 	out_count(o, n, "socket", "sockets");
 	out_lit(o, " seen ");
 	out_str(o, seen);
-	out_lit(o, ", in no network namespace walked: counted as ");
+	out_lit(o, ", in no network namespace walked");
+	if (oom)
+		out_lit(o, " (or where memory ran out counting)");
+	out_lit(o, ": counted as ");
 	out_str(o, as);
 	out_end_line(o);
 }
@@ -311,8 +314,10 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 		out_end_line(o);
 	}
 	not_found_line(o, s->leaks_not_found,
-		       "entering CLOSE_WAIT and not leaving", "leaks");
-	not_found_line(o, s->open_not_found, "opening and not closing", "open");
+		       "entering CLOSE_WAIT and not leaving", "leaks",
+		       s->not_found_oom);
+	not_found_line(o, s->open_not_found, "opening and not closing", "open",
+		       s->not_found_oom);
 	if (r->unseen) {
 		out_lit(o, "  unseen transitions: ");
 		out_u64(o, r->unseen);
