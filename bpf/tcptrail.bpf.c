@@ -108,8 +108,8 @@ struct tuple {
  * Filters on the transition and the socket's ports, not on its tracked
  * state; sock_ruled_out() and cgroup_rules_out() have passed it, which
  * leaves the ports still 0 there and the states. A transition after an
- * unseen one also matches the state it was last seen in (seen; else the
- * old state): it is how a socket is seen to have left that state.
+ * unseen one also matches the state the socket was last seen entering
+ * (seen, 0 at its first sight): it is how it is seen to have left it.
  */
 static __always_inline bool socket_matches(const struct tuple *t, int seen,
 					   int oldstate, int newstate)

@@ -76,7 +76,10 @@ enum tt_attach_kind {
 enum tt_counter {
 	TT_CNT_LOST, /* ring buffer full: event dropped */
 	TT_CNT_UNTRACKED, /* no room for per-socket state: delta unknown */
-	/* left a histogrammed state it entered before tcptrail started */
+	/*
+	 * left a histogrammed state it entered before tcptrail started, or
+	 * whose entry went unseen (a gap)
+	 */
 	TT_CNT_UNTIMED,
 	/* skipped by the busy transition program, taken by its relief */
 	TT_CNT_RELIEVED,

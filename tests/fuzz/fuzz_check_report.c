@@ -13,7 +13,9 @@
  *             count follows), each round as new sockets, so that more
  *             than CK_MAX_VIOLATIONS are broken; bit 7 the command's
  *             exit status (a u32)
- *   u8 key (% 3), u8 max_conns (1 + % 16), u8 cap (output buffer 1 + 8 *)
+ *   u8 key (bits 0-6 % 3; bit 7: with stop's bit 7, CMD's process tree
+ *      is followed, CK_ENDS_KERNEL_TREE), u8 max_conns (1 + % 16), u8 cap
+ *      (output buffer 1 + 8 *)
  *   u8 stop   bit 0 interrupted (with a command), bits 1-5 the signal (0:
  *             a failed output), bit 6 the limit was the default, bit 7
  *             the kernel lists the end (CK_ENDS_KERNEL; else the records)
@@ -143,11 +145,13 @@ static void read_event(struct fuzz_in *in, struct tt_event *e)
 	e->delta_ns = fuzz_u64(in);
 	/*
 	 * As the kernel: the old state when timed; untimed, a first sight
-	 * (0) or a step unseen (another state, from ts_ns's low bits).
+	 * (0, even ts_ns: the seeds') or a step unseen (another state).
 	 */
-	e->seen_state = e->delta_ns != TT_DELTA_UNKNOWN ? e->oldstate :
-			e->ts_ns & 1			? 0 :
-							  (e->ts_ns >> 1) % 13;
+	e->seen_state = 0;
+	if (e->delta_ns != TT_DELTA_UNKNOWN)
+		e->seen_state = e->oldstate;
+	else if ((e->ts_ns & 1) && (e->ts_ns >> 1) % 13 != e->oldstate)
+		e->seen_state = (e->ts_ns >> 1) % 13;
 	e->tgid = e->pid = fuzz_u32(in);
 	e->owner_tgid = fuzz_u32(in);
 	fuzz_bytes(in, e->saddr, e->family == AF_INET ? 4 : 16);
@@ -218,8 +222,10 @@ static bool ref_open(__u8 st)
 
 /*
  * The counts of what the walk could not name, the plain way: per
- * namespace, entered minus left (a state left counts if its time is
- * known), less what the list found there, in the namespaces not walked.
+ * namespace, entered minus left (a state left counts if the tracer saw
+ * it entered: seen_state), less what the list found there, in the
+ * namespaces not walked. Following a process tree, the list finds only
+ * the sockets kept as CMD's: all of them here, unless the table was full.
  */
 static void check_not_found(const struct run *x, const struct tt_event *ev,
 			    size_t nev, size_t rounds, enum ck_ends ends)
@@ -259,6 +265,8 @@ static void check_not_found(const struct run *x, const struct tt_event *ev,
 		want_cw += cw[ns] > 0 ? cw[ns] : 0;
 		want_open += open[ns] > 0 ? open[ns] : 0;
 	}
+	if (ends == CK_ENDS_KERNEL_TREE && x->s.dropped)
+		return;
 	FUZZ_CHECK(x->s.leaks_not_found == want_cw &&
 			   x->s.open_not_found == want_open,
 		   "not found: %llu leaks and %llu open, want %llu and %llu",
@@ -300,11 +308,14 @@ static void build(struct fuzz_in *in, struct run *x)
 	size_t nev = 0, rounds = 1;
 	__u64 now;
 	__u8 key, conns, stop;
+	bool tree;
 	enum ck_ends ends;
 
 	memset(x, 0, sizeof(*x));
 	x->opts = fuzz_u8(in);
-	key = fuzz_u8(in) % 3;
+	key = fuzz_u8(in);
+	tree = key >> 7;
+	key = (key & 0x7f) % 3;
 	conns = fuzz_u8(in);
 	x->cap = 1 + fuzz_u8(in) * 8;
 	stop = fuzz_u8(in);
@@ -333,7 +344,9 @@ static void build(struct fuzz_in *in, struct run *x)
 		rounds = 1 + fuzz_u16(in) % 1200;
 	while (in->n && nev < MAX_RECORDS)
 		read_event(in, &ev[nev++]);
-	ends = stop >> 7 ? CK_ENDS_KERNEL : CK_ENDS_RECORDS;
+	ends = !(stop >> 7) ? CK_ENDS_RECORDS :
+	       tree	    ? CK_ENDS_KERNEL_TREE :
+			      CK_ENDS_KERNEL;
 	FUZZ_CHECK(!ck_init(&x->s, &rules, 1 + conns % 16, ends), "ck_init");
 	x->r.s = &x->s;
 	/* a long run: the same connections again and again */
@@ -545,7 +558,7 @@ static void check_json(const struct run *x, const char *out, size_t len,
 	err = json_parse_object(out, len, &d);
 	FUZZ_CHECK(!err, "not strict JSON (%s): %.*s", err,
 		   (int)(len < 2000 ? len : 2000), out);
-	FUZZ_CHECK(d.n == 21, "%zu members", d.n);
+	FUZZ_CHECK(d.n == 22, "%zu members", d.n);
 	need_qstr(&d, "result", verdict(x));
 	if (x->r.interrupted && x->r.interrupted_by)
 		need_qstr(&d, "interrupted_by", sig_name(x->r.interrupted_by));
@@ -588,6 +601,7 @@ static void check_json(const struct run *x, const char *out, size_t len,
 	need_u64(&d, "connections", s->connections);
 	need_u64(&d, "closewait_episodes", s->episodes);
 	need_u64(&d, "closewait_predating", s->predating);
+	need_u64(&d, "closewait_untimed", s->untimed);
 	m = need(&d, "broken");
 	err = json_parse_object(m->val, m->val_len, &b);
 	FUZZ_CHECK(!err && b.n == CK_RULES, "broken: %.*s", (int)m->val_len,
@@ -1198,7 +1212,7 @@ static void check_text(const struct run *r, const char *out, size_t len,
 {
 	const struct ck_state *s = &r->s;
 	const char *p = out, *end = out + len;
-	char want[512], predating[48], why[192];
+	char want[512], predating[48], untimed[48], why[192];
 	size_t n = 0, summary = 0, nf_lines = 0;
 
 	for (size_t i = 0; i < len; i++)
@@ -1207,18 +1221,20 @@ static void check_text(const struct run *r, const char *out, size_t len,
 	FUZZ_CHECK(len && out[len - 1] == '\n', "text: not ended");
 	snprintf(predating, sizeof(predating), " (%llu began before tcptrail)",
 		 (unsigned long long)s->predating);
+	snprintf(untimed, sizeof(untimed), " (%llu untimed: a step unseen)",
+		 (unsigned long long)s->untimed);
 	reasons(r, why, sizeof(why));
 	snprintf(want, sizeof(want),
 		 "tcptrail check: %s%s (watching %s; %llu connection%s, %llu "
-		 "CLOSE_WAIT episode%s%s, %llu transition%s lost)",
+		 "CLOSE_WAIT episode%s%s%s, %llu transition%s lost)",
 		 r->r.interrupted	     ? "INTERRUPTED" :
 		 !strcmp(verdict(r), "fail") ? "FAIL" :
 					       "PASS",
 		 why, r->r.watch, (unsigned long long)s->connections,
 		 s->connections == 1 ? "" : "s",
 		 (unsigned long long)s->episodes, s->episodes == 1 ? "" : "s",
-		 s->predating ? predating : "", (unsigned long long)r->r.lost,
-		 r->r.lost == 1 ? "" : "s");
+		 s->predating ? predating : "", s->untimed ? untimed : "",
+		 (unsigned long long)r->r.lost, r->r.lost == 1 ? "" : "s");
 	for (const char *nl; p < end; p = nl + 1, n++) {
 		size_t l;
 

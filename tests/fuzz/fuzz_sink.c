@@ -411,6 +411,14 @@ static void check_json_event(const struct run *r, const struct tt_event *e,
 	else
 		ms_str(buf, sizeof(buf), e->delta_ns, 6);
 	need_raw(&d, "ms", buf, line);
+	if (e->seen_state && e->seen_state != e->oldstate) {
+		n = snprintf(buf, sizeof(buf), "%s",
+			     tcp_state_str(e->seen_state));
+		need_str(&d, "seen", buf, n, line);
+		members++;
+	} else {
+		FUZZ_CHECK(!json_get(&d, "seen"), "seen: %s", line);
+	}
 	if (pid) {
 		need_u64(&d, "pid", pid, line);
 		n = comm_json(buf, comm);

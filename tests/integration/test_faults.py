@@ -291,7 +291,7 @@ def test_burst_without_the_relief_is_whole_or_counted(tracer, netns):
     # unless that was missed too (the kernel's own skip counts nowhere)
     assert len(fw2) + t.gaps() + t.missed() >= n, t.stderr
     assert t.gaps() == holes(evs), t.stderr
-    assert not timed_across_holes(evs)
+    assert not timed_across_holes(evs), t.stderr
     print("missed", t.missed(), "gaps", t.gaps())
 
 
@@ -316,7 +316,7 @@ def test_burst_is_whole_by_default(tracer, netns):
     cw = [e for e in evs if e["new"] == "CLOSE_WAIT"]
     fw2 = [e for e in evs if e["new"] == "FIN_WAIT2"]
     assert t.gaps() == holes(evs), t.stderr
-    assert not timed_across_holes(evs)
+    assert not timed_across_holes(evs), t.stderr
     assert len(cw) + len(fw2) + t.gaps() == 2 * n, \
         (len(cw), len(fw2), t.stderr)
     took = re.search(r"(\d+) taken by the relief program", t.stderr)

@@ -185,6 +185,7 @@ static void test_steps_unseen_around_close_wait(void **state)
 		ck_finish(&s, 3000000000ULL, walked_b, NULL);
 		assert_int_equal(s.episodes, 2);
 		assert_int_equal(s.predating, 0);
+		assert_int_equal(s.untimed, 2);
 		assert_int_equal(s.leaks_not_found, 0);
 		assert_int_equal(s.broken[CK_LEAK], 0);
 		assert_int_equal(s.broken[CK_MAX_CLOSEWAIT], 0);
@@ -205,7 +206,7 @@ static void test_out_of_memory_counting_is_said(void **state)
 	s.cw_netns.oom = true;
 	ck_finish(&s, 3000000000ULL, walked_b, NULL);
 	assert_int_equal(s.leaks_not_found, 1);
-	assert_true(s.not_found_oom);
+	assert_true(s.leaks_not_found_oom);
 	r.s = &s;
 	ck_report_text(o, &r);
 	assert_non_null(strstr(out_cstr(o),

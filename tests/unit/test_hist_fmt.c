@@ -184,7 +184,8 @@ static void test_text_all_slots(void **state)
 	}
 	assert_int_equal(bars, TT_HIST_SLOTS);
 	expect_line(text, "3 left a selected state they entered before "
-			  "tcptrail started: not in the histograms");
+			  "tcptrail started, or after a step unseen: not in "
+			  "the histograms");
 }
 
 static void test_text_key_modes(void **state)
@@ -225,7 +226,8 @@ static void test_text_empty(void **state)
 	assert_string_equal(out_cstr(o),
 			    "(no time in the selected states measured yet)\n"
 			    "12 left a selected state they entered before "
-			    "tcptrail started: not in the histograms\n");
+			    "tcptrail started, or after a step unseen: not in "
+			    "the histograms\n");
 }
 
 /* exactly one JSON value on one line */

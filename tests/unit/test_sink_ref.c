@@ -196,6 +196,8 @@ static void ref_json(struct ref *r, const struct fmt_ctx *c,
 		add(r, "%llu.%06llu",
 		    (unsigned long long)(e->delta_ns / 1000000),
 		    (unsigned long long)(e->delta_ns % 1000000));
+	if (e->seen_state && e->seen_state != e->oldstate)
+		add(r, ",\"seen\":\"%s\"", tcp_state_str(e->seen_state));
 	pid = tt_event_who(e, &comm);
 	if (pid) {
 		add(r, ",\"pid\":%u,\"comm\":", pid);
@@ -296,6 +298,7 @@ static void rnd_event(struct tt_event *e, __u64 start)
 				  rnd64();
 	e->delta_ns = random() % 8 ? rnd64() >> (random() % 64) :
 				     TT_DELTA_UNKNOWN;
+	e->seen_state = random() % 4 ? e->oldstate : random() % 16;
 	e->sock_id = rnd64() >> (random() % 64);
 	e->pid = random() % 4 ? (__u64)random() % 4194304 : rnd64();
 	e->tgid = random() % 2 ? e->pid : (__u32)rnd64();

@@ -187,6 +187,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	} else if (e->seen_state) {
 		/* a step unseen on either side (a gap): at least 0 */
 		ns = 0;
+		r->untimed++;
 	} else {
 		ns = e->ts_ns > since ? e->ts_ns - since : 0;
 		if (r->predating++ < CW_ENDED_MAX)
@@ -328,10 +329,13 @@ static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
 						r->socks);
 		if (unwalked)
 			p_warn("%llu socket%s seen entering CLOSE_WAIT, in "
-			       "network namespaces iter/tcp could not walk, "
+			       "network namespaces iter/tcp could not walk%s, "
 			       "not listed",
 			       (unsigned long long)unwalked,
-			       unwalked == 1 ? "" : "s");
+			       unwalked == 1 ? "" : "s",
+			       r->cw_netns.oom || t.found.oom ?
+				       " (or where memory ran out counting)" :
+				       "");
 	}
 	if (t.oom)
 		p_warn("out of memory: not every socket in CLOSE_WAIT is "
@@ -367,6 +371,7 @@ static void summary(struct cw_run *r, __u64 now)
 	struct cw_summary sum = {
 		.episodes = r->episodes,
 		.predating = r->predating,
+		.untimed = r->untimed,
 		.ended = r->ended,
 		.nended = r->nended,
 		.dropped = r->dropped,

@@ -44,6 +44,7 @@ struct cw_run {
 	struct service_rule svc; /* --key, the kernel's ephemeral range */
 	__u64 episodes;
 	__u64 predating; /* ended, but began before tcptrail started */
+	__u64 untimed; /* ended, a step unseen on either side (a gap) */
 	struct cw_predated ended[CW_ENDED_MAX]; /* the first of those */
 	size_t nended;
 	__u64 dropped; /* did not fit in the open table */

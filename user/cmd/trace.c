@@ -34,7 +34,7 @@ static const char doc[] =
 	"Each line: time, the socket's owner (PID, COMM), local and remote\n"
 	"endpoint, OLD -> NEW state and the milliseconds spent in OLD ('-'\n"
 	"when the socket was first seen at this transition, e.g. it predates\n"
-	"tcptrail).\n"
+	"tcptrail, or when the transition before went unseen).\n"
 	"\n"
 	"OWNER: most transitions of a server's sockets run in softirq, where\n"
 	"the task on the CPU is unrelated. tcptrail shows the process that last\n"

@@ -153,8 +153,10 @@ static void closewait_ended(struct ck_state *s, const struct ck_conn *c,
 	struct ck_violation *v;
 
 	s->episodes++;
-	if (e->seen_state != e->oldstate && e->seen_state)
+	if (e->seen_state != e->oldstate && e->seen_state) {
+		s->untimed++;
 		return;
+	}
 	if (e->delta_ns != TT_DELTA_UNKNOWN || c->cw_since) {
 		ns = e->delta_ns != TT_DELTA_UNKNOWN ? e->delta_ns :
 						       e->ts_ns - c->cw_since;
@@ -310,13 +312,13 @@ void ck_finish(struct ck_state *s, __u64 now_ns,
 	s->leaks_not_found =
 		netns_count_unwalked(&s->cw_netns, &s->cw_found, walked, ctx);
 	s->broken[CK_LEAK] += s->leaks_not_found;
-	s->not_found_oom = s->cw_netns.oom || s->cw_found.oom;
+	s->leaks_not_found_oom = s->cw_netns.oom || s->cw_found.oom;
 	if (!s->rules.fail_on_open)
 		return;
 	s->open_not_found = netns_count_unwalked(&s->open_netns, &s->open_found,
 						 walked, ctx);
 	s->broken[CK_OPEN] += s->open_not_found;
-	s->not_found_oom |= s->open_netns.oom || s->open_found.oom;
+	s->open_not_found_oom = s->open_netns.oom || s->open_found.oom;
 }
 
 bool ck_passed(const struct ck_state *s)

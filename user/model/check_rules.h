@@ -83,8 +83,8 @@ struct ck_state {
 	struct netns_count cw_netns, cw_found, open_netns, open_found;
 	/* counted so, in a namespace the list did not walk whole: unnamed */
 	__u64 leaks_not_found, open_not_found;
-	/* some of those were not counted, for lack of memory, but assumed */
-	bool not_found_oom;
+	/* some of each were not counted, for lack of memory, but assumed */
+	bool leaks_not_found_oom, open_not_found_oom;
 	struct portstats *cw; /* CLOSE_WAIT episodes per service port */
 	__u64 *port_conns; /* [65536]: connections per service port */
 	struct ck_violation *v; /* the first CK_MAX_VIOLATIONS */
@@ -96,6 +96,8 @@ struct ck_state {
 	 * unknown, at least the time since start_ns; not in the port stats
 	 */
 	__u64 predating;
+	/* episodes with a step unseen on either side (a gap): no time */
+	__u64 untimed;
 	__u64 start_ns; /* the tracer attached by then (set by the caller) */
 	__u64 dropped; /* did not fit in the table: not followed */
 };

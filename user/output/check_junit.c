@@ -164,10 +164,10 @@ void ck_report_junit(struct out *o, const struct ck_report *r)
 	}
 	if (s->leaks_not_found)
 		unwalked_testcase(o, CK_LEAK, s->leaks_not_found,
-				  s->not_found_oom);
+				  s->leaks_not_found_oom);
 	if (s->open_not_found)
 		unwalked_testcase(o, CK_OPEN, s->open_not_found,
-				  s->not_found_oom);
+				  s->open_not_found_oom);
 	if (r->cmd)
 		cmd_testcase(o, r);
 	out_lit(o, "    <testcase classname=\"tcptrail.events\" "

@@ -285,6 +285,11 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 		out_u64(o, s->predating);
 		out_lit(o, " began before tcptrail)");
 	}
+	if (s->untimed) {
+		out_lit(o, " (");
+		out_u64(o, s->untimed);
+		out_lit(o, " untimed: a step unseen)");
+	}
 	out_lit(o, ", ");
 	out_count(o, r->lost, "transition", "transitions");
 	out_lit(o, " lost)");
@@ -315,9 +320,9 @@ void ck_report_text(struct out *o, const struct ck_report *r)
 	}
 	not_found_line(o, s->leaks_not_found,
 		       "entering CLOSE_WAIT and not leaving", "leaks",
-		       s->not_found_oom);
+		       s->leaks_not_found_oom);
 	not_found_line(o, s->open_not_found, "opening and not closing", "open",
-		       s->not_found_oom);
+		       s->open_not_found_oom);
 	if (r->unseen) {
 		out_lit(o, "  unseen transitions: ");
 		out_u64(o, r->unseen);
@@ -486,6 +491,7 @@ void ck_report_json(struct out *o, const struct ck_report *r)
 	json_u64_field(&j, "connections", s->connections);
 	json_u64_field(&j, "closewait_episodes", s->episodes);
 	json_u64_field(&j, "closewait_predating", s->predating);
+	json_u64_field(&j, "closewait_untimed", s->untimed);
 	json_key(&j, "broken");
 	json_obj_start(&j);
 	for (int i = 0; i < CK_RULES; i++)

@@ -218,6 +218,11 @@ static void text_summary(struct fmt_ctx *c, const struct cw_summary *s)
 	text_ports(c->o, s);
 	text_open(c, s);
 	text_predating(c, s);
+	if (s->untimed) {
+		out_lit(c->o, "\nUntimed (a step unseen, a gap): ");
+		out_count(c->o, s->untimed, "episode ended", "episodes ended");
+		out_char(c->o, '\n');
+	}
 }
 
 const struct cw_report_ops cw_report_text = {
@@ -332,6 +337,7 @@ static void json_summary(struct fmt_ctx *c, const struct cw_summary *s)
 	json_word_field(&j, "type", "summary");
 	json_u64_field(&j, "episodes", s->episodes);
 	json_u64_field(&j, "predating", s->predating);
+	json_u64_field(&j, "untimed", s->untimed);
 	json_u64_field(&j, "dropped", s->dropped);
 	json_ports(&j, s);
 	json_open(&j, s, c->cg);

@@ -28,6 +28,7 @@ struct cw_predated {
 struct cw_summary {
 	__u64 episodes;
 	__u64 predating; /* ended, but began before tcptrail started */
+	__u64 untimed; /* ended, with a step unseen on either side (a gap) */
 	const struct cw_predated *ended; /* the first of them */
 	size_t nended;
 	__u64 dropped; /* did not fit in the open table */

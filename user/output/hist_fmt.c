@@ -140,7 +140,8 @@ void hist_print_text(struct out *o, const struct hist_view *v)
 		out_u64(o, v->untimed);
 		out_lit(o,
 			" left a selected state they entered before tcptrail "
-			"started: not in the histograms");
+			"started, or after a step unseen: not in the "
+			"histograms");
 		out_end_line(o);
 	}
 	if (v->missed) {

@@ -338,7 +338,8 @@ void prom_render(struct out *o, const struct prom_input *in)
 		"Transitions dropped: the ring buffer was full.", in->lost);
 	counter(o, "tcptrail_untimed_total",
 		"Sockets that left a measured state they entered before "
-		"tcptrail started: not in the histograms.",
+		"tcptrail started, or after a step unseen: not in the "
+		"histograms.",
 		in->untimed);
 	counter(o, "tcptrail_untracked_total",
 		"Transitions of sockets without room for per-socket state.",

@@ -110,6 +110,11 @@ static void json_event(struct fmt_ctx *c, const struct tt_event *e)
 		p = put_lit(p, "null");
 	else
 		p = put_fixed(p, e->delta_ns, 1000000ULL, 6);
+	/* after a gap: the state it was last seen entering */
+	if (e->seen_state && e->seen_state != e->oldstate) {
+		p = member(p, "seen");
+		p = quoted_state(p, e->seen_state);
+	}
 	pid = tt_event_who(e, &comm);
 	p = member(p, "pid");
 	if (pid) {
