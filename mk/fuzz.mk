@@ -41,9 +41,10 @@ FUZZ_LIB_CFLAGS := -g -O1 -fno-omit-frame-pointer \
 FUZZ_LIB_OBJ := $(patsubst user/%.c,$(FUZZ_DIR)/obj/%.o,$(wildcard user/*/*.c))
 FUZZ_LIB := $(FUZZ_DIR)/libtcptrail-fuzz.a
 FUZZ_LIBS := -lbpf -lelf -lz -levent_extra -levent_core
-# prom.c and check_report.c walk all 65536 ports several times per call:
+# prom.c, check_report.c and check_json.c walk all 65536 ports several times per call:
 # comparison tracing there costs about 2/3 of the executions, guides little
-$(FUZZ_DIR)/obj/output/prom.o $(FUZZ_DIR)/obj/output/check_report.o: \
+$(FUZZ_DIR)/obj/output/prom.o $(FUZZ_DIR)/obj/output/check_report.o \
+$(FUZZ_DIR)/obj/output/check_json.o: \
 	FUZZ_OBJ_CFLAGS := -fno-sanitize-coverage=trace-cmp
 fuzz_resolve_deps := user/sys/resolve.c
 fuzz_owners_deps := user/sys/holders.c
