@@ -27,6 +27,7 @@
 #   SHRINK=1       drop unused dentries/inodes and shrink slab caches before
 #                  each Slab reading (steadier deltas; nothing to restore)
 #   SAMPLE_DELAY=3 seconds from all connections up to the first sample
+#   SCALE_CW_LIST_MAX=N  closewait's --list-max (default: tcptrail's)
 #   SCALE_ALL=1    trace the whole host, not only the namespace (--netns):
 #                  other traffic then adds to what the tracers hold
 #   KEEP=1         keep the temporary directory with all outputs
@@ -72,7 +73,7 @@ note()
 #   CMD     tracer command line (empty: no tracer)
 #   VERIFY  how to check it followed everything at exit: open (timeline
 #           --open lines with "open":true), cwopen (closewait summary's
-#           still-open list), ckleak (check's count of sockets left in
+#           still-open list, and those it counted past --list-max), ckleak (check's count of sockets left in
 #           CLOSE_WAIT, from its JSON verdict), none
 #   WANT    how many of those to expect
 mode_def()
@@ -99,7 +100,8 @@ mode_def()
 		WANT=$((2 * n))
 		;;
 	closewait)
-		CMD=("$TCPTRAIL" closewait -j --max-open $((n + 4096)) "${filter[@]}")
+		CMD=("$TCPTRAIL" closewait -j --max-open $((n + 4096))
+			${SCALE_CW_LIST_MAX:+--list-max "$SCALE_CW_LIST_MAX"} "${filter[@]}")
 		VERIFY=cwopen
 		WANT=$n
 		;;
@@ -411,7 +413,9 @@ run_one()
 		missed=$(grep -oE '[0-9]+ missed' "$err" | awk '{ s += $1 } END { print s + 0 }')
 		case $VERIFY in
 		open) got=$(grep -c '"open":true' "$out" || true) ;;
-		cwopen) got=$(grep -o '"age_ms":' "$out" | wc -l) ;;
+		cwopen) got=$(( $(grep -o '"age_ms":' "$out" | wc -l) +
+			$(grep -oE '"open_not_listed":[0-9]+' "$out" |
+				cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }') )) ;;
 		ckleak) got=$(grep -oE '"leak":[0-9]+' "$TMP/check.$n.json" |
 			cut -d: -f2 || echo 0) ;;
 		esac

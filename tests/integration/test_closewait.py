@@ -176,6 +176,8 @@ BAD = [
     (["closewait", "--key", "foo"], "invalid --key 'foo'"),
     (["closewait", "--state", "listen"], "--state does not apply"),
     (["closewait", "--max-open", "0"], "invalid --max-open '0'"),
+    (["closewait", "--list-max", "0"], "invalid --list-max '0'"),
+    (["closewait", "--list-max", "many"], "invalid --list-max 'many'"),
     (["closewait", "--live", "--interval", "10ms"],
      "invalid --interval '10ms': at least 100ms"),
 ]
@@ -394,3 +396,39 @@ def test_cgroup_applies_to_sockets_that_predate_us(bpf, cgroup):
             (a, "in-cg")]
     finally:
         stop(*[x for x in (sa, ca, sb, cb) if x])
+
+
+def close_wait_ports_in_ss(ports):
+    """the local ports of the sockets the kernel has in CLOSE_WAIT"""
+    out = subprocess.run(["ss", "-Htan", "state", "close-wait"],
+                         capture_output=True, text=True, check=True).stdout
+    return sorted(int(ln.split()[2].rsplit(":", 1)[1])
+                  for ln in out.splitlines()
+                  if int(ln.split()[2].rsplit(":", 1)[1]) in ports)
+
+
+@pytest.mark.parametrize("json_out", [True, False], ids=["json", "text"])
+def test_list_max_lists_the_oldest_and_counts_the_rest(tracer, json_out):
+    """Four sockets left in CLOSE_WAIT, 0.4 s apart, --list-max 2: the
+    two oldest are listed, oldest first, the other two counted"""
+    ports = [free_port() for _ in range(4)]
+    t = tracer("closewait", *(["-j"] if json_out else []), "--list-max",
+               "2", "--lport", ",".join(map(str, ports)))
+    held = []
+    try:
+        for port in ports:
+            srv, cli, _ = hold_close_wait(port, 8)
+            held += [srv, cli]
+            time.sleep(0.4)
+        assert close_wait_ports_in_ss(ports) == sorted(ports)
+        assert t.stop() == 0, t.stderr
+        if json_out:
+            (summary,) = records(t, "summary")
+            assert [o["lport"] for o in summary["open"]] == ports[:2]
+            assert summary["open_not_listed"] == 2
+        else:
+            listed = [p for p in ports if f":{p} " in t.stdout]
+            assert listed == ports[:2], t.stdout
+            assert "(2 more, younger, not listed: --list-max)" in t.stdout
+    finally:
+        stop(*held)

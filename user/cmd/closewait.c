@@ -9,6 +9,7 @@
 #include "cmd/cmds.h"
 #include "util/common.h"
 #include "model/event.h"
+#include "model/cw_oldest.h"
 #include "model/idmap.h"
 #include "model/portstats.h"
 #include "model/service.h"
@@ -18,6 +19,7 @@
 #include "model/tcp_state.h"
 
 #define MAX_OPEN_DEFAULT 65536
+#define LIST_MAX_DEFAULT 100000
 #define MAX_SAMPLES (1 << 20)
 
 static const char doc[] =
@@ -47,7 +49,14 @@ static const char doc[] =
 	"\v"
 	"Exit status: 0 ok, 1 runtime failure, 2 bad usage.";
 
-enum { OPT_MIN = 0x300, OPT_KEY, OPT_MAX_OPEN, OPT_LIVE, OPT_INTERVAL };
+enum {
+	OPT_MIN = 0x300,
+	OPT_KEY,
+	OPT_MAX_OPEN,
+	OPT_LIVE,
+	OPT_INTERVAL,
+	OPT_LIST_MAX
+};
 
 static const struct argp_option options[] = {
 	{ "min", OPT_MIN, "TIME", 0,
@@ -65,6 +74,11 @@ static const struct argp_option options[] = {
 	  "sockets in CLOSE_WAIT kept in user space at once: those that "
 	  "predate tcptrail (default 65536); the kernel lists the others",
 	  1 },
+	{ "list-max", OPT_LIST_MAX, "N", 0,
+	  "at exit, list the N oldest sockets still in CLOSE_WAIT (default "
+	  "100000) and count the rest: memory stays bounded however many "
+	  "there are",
+	  1 },
 	{},
 };
 
@@ -77,6 +91,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		stream_argp_inputs(state, &env->filter, &env->lo, &env->out);
 		env->max_open = MAX_OPEN_DEFAULT;
+		env->list_max = LIST_MAX_DEFAULT;
 		env->interval_ns = 1000000000ULL;
 		break;
 	case OPT_MIN:
@@ -97,6 +112,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_MAX_OPEN:
 		if (parse_u64(arg, 1, 1 << 24, &env->max_open, &why))
 			exit(usage_err("invalid --max-open '%s': %s", arg,
+				       why));
+		break;
+	case OPT_LIST_MAX:
+		if (parse_u64(arg, 1, 1 << 24, &env->list_max, &why))
+			exit(usage_err("invalid --list-max '%s': %s", arg,
 				       why));
 		break;
 	default:
@@ -216,31 +236,16 @@ static const struct stream_ops cw_live_ops = {
 	.tick = cw_live_tick,
 };
 
-struct open_list {
-	struct cw_open **v;
-	size_t n;
-};
-
-static void collect(void *ctx, __u64 id, void *value)
+/* one from the open table: adopted at start, or kept from the events */
+static void offer_kept(void *ctx, __u64 id, void *value)
 {
-	struct open_list *l = ctx;
-
 	(void)id;
-	l->v[l->n++] = value;
-}
-
-static int by_age(const void *a, const void *b)
-{
-	const struct cw_open *x = *(struct cw_open *const *)a;
-	const struct cw_open *y = *(struct cw_open *const *)b;
-
-	return x->since_ns < y->since_ns ? -1 : x->since_ns > y->since_ns;
+	cw_oldest_add(ctx, value);
 }
 
 struct tracked {
 	struct cw_run *r;
-	struct cw_open *v;
-	size_t n, cap;
+	struct cw_oldest *list;
 	bool oom;
 	__u64 now;
 	struct netns_count found; /* per namespace, those listed */
@@ -250,45 +255,35 @@ struct tracked {
 static bool tracked_rec(void *ctx, const struct tt_sock_rec *s)
 {
 	struct tracked *t = ctx;
-	struct cw_open *c;
+	struct cw_open c = { .fd = -1 };
 
 	/* sock_id 0: predates tcptrail, adopted at start if at all */
 	if (!s->sock_id || !tt_filter_match(t->r->filter, s->family, s->sport,
 					    s->dport, s->netns, s->owner_tgid))
 		return true;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 64;
-		struct cw_open *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v) {
-			t->oom = true;
-			return false;
-		}
-		t->v = v;
-		t->cap = cap;
-	}
-	c = &t->v[t->n++];
-	memset(c, 0, sizeof(*c));
-	c->since_ns = s->since_ns;
+	c.since_ns = s->since_ns;
 	/* not seen entering it (after detaching): from its last segment */
 	if (!s->since_ns) {
-		c->since_ns = t->now > s->idle_ns ? t->now - s->idle_ns : 0;
-		c->estimated = true;
+		c.since_ns = t->now > s->idle_ns ? t->now - s->idle_ns : 0;
+		c.estimated = true;
 	}
+	c.pid = s->owner_tgid;
+	memcpy(c.comm, s->owner_comm, TT_COMM_LEN);
+	c.family = s->family;
+	c.netns = s->netns;
+	c.ino = s->ino;
+	c.cgroup_id = s->cgroup_id;
+	c.lport = s->sport;
+	c.rport = s->dport;
+	c.service = service_rule_port(&t->r->svc, s->flags, s->sport, s->dport);
+	memcpy(c.laddr, s->saddr, TT_ADDR_LEN);
+	memcpy(c.raddr, s->daddr, TT_ADDR_LEN);
+	/* found, if not listed: it is no socket of a namespace not walked */
 	netns_count_add(&t->found, s->netns, 1);
-	c->fd = -1;
-	c->pid = s->owner_tgid;
-	memcpy(c->comm, s->owner_comm, TT_COMM_LEN);
-	c->family = s->family;
-	c->netns = s->netns;
-	c->ino = s->ino;
-	c->cgroup_id = s->cgroup_id;
-	c->lport = s->sport;
-	c->rport = s->dport;
-	c->service =
-		service_rule_port(&t->r->svc, s->flags, s->sport, s->dport);
-	memcpy(c->laddr, s->saddr, TT_ADDR_LEN);
-	memcpy(c->raddr, s->daddr, TT_ADDR_LEN);
+	if (!cw_oldest_add(t->list, &c)) {
+		t->oom = true;
+		return false;
+	}
 	return true;
 }
 
@@ -301,18 +296,17 @@ static bool walked(void *ctx, __u32 netns)
  * The tracked ones, from the kernel: the tracer's own list, or else the
  * sockets iter/tcp finds in CLOSE_WAIT that the tracer follows.
  */
-static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
+static void tracked_open(struct cw_run *r, struct cw_oldest *list)
 {
-	struct tracked t = { .r = r, .now = now_ns() };
+	struct tracked t = { .r = r, .list = list, .now = now_ns() };
 	struct tt_sock_rec *recs;
 	size_t nrec;
 	__u64 unwalked;
 	int err;
 
-	*n = 0;
 	if (r->in_cw) {
 		if (closewait_socks__snapshot(r->in_cw, &recs, &nrec))
-			return NULL;
+			return;
 		for (size_t i = 0; i < nrec && !t.oom; i++)
 			tracked_rec(&t, &recs[i]);
 		free(recs);
@@ -337,12 +331,7 @@ static struct cw_open *tracked_open(struct cw_run *r, size_t *n)
 				       " (or where memory ran out counting)" :
 				       "");
 	}
-	if (t.oom)
-		p_warn("out of memory: not every socket in CLOSE_WAIT is "
-		       "listed");
 	netns_count_free(&t.found);
-	*n = t.n;
-	return t.v;
 }
 
 /* who holds each socket still in CLOSE_WAIT now: ss -p's answer */
@@ -378,29 +367,34 @@ static void summary(struct cw_run *r, __u64 now)
 		.now = now,
 	};
 	struct port_summary *ps = NULL;
-	struct open_list l = { .n = 0 };
-	size_t nk;
-	struct cw_open *kernel = tracked_open(r, &nk);
+	struct cw_open **v = NULL;
+	struct cw_oldest list;
 
-	l.v = calloc(idmap__count(r->open) + nk + 1, sizeof(*l.v));
-	if (!l.v)
+	cw_oldest_init(&list, r->env->list_max);
+	tracked_open(r, &list);
+	idmap__for_each(r->open, offer_kept, &list);
+	if (list.oom)
+		p_warn("out of memory: not every socket in CLOSE_WAIT is "
+		       "listed");
+	cw_oldest_sort(&list);
+	v = calloc(list.n + 1, sizeof(*v));
+	if (!v)
 		goto out;
-	idmap__for_each(r->open, collect, &l);
-	for (size_t i = 0; i < nk; i++)
-		l.v[l.n++] = &kernel[i];
-	qsort(l.v, l.n, sizeof(*l.v), by_age);
-	find_holders(r, l.v, l.n);
+	for (size_t i = 0; i < list.n; i++)
+		v[i] = &list.v[i];
+	find_holders(r, v, list.n);
 	sum.nports = portstats__summarise(r->stats, &ps);
 	sum.ports = ps;
-	sum.open = l.v;
-	sum.nopen = l.n;
+	sum.open = v;
+	sum.nopen = list.n;
+	sum.not_listed = list.not_listed;
 	r->rep->summary(&r->fc, &sum);
-	for (size_t i = 0; i < l.n; i++)
-		who_free(&l.v[i]->now, 1);
+	for (size_t i = 0; i < list.n; i++)
+		who_free(&list.v[i].now, 1);
 out:
 	free(ps);
-	free(l.v);
-	free(kernel);
+	free(v);
+	cw_oldest_free(&list);
 }
 
 int do_closewait(int argc, char **argv)

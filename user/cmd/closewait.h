@@ -30,6 +30,7 @@ struct cw_env {
 	enum tt_key_mode key;
 	__u64 min_ns;
 	__u64 max_open;
+	__u64 list_max; /* sockets listed at exit, the oldest */
 	bool live;
 	__u64 interval_ns;
 	bool interval_set;

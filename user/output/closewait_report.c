@@ -136,6 +136,11 @@ static void text_open(struct fmt_ctx *c, const struct cw_summary *s)
 	}
 	if (!s->nopen)
 		out_lit(o, "(none)\n");
+	if (s->not_listed) {
+		out_lit(o, "(");
+		out_u64(o, s->not_listed);
+		out_lit(o, " more, younger, not listed: --list-max)\n");
+	}
 }
 
 /* one socket whose CLOSE_WAIT began before tcptrail: a lower bound */
@@ -341,6 +346,7 @@ static void json_summary(struct fmt_ctx *c, const struct cw_summary *s)
 	json_u64_field(&j, "dropped", s->dropped);
 	json_ports(&j, s);
 	json_open(&j, s, c->cg);
+	json_u64_field(&j, "open_not_listed", s->not_listed);
 	json_obj_end(&j);
 	out_end_line(c->o);
 }

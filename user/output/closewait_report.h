@@ -36,6 +36,7 @@ struct cw_summary {
 	size_t nports;
 	struct cw_open *const *open; /* oldest first */
 	size_t nopen;
+	__u64 not_listed; /* younger ones past --list-max (or no memory) */
 	__u64 now; /* CLOCK_MONOTONIC: the ages are to now */
 };
 
