@@ -75,11 +75,38 @@ static void test_older_and_older(void **state)
 	cw_oldest_free(&o);
 }
 
+/* those not listed that predate tcptrail are counted apart too */
+static void test_estimated_not_listed(void **state)
+{
+	struct cw_open a = { .since_ns = 10, .estimated = true };
+	struct cw_open b = { .since_ns = 20, .estimated = true };
+	struct cw_open c = { .since_ns = 5 };
+	struct cw_open d = { .since_ns = 30, .estimated = true };
+	struct cw_open e = { .since_ns = 40 };
+	struct cw_oldest o;
+
+	(void)state;
+	cw_oldest_init(&o, 2);
+	assert_true(cw_oldest_add(&o, &a));
+	assert_true(cw_oldest_add(&o, &b));
+	assert_true(cw_oldest_add(&o, &c)); /* b makes room */
+	assert_true(cw_oldest_add(&o, &d)); /* turned away */
+	assert_true(cw_oldest_add(&o, &e)); /* turned away */
+	cw_oldest_sort(&o);
+	assert_int_equal(o.n, 2);
+	assert_int_equal(o.v[0].since_ns, 5);
+	assert_int_equal(o.v[1].since_ns, 10);
+	assert_int_equal(o.not_listed, 3);
+	assert_int_equal(o.not_listed_estimated, 2);
+	cw_oldest_free(&o);
+}
+
 UNIT_GROUP(cw_oldest)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keeps_the_oldest),
 		cmocka_unit_test(test_older_and_older),
+		cmocka_unit_test(test_estimated_not_listed),
 	};
 
 	return cmocka_run_group_tests_name("cw_oldest", tests, NULL, NULL);

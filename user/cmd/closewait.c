@@ -118,6 +118,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (parse_u64(arg, 1, 1 << 24, &env->list_max, &why))
 			exit(usage_err("invalid --list-max '%s': %s", arg,
 				       why));
+		env->list_max_set = true;
 		break;
 	default:
 		return cli_no_args(key, arg);
@@ -246,9 +247,8 @@ static void offer_kept(void *ctx, __u64 id, void *value)
 struct tracked {
 	struct cw_run *r;
 	struct cw_oldest *list;
-	bool oom;
 	__u64 now;
-	struct netns_count found; /* per namespace, those listed */
+	struct netns_count found; /* per namespace, listed or counted */
 };
 
 /* one the tracer follows, as the open table would hold it */
@@ -280,10 +280,8 @@ static bool tracked_rec(void *ctx, const struct tt_sock_rec *s)
 	memcpy(c.raddr, s->daddr, TT_ADDR_LEN);
 	/* found, if not listed: it is no socket of a namespace not walked */
 	netns_count_add(&t->found, s->netns, 1);
-	if (!cw_oldest_add(t->list, &c)) {
-		t->oom = true;
-		return false;
-	}
+	/* one that does not fit (no memory) is counted there: walk on */
+	cw_oldest_add(t->list, &c);
 	return true;
 }
 
@@ -299,24 +297,21 @@ static bool walked(void *ctx, __u32 netns)
 static void tracked_open(struct cw_run *r, struct cw_oldest *list)
 {
 	struct tracked t = { .r = r, .list = list, .now = now_ns() };
-	struct tt_sock_rec *recs;
-	size_t nrec;
 	__u64 unwalked;
 	int err;
 
 	if (r->in_cw) {
-		if (closewait_socks__snapshot(r->in_cw, &recs, &nrec))
-			return;
-		for (size_t i = 0; i < nrec && !t.oom; i++)
-			tracked_rec(&t, &recs[i]);
-		free(recs);
+		err = closewait_socks__for_each(r->in_cw, tracked_rec, &t);
+		if (err)
+			p_warn("cannot list the sockets in CLOSE_WAIT: %s",
+			       strerror(-err));
 	} else if (r->socks) {
 		err = sockets__for_each(r->socks, tracked_rec, &t);
 		if (err == -ENOENT)
 			p_warn("no process is in the --netns namespace and no "
 			       "/run/netns entry names it: its sockets cannot "
 			       "be walked");
-		else if (err && !t.oom)
+		else if (err)
 			p_warn("cannot list the sockets in CLOSE_WAIT: %s",
 			       strerror(-err));
 		unwalked = netns_count_unwalked(&r->cw_netns, &t.found, walked,
@@ -388,6 +383,8 @@ static void summary(struct cw_run *r, __u64 now)
 	sum.open = v;
 	sum.nopen = list.n;
 	sum.not_listed = list.not_listed;
+	sum.not_listed_estimated = list.not_listed_estimated;
+	sum.not_listed_oom = list.oom;
 	r->rep->summary(&r->fc, &sum);
 	for (size_t i = 0; i < list.n; i++)
 		who_free(&list.v[i].now, 1);
@@ -415,6 +412,9 @@ int do_closewait(int argc, char **argv)
 	if (env.min_ns && env.live)
 		return usage_err("--min does not apply to --live: the table "
 				 "shows every socket in CLOSE_WAIT");
+	if (env.list_max_set && env.live)
+		return usage_err("--list-max does not apply to --live: it "
+				 "bounds the list at exit");
 	env.filter.states = 1U << TCP_CLOSE_WAIT;
 	r.svc.key = env.key;
 	ephemeral_range(&r.svc.eph_lo, &r.svc.eph_hi);

@@ -31,6 +31,7 @@ struct cw_env {
 	__u64 min_ns;
 	__u64 max_open;
 	__u64 list_max; /* sockets listed at exit, the oldest */
+	bool list_max_set;
 	bool live;
 	__u64 interval_ns;
 	bool interval_set;

@@ -333,6 +333,15 @@ int closewait_socks__snapshot(struct closewait_socks *k,
 	return iter_read_all(k->link, sizeof(**out), (void **)out, n);
 }
 
+int closewait_socks__for_each(struct closewait_socks *k, sock_rec_fn fn,
+			      void *ctx)
+{
+	struct sock_cb cb = { fn, ctx, false };
+
+	return iter_for_each(k->link, sizeof(struct tt_sock_rec), sock_rec,
+			     &cb);
+}
+
 void closewait_socks__close(struct closewait_socks *k)
 {
 	if (!k)

@@ -57,6 +57,9 @@ struct closewait_socks *closewait_socks__open(const struct tt_tracer *t,
 					      __u64 cgroup);
 int closewait_socks__snapshot(struct closewait_socks *k,
 			      struct tt_sock_rec **out, size_t *n);
+/* the same, one at a time: fn returns false to stop (not an error) */
+int closewait_socks__for_each(struct closewait_socks *k, sock_rec_fn fn,
+			      void *ctx);
 void closewait_socks__close(struct closewait_socks *k);
 
 /*

@@ -69,15 +69,19 @@ bool cw_oldest_add(struct cw_oldest *o, const struct cw_open *c)
 		/* full: it takes the youngest one's place, or is not listed */
 		o->not_listed++;
 		if (c->since_ns < top->since_ns) {
+			o->not_listed_estimated += o->v[top->slot].estimated;
 			o->v[top->slot] = *c;
 			top->since_ns = c->since_ns;
 			sift_down(o->heap, o->n, 0);
+		} else {
+			o->not_listed_estimated += c->estimated;
 		}
 		return true;
 	}
 	if (o->n == o->cap && !grow(o)) {
 		o->oom = true;
 		o->not_listed++;
+		o->not_listed_estimated += c->estimated;
 		return false;
 	}
 	o->v[o->n] = *c;

@@ -22,6 +22,7 @@ struct cw_oldest {
 	struct cw_oldest_key *heap;
 	size_t n, cap, max;
 	__u64 not_listed; /* offered and not kept: younger, or no memory */
+	__u64 not_listed_estimated; /* of those, the ones estimated */
 	bool oom;
 };
 

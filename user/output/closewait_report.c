@@ -134,12 +134,16 @@ static void text_open(struct fmt_ctx *c, const struct cw_summary *s)
 		out_trim(o);
 		out_char(o, '\n');
 	}
-	if (!s->nopen)
+	if (!s->nopen && !s->not_listed)
 		out_lit(o, "(none)\n");
 	if (s->not_listed) {
 		out_lit(o, "(");
 		out_u64(o, s->not_listed);
-		out_lit(o, " more, younger, not listed: --list-max)\n");
+		if (s->not_listed_oom)
+			out_lit(o, " more not listed: --list-max, or out of "
+				   "memory)\n");
+		else
+			out_lit(o, " more, younger, not listed: --list-max)\n");
 	}
 }
 
@@ -181,8 +185,14 @@ static void text_predating(struct fmt_ctx *c, const struct cw_summary *s)
 	out_lit(o, "\nStarted before tracing (ages are lower bounds): ");
 	out_count(o, s->predating, "episode ended", "episodes ended");
 	out_lit(o, ", ");
-	out_count(o, nopen, "socket", "sockets");
-	out_lit(o, " still in CLOSE_WAIT\n");
+	out_count(o, nopen + s->not_listed_estimated, "socket", "sockets");
+	out_lit(o, " still in CLOSE_WAIT");
+	if (s->not_listed_estimated) {
+		out_lit(o, " (");
+		out_u64(o, s->not_listed_estimated);
+		out_lit(o, " not listed)");
+	}
+	out_char(o, '\n');
 	if (!s->predating && !nopen)
 		return;
 	text_rlit(o, "AGE", 17);

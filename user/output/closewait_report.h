@@ -37,6 +37,8 @@ struct cw_summary {
 	struct cw_open *const *open; /* oldest first */
 	size_t nopen;
 	__u64 not_listed; /* younger ones past --list-max (or no memory) */
+	__u64 not_listed_estimated; /* of those, the ones that predate us */
+	bool not_listed_oom; /* some for lack of memory */
 	__u64 now; /* CLOCK_MONOTONIC: the ages are to now */
 };
 
