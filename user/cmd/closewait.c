@@ -205,7 +205,7 @@ static bool on_event(void *ctx, const struct tt_event *e)
 	if (known) {
 		ns = e->delta_ns;
 		portstats__add(r->stats, service, ns);
-	} else if (e->seen_state) {
+	} else if (tt_event_after_gap(e)) {
 		/* a step unseen on either side (a gap): at least 0 */
 		ns = 0;
 		r->untimed++;

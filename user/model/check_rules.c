@@ -153,7 +153,7 @@ static void closewait_ended(struct ck_state *s, const struct ck_conn *c,
 	struct ck_violation *v;
 
 	s->episodes++;
-	if (e->seen_state != e->oldstate && e->seen_state) {
+	if (tt_event_after_gap(e)) {
 		s->untimed++;
 		return;
 	}

@@ -45,4 +45,14 @@ static inline __u32 tt_event_who(const struct tt_event *e, const char **comm)
 	return 0;
 }
 
+/*
+ * A transition before this one went unseen (a gap): the socket was last
+ * seen entering another state than the one it leaves, and the time in
+ * the old state is unknown.
+ */
+static inline bool tt_event_after_gap(const struct tt_event *e)
+{
+	return e->seen_state && e->seen_state != e->oldstate;
+}
+
 #endif /* __TT_EVENT_H */

@@ -111,7 +111,7 @@ static void json_event(struct fmt_ctx *c, const struct tt_event *e)
 	else
 		p = put_fixed(p, e->delta_ns, 1000000ULL, 6);
 	/* after a gap: the state it was last seen entering */
-	if (e->seen_state && e->seen_state != e->oldstate) {
+	if (tt_event_after_gap(e)) {
 		p = member(p, "seen");
 		p = quoted_state(p, e->seen_state);
 	}
