@@ -94,6 +94,14 @@ chmod 755 "$stage/init"
 (cd "$stage" && find . | LC_ALL=C sort | "$host_busybox" cpio -o -H newc) \
 	>"$initrd"
 
+# The guest kernel's stuck-CPU detectors (RCU stall 21 s, soft lockup 20 s,
+# workqueue lockup 30 s) count host time, and under TCG, with up to five
+# guests on two host cores, a vCPU thread can wait that long through no
+# fault of the guest. Set to the longest each takes (300 s, 120 s, 300 s;
+# a guest may run 240 s), a report from them still means a hang
+stuck="rcupdate.rcu_cpu_stall_timeout=300 watchdog_thresh=60"
+stuck="$stuck workqueue.watchdog_thresh=300"
+
 # boot ONCE: run qemu, the console in $log; rc is qemu's (or timeout's) status
 boot()
 {
@@ -105,7 +113,7 @@ boot()
 		-nodefaults -display none -no-reboot \
 		-serial "file:$log" \
 		-kernel "$out/vmlinuz" -initrd "$initrd" \
-		-append "console=$console panic=-1 quiet ${VM_APPEND:-}" || rc=$?
+		-append "console=$console panic=-1 quiet $stuck ${VM_APPEND:-}" || rc=$?
 }
 
 rm -f "$out"/console.panic.*.log

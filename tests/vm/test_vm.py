@@ -429,10 +429,25 @@ def test_btf_file_same_as_kernel_btf(vm):
     assert shape(a) == shape(b)
 
 
+BAD_IN_LOG = ("WARNING:", "BUG:", "Call Trace", "Oops", "bpf_prog")
+
+
+def log_hits(lines, bad=BAD_IN_LOG, before=5, after=40):
+    """Each line naming one of bad, with the lines around it: what a
+    failure shows (the whole log would be cut short by the CI's report)."""
+    hits = [i for i, line in enumerate(lines) if any(b in line for b in bad)]
+    shown, out = set(), []
+    for i in hits:
+        for j in range(max(0, i - before), min(len(lines), i + after)):
+            if j not in shown:
+                shown.add(j)
+                out.append(lines[j])
+    return out
+
+
 def test_guest_kernel_log_clean(vm):
-    dmesg = "\n".join(vm.block("dmesg"))
-    for bad in ("WARNING:", "BUG:", "Call Trace", "Oops", "bpf_prog"):
-        assert bad not in dmesg, dmesg
+    hits = log_hits(vm.block("dmesg"))
+    assert not hits, "\n".join(hits)
 
 
 # --- tcptrail check on the guest's kernel ------------------------------
