@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """tcptrail hist: in-kernel histograms of time in a state, per port."""
 import json
+import re
 import subprocess
 
 import pytest
@@ -55,16 +56,38 @@ def test_holds_land_in_their_buckets_noise_elsewhere(tracer):
     assert {x["port"] for x in doc["hists"]} == {p, q}
 
 
+def text_ms(v, unit):
+    return float(v) * (1000 if unit == "s" else 1)
+
+
 def test_text_bars_and_percentiles(tracer):
+    """Rows from the first slot used to the last, bars scaled to the
+    fullest row (40 stars), p50 at its sample's slot. Which slots is the
+    kernel's: 0.3 s is each CLOSE_WAIT's least, and a loaded host has
+    stretched one to 1.76 s (in CI, in the 1025 -> 2048 row)"""
     p = free_port()
     t = tracer("hist", "--lport", str(p), name="hist", ready=HIST)
     run_exchange(port=p, hold=[0.3, 0.3], count=2)
     assert t.stop() == 0, t.stderr
     out = t.stdout
-    assert f"CLOSE_WAIT time, service port {p}: count 2, p50 <= " in out
+    title = re.search(rf"CLOSE_WAIT time, service port {p}: count 2, "
+                      r"p50 <= ([\d.]+)(ms|s), p99 <= ([\d.]+)(ms|s), "
+                      r"max ([\d.]+)(ms|s)$", out, re.M)
+    assert title, out
     assert "msecs" in out and "   count distribution" in out
-    row = [l for l in out.splitlines() if "257 -> 512" in l]
-    assert row and ":        2 |" in row[0] and "|" + "*" * 40 + "|" in row[0], out
+    rows = [re.match(r"\s*(\d+) -> (\d+)\s+:\s+(\d+) \|(\**) *\|$", l)
+            for l in out.splitlines()]
+    rows = [tuple(int(x) for x in m.groups()[:3]) + (len(m[4]),)
+            for m in rows if m]
+    assert sum(r[2] for r in rows) == 2, out
+    assert rows[0][0] >= 257 and rows[0][2] > 0 and rows[-1][2] > 0, out
+    assert all(b[0] == a[1] + 1 for a, b in zip(rows, rows[1:])), out
+    most = max(r[2] for r in rows)
+    assert all(stars == n * 40 // most for _, _, n, stars in rows), out
+    p50, p99, mx = (text_ms(title[i], title[i + 1]) for i in (1, 3, 5))
+    # percentiles and max as the slot bounds them, capped at the max
+    assert p50 == min(rows[0][1], mx), out
+    assert rows[-1][0] <= mx <= rows[-1][1] and p99 == mx, out
 
 
 def test_us_all_states_and_interval(tracer):
