@@ -229,6 +229,17 @@ def ss_count(netns, state):
     return len(out.splitlines())
 
 
+def reset_all(hold, netns):
+    """bench/hold's quit: every socket reset; back once ss lists none"""
+    hold.stdin.write("quit\n")
+    hold.stdin.close()
+    hold.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while ss_count(netns, "all"):
+        assert time.monotonic() < deadline, ss_count(netns, "all")
+        time.sleep(0.1)
+
+
 def burst(tracer, netns, n, *args, refuse="", close=False):
     """n connections half-closed at once (bench/hold), traced in full:
     (every transition in the stream, its tracer, the sockets ss lists in
@@ -252,13 +263,7 @@ def burst(tracer, netns, n, *args, refuse="", close=False):
             time.sleep(0.1)
         listed = ss_count(netns, "close-wait")
         if close:
-            p.stdin.write("quit\n")
-            p.stdin.close()
-            p.wait(timeout=60)
-            deadline = time.monotonic() + 30
-            while ss_count(netns, "all"):
-                assert time.monotonic() < deadline, ss_count(netns, "all")
-                time.sleep(0.1)
+            reset_all(p, netns)
         assert t.stop() == 0, t.stderr
         return t.json_events(), t, listed
     finally:
@@ -356,13 +361,7 @@ def test_closewait_times_no_episode_across_a_gap(tracer, netns):
         p.stdin.flush()
         assert p.stdout.readline().strip() == f"half {n}"
         listed = ss_count(netns, "close-wait")
-        p.stdin.write("quit\n")
-        p.stdin.close()
-        p.wait(timeout=60)
-        deadline = time.monotonic() + 30
-        while ss_count(netns, "all"):
-            assert time.monotonic() < deadline, ss_count(netns, "all")
-            time.sleep(0.1)
+        reset_all(p, netns)
         span_ms = (time.monotonic() - t0) * 1000
     finally:
         if p.poll() is None:
